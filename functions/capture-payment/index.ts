@@ -1,0 +1,5 @@
+/** Lambda handler: captures payment (InventoryReserved -> PaymentCaptured | PaymentDeclined). */
+import { configuredStepHandler, documentClient, stepLedger } from '#shared/runtime/aws-clients';
+import { capturePayment } from '#shared/steps/capture-payment';
+
+export const handler = configuredStepHandler('capture-payment', capturePayment, { ledger: stepLedger(documentClient(), { movesStock: false }) });

@@ -1,0 +1,31 @@
+/** Lambda handler of `GET /orders/{id}`: the order's status and timeline. */
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { json, problem } from '#shared/runtime/http';
+import { logger } from '#shared/runtime/observability';
+import type { OrderViewStore } from '#shared/ports';
+
+const OrderIdSchema = z.string().uuid();
+
+/** Builds the handler around the read-model store. */
+export function getOrderHandler(views: OrderViewStore): (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2> {
+  return (event) => answer(event, views);
+}
+
+async function answer(event: APIGatewayProxyEventV2, views: OrderViewStore): Promise<APIGatewayProxyResultV2> {
+  const orderId = event.pathParameters?.id;
+  if (!OrderIdSchema.safeParse(orderId).success) {
+    return problem(400, 'the order id must be a UUID', [{ field: 'id', message: `"${orderId ?? ''}" is not a UUID` }]);
+  }
+  try {
+    const view = await views.get(orderId as string);
+    if (!view) return problem(404, `order ${orderId} was not found (an order accepted a moment ago appears once its first event is projected)`);
+    const { version: _version, order, ...shown } = view;
+    // The payment token is the customer's; the read model shows what was ordered, not how it is paid.
+    const { paymentToken: _paymentToken, ...orderShown } = order ?? { paymentToken: undefined };
+    return json(200, { ...shown, ...(order ? { order: orderShown } : {}) });
+  } catch (error) {
+    logger.error('order could not be read', { correlation_id: orderId, error });
+    return problem(500, 'the order could not be read; try again');
+  }
+}

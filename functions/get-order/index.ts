@@ -1,0 +1,5 @@
+/** Lambda handler of `GET /orders/{id}`, wired from the function's configuration. */
+import { documentClient, orderViews } from '#shared/runtime/aws-clients';
+import { getOrderHandler } from './get-order-handler.ts';
+
+export const handler = getOrderHandler(orderViews(documentClient()));

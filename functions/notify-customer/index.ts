@@ -1,0 +1,5 @@
+/** Lambda handler: notifies the customer of the outcome (OrderShipped | OrderCancelled -> CustomerNotified). */
+import { configuredStepHandler, documentClient, stepLedger } from '#shared/runtime/aws-clients';
+import { notifyCustomer } from '#shared/steps/notify-customer';
+
+export const handler = configuredStepHandler('notify-customer', notifyCustomer, { ledger: stepLedger(documentClient(), { movesStock: false }) });

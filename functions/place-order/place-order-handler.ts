@@ -1,0 +1,46 @@
+/** Lambda handler of `POST /orders`: validates the order, accepts it (202) and publishes OrderPlaced. */
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { OrderSchema } from '#shared/contracts';
+import { IdempotencyKeyReuseError, PublishError, fieldIssues } from '#shared/errors';
+import { placeOrder, type PlaceOrderDeps } from '#shared/place-order';
+import { header, json, problem } from '#shared/runtime/http';
+import { logger } from '#shared/runtime/observability';
+
+/** An Idempotency-Key is 1 to 128 visible ASCII characters. */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+
+/** Builds the handler around its dependencies. */
+export function placeOrderHandler(deps: PlaceOrderDeps): (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2> {
+  return (event) => answer(event, deps);
+}
+
+async function answer(event: APIGatewayProxyEventV2, deps: PlaceOrderDeps): Promise<APIGatewayProxyResultV2> {
+  let body: unknown;
+  try {
+    const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body;
+    body = JSON.parse(raw ?? '');
+  } catch {
+    return problem(400, 'the request body must be a JSON order', [{ field: '(body)', message: 'is not valid JSON' }]);
+  }
+  const parsed = OrderSchema.safeParse(body);
+  const idempotencyKey = header(event.headers, 'idempotency-key');
+  const issues = parsed.success ? [] : fieldIssues(parsed.error);
+  if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+    issues.push({ field: 'Idempotency-Key', message: 'must be 1 to 128 visible ASCII characters' });
+  }
+  if (!parsed.success || issues.length > 0) return problem(400, 'the order is invalid', issues);
+
+  try {
+    const { orderId, replayed } = await placeOrder(parsed.data, idempotencyKey, deps);
+    logger.info('order accepted', { correlation_id: orderId, replayed });
+    const location = `/orders/${orderId}`;
+    return json(202, { orderId, status: 'placed', location }, { location, ...(replayed ? { 'idempotent-replayed': 'true' } : {}) });
+  } catch (error) {
+    if (error instanceof IdempotencyKeyReuseError) return problem(422, error.message);
+    logger.error('order not accepted', { error });
+    if (error instanceof PublishError) {
+      return problem(503, 'the order could not be accepted right now; retry with the same Idempotency-Key', undefined, { 'retry-after': '1' });
+    }
+    return problem(500, 'the order could not be accepted; retry with the same Idempotency-Key');
+  }
+}

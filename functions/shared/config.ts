@@ -1,0 +1,40 @@
+/**
+ * The one place that reads environment variables. Every getter fails with "X is required"
+ * when its variable is missing, so a misconfigured function fails at start, not mid-order.
+ * There is no "local" switch: where the AWS endpoint is comes from the SDK's own
+ * `AWS_ENDPOINT_URL` variable, set by the local cloud and absent on AWS.
+ */
+
+/** Names of the variables the stack gives the functions; the CDK stack imports these too. */
+export const EnvName = {
+  eventBusName: 'EVENT_BUS_NAME',
+  ordersTableName: 'ORDERS_TABLE_NAME',
+  inventoryTableName: 'INVENTORY_TABLE_NAME',
+  ledgerTableName: 'LEDGER_TABLE_NAME',
+  deadLetterQueueUrl: 'DEAD_LETTER_QUEUE_URL',
+  maxReceiveCount: 'MAX_RECEIVE_COUNT',
+  serviceName: 'POWERTOOLS_SERVICE_NAME',
+} as const;
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (value === undefined || value === '') throw new Error(`${name} is required`);
+  return value;
+}
+
+function requiredPositiveInteger(name: string): number {
+  const raw = required(name);
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+/** Typed access to the function's configuration. */
+export const config = {
+  eventBusName: () => required(EnvName.eventBusName),
+  ordersTableName: () => required(EnvName.ordersTableName),
+  inventoryTableName: () => required(EnvName.inventoryTableName),
+  ledgerTableName: () => required(EnvName.ledgerTableName),
+  deadLetterQueueUrl: () => required(EnvName.deadLetterQueueUrl),
+  maxReceiveCount: () => requiredPositiveInteger(EnvName.maxReceiveCount),
+} as const;

@@ -1,0 +1,180 @@
+/**
+ * The event contracts of the order pipeline: for every event its `source`, its `detail-type`
+ * and a zod schema of its `detail`. The CDK rules and the handlers both import this module, so
+ * a rule and its consumer cannot drift apart.
+ */
+import { z } from 'zod';
+
+/** Version of every event detail's shape; bump it (and accept both) when a shape changes. */
+export const SCHEMA_VERSION = 1 as const;
+
+/** The `source` of each service that publishes on the bus. */
+export const EventSource = {
+  orders: 'shop.orders',
+  inventory: 'shop.inventory',
+  payments: 'shop.payments',
+  shipping: 'shop.shipping',
+  notifications: 'shop.notifications',
+} as const;
+export type EventSource = (typeof EventSource)[keyof typeof EventSource];
+
+const orderId = z.string().uuid();
+const schemaVersion = z.literal(SCHEMA_VERSION);
+
+/** A line of an order: which SKU and how many units. */
+export const OrderLineSchema = z.object({
+  sku: z.string().regex(/^[A-Z0-9-]{1,64}$/, 'must be 1-64 upper-case letters, digits or dashes'),
+  quantity: z.number().int().min(1).max(1000),
+});
+export type OrderLine = z.infer<typeof OrderLineSchema>;
+
+/** Who placed the order and where to reach them. */
+export const CustomerSchema = z.object({
+  customerId: z.string().min(1).max(128),
+  email: z.string().email(),
+  name: z.string().min(1).max(200),
+});
+export type Customer = z.infer<typeof CustomerSchema>;
+
+/** Where the parcel goes. */
+export const ShippingAddressSchema = z.object({
+  line1: z.string().min(1).max(200),
+  line2: z.string().max(200).optional(),
+  city: z.string().min(1).max(100),
+  postalCode: z.string().min(1).max(20),
+  country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as "DE"'),
+});
+export type ShippingAddress = z.infer<typeof ShippingAddressSchema>;
+
+/**
+ * At most this many lines per order: reserving them is one DynamoDB transaction of one write
+ * per line plus the step record, and a transaction holds at most 100 actions.
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html
+ */
+export const MAX_ORDER_LINES = 50;
+
+/** The order as the customer placed it; carried by the events so no step reads another's table. */
+export const OrderSchema = z.object({
+  customer: CustomerSchema,
+  items: z
+    .array(OrderLineSchema)
+    .min(1)
+    .max(MAX_ORDER_LINES)
+    .refine((items) => new Set(items.map((item) => item.sku)).size === items.length, {
+      message: 'each sku may appear only once',
+    }),
+  shippingAddress: ShippingAddressSchema,
+  paymentToken: z.string().regex(/^tok_[A-Za-z0-9_]{1,64}$/, 'must look like "tok_..."'),
+});
+export type Order = z.infer<typeof OrderSchema>;
+
+/** Why an order was turned down; `code` is for machines, `message` for people. */
+export const RejectionSchema = z.object({
+  code: z.enum([
+    'OUT_OF_STOCK',
+    'UNKNOWN_SKU',
+    'CARD_DECLINED',
+    'INSUFFICIENT_FUNDS',
+    'AMOUNT_LIMIT_EXCEEDED',
+  ]),
+  message: z.string(),
+  skus: z.array(z.string()).optional(),
+});
+export type Rejection = z.infer<typeof RejectionSchema>;
+
+const base = { schemaVersion, orderId };
+
+/** A shipment as the carrier knows it. */
+export const ShipmentSchema = z.object({
+  carrier: z.string(),
+  trackingNumber: z.string(),
+});
+export type Shipment = z.infer<typeof ShipmentSchema>;
+
+/** Each event's detail schema, keyed by its detail-type. */
+export const DetailSchemas = {
+  OrderPlaced: z.object({ ...base, order: OrderSchema, placedAt: z.string().datetime() }),
+  InventoryReserved: z.object({
+    ...base,
+    order: OrderSchema,
+    /** Total price in minor units (cents), priced from the catalogue at reservation. */
+    amountCents: z.number().int().nonnegative(),
+    currency: z.literal('USD'),
+  }),
+  InventoryRejected: z.object({ ...base, customer: CustomerSchema, reason: RejectionSchema }),
+  PaymentCaptured: z.object({
+    ...base,
+    order: OrderSchema,
+    paymentId: z.string(),
+    amountCents: z.number().int().nonnegative(),
+  }),
+  PaymentDeclined: z.object({
+    ...base,
+    order: OrderSchema,
+    reason: RejectionSchema,
+  }),
+  InventoryReleased: z.object({ ...base, customer: CustomerSchema, reason: RejectionSchema }),
+  OrderShipped: z.object({ ...base, customer: CustomerSchema, shipment: ShipmentSchema }),
+  OrderCancelled: z.object({ ...base, customer: CustomerSchema, reason: RejectionSchema }),
+  CustomerNotified: z.object({
+    ...base,
+    outcome: z.enum(['shipped', 'cancelled']),
+    channel: z.literal('email'),
+    recipient: z.string().email(),
+  }),
+} as const;
+
+/** Every event's detail-type. */
+export type DetailType = keyof typeof DetailSchemas;
+/** The detail of the event with detail-type `T`. */
+export type Detail<T extends DetailType> = z.infer<(typeof DetailSchemas)[T]>;
+
+/** Which service publishes each event (the pair EventBridge rules match on). */
+export const EventSourceOf = {
+  OrderPlaced: EventSource.orders,
+  InventoryReserved: EventSource.inventory,
+  InventoryRejected: EventSource.inventory,
+  PaymentCaptured: EventSource.payments,
+  PaymentDeclined: EventSource.payments,
+  InventoryReleased: EventSource.inventory,
+  OrderShipped: EventSource.shipping,
+  OrderCancelled: EventSource.orders,
+  CustomerNotified: EventSource.notifications,
+} as const satisfies Record<DetailType, EventSource>;
+
+/** Every detail-type, in the order an order's life can go through them. */
+export const DETAIL_TYPES = Object.keys(DetailSchemas) as DetailType[];
+
+/** An event ready to publish. */
+export interface DomainEvent<T extends DetailType = DetailType> {
+  readonly detailType: T;
+  readonly detail: Detail<T>;
+}
+
+/** Builds a typed event; the source comes from the contract, never from the caller. */
+export function domainEvent<T extends DetailType>(detailType: T, detail: Detail<T>): DomainEvent<T> {
+  return { detailType, detail };
+}
+
+/**
+ * The EventBridge pattern that matches exactly the given detail-types, each with the source the
+ * contract gives it. Rules are built only from this, so they always agree with the publishers.
+ */
+export function patternFor(detailTypes: readonly DetailType[]): {
+  source: EventSource[];
+  'detail-type': DetailType[];
+} {
+  const sources = [...new Set(detailTypes.map((type) => EventSourceOf[type]))];
+  return { source: sources, 'detail-type': [...detailTypes] };
+}
+
+/** The envelope EventBridge delivers to an SQS target (the full event). */
+export const EventEnvelopeSchema = z.object({
+  id: z.string(),
+  'detail-type': z.string(),
+  source: z.string(),
+  time: z.string(),
+  detail: z.unknown(),
+  'replay-name': z.string().optional(),
+});
+export type EventEnvelope = z.infer<typeof EventEnvelopeSchema>;

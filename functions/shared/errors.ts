@@ -1,0 +1,109 @@
+/**
+ * The pipeline's error tree. A `PermanentError` can never succeed on retry (bad input, an
+ * unknown order): the record is parked in its DLQ with the reason. A `TransientError` may
+ * succeed later (throttling, a network fault): the record is retried.
+ */
+
+/** Context every pipeline error may carry, so an operator can find the order and message. */
+export interface ErrorContext {
+  readonly orderId?: string;
+  readonly messageId?: string;
+  readonly cause?: unknown;
+}
+
+/** Base of every error this project throws. */
+export class PipelineError extends Error {
+  readonly orderId?: string;
+  readonly messageId?: string;
+
+  constructor(message: string, context: ErrorContext = {}) {
+    super(message, { cause: context.cause });
+    this.name = 'PipelineError';
+    this.orderId = context.orderId;
+    this.messageId = context.messageId;
+  }
+}
+
+/** Retrying cannot help: park the record with this reason. */
+export class PermanentError extends PipelineError {
+  constructor(message: string, context: ErrorContext = {}) {
+    super(message, context);
+    this.name = 'PermanentError';
+  }
+}
+
+/** Retrying may help: leave the record to be redelivered. */
+export class TransientError extends PipelineError {
+  constructor(message: string, context: ErrorContext = {}) {
+    super(message, context);
+    this.name = 'TransientError';
+  }
+}
+
+/** One problem with an input, located by its field path (e.g. `items.0.quantity`). */
+export interface FieldIssue {
+  readonly field: string;
+  readonly message: string;
+}
+
+/** The input does not match its schema; lists every problem by field. */
+export class ValidationError extends PermanentError {
+  readonly issues: readonly FieldIssue[];
+
+  constructor(what: string, issues: readonly FieldIssue[], context: ErrorContext = {}) {
+    super(`${what} is invalid: ${issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}`, context);
+    this.name = 'ValidationError';
+    this.issues = issues;
+  }
+}
+
+/** Some events could not be put on the bus even after retries. */
+export class PublishError extends TransientError {
+  readonly failedEntries: readonly { readonly detailType: string; readonly orderId: string; readonly errorCode?: string; readonly errorMessage?: string }[];
+
+  constructor(failedEntries: PublishError['failedEntries'], context: ErrorContext = {}) {
+    super(
+      `${failedEntries.length} event(s) could not be published: ${failedEntries
+        .map((entry) => `${entry.detailType} for order ${entry.orderId} (${entry.errorCode ?? 'unknown'}: ${entry.errorMessage ?? 'no message'})`)
+        .join('; ')}`,
+      context,
+    );
+    this.name = 'PublishError';
+    this.failedEntries = failedEntries;
+  }
+}
+
+/** A write lost a race with a concurrent writer of the same item; retrying resolves it. */
+export class ConcurrentUpdateError extends TransientError {
+  constructor(message: string, context: ErrorContext = {}) {
+    super(message, context);
+    this.name = 'ConcurrentUpdateError';
+  }
+}
+
+/** An `Idempotency-Key` was reused with a different request body. */
+export class IdempotencyKeyReuseError extends PermanentError {
+  constructor(idempotencyKey: string, context: ErrorContext = {}) {
+    super(`Idempotency-Key "${idempotencyKey}" was already used for a different request`, context);
+    this.name = 'IdempotencyKeyReuseError';
+  }
+}
+
+/** Translates a zod error into field issues. */
+export function fieldIssues(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    field: issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)',
+    message: issue.message,
+  }));
+}
+
+/** Reserving would take these SKUs' available stock below zero. */
+export class InsufficientStockError extends PipelineError {
+  readonly skus: readonly string[];
+
+  constructor(skus: readonly string[], context: ErrorContext = {}) {
+    super(`not enough stock for ${skus.join(', ')}`, context);
+    this.name = 'InsufficientStockError';
+    this.skus = skus;
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Accepting an order. The order is published first (`OrderPlaced`) and the read model is
+ * projected from that event: once PutEvents succeeds EventBridge holds the order durably, so
+ * there is no database write that a crash could strand without its event. With an
+ * `Idempotency-Key`, the order id derives from the customer and the key, so a retried request
+ * names the same order; a different body under the same key is refused.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { domainEvent, type Order } from '#shared/contracts';
+import { IdempotencyKeyReuseError } from '#shared/errors';
+import type { EventPublisher, OrderViewStore } from '#shared/ports';
+
+/** What placing an order needs. */
+export interface PlaceOrderDeps {
+  readonly publisher: EventPublisher;
+  readonly views: OrderViewStore;
+  /** @default () => new Date() */
+  readonly now?: () => Date;
+}
+
+/** The accepted order. `replayed` is true when an earlier request with the same key placed it. */
+export interface PlacedOrder {
+  readonly orderId: string;
+  readonly replayed: boolean;
+}
+
+/** Places `order`; throws `IdempotencyKeyReuseError` when the key already placed a different order. */
+export async function placeOrder(order: Order, idempotencyKey: string | undefined, deps: PlaceOrderDeps): Promise<PlacedOrder> {
+  const orderId = idempotencyKey === undefined ? randomUUID() : orderIdFor(order.customer.customerId, idempotencyKey);
+  if (idempotencyKey !== undefined) {
+    const existing = await deps.views.get(orderId);
+    if (existing?.order !== undefined) {
+      if (!sameOrder(existing.order, order)) throw new IdempotencyKeyReuseError(idempotencyKey, { orderId });
+      return { orderId, replayed: true };
+    }
+  }
+  // Not yet projected (or never placed): publishing again is safe, every step is idempotent per order.
+  const placedAt = (deps.now ?? (() => new Date()))().toISOString();
+  await deps.publisher.publish([domainEvent('OrderPlaced', { schemaVersion: 1, orderId, order, placedAt })]);
+  return { orderId, replayed: false };
+}
+
+/** A name-based (version 5 style) UUID of the customer and key: the same pair always names the same order. */
+export function orderIdFor(customerId: string, idempotencyKey: string): string {
+  const bytes = createHash('sha1').update(`order-pipeline:${customerId}:${idempotencyKey}`).digest().subarray(0, 16);
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x50;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function sameOrder(a: Order, b: Order): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+/** JSON with object keys sorted, so two equal orders serialize alike whatever their key order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, item]) => item !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

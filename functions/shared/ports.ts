@@ -1,0 +1,54 @@
+/**
+ * The ports the domain talks to. Adapters in `adapters/` implement them with injected AWS SDK v3
+ * clients; the domain never imports `@aws-sdk/*`.
+ */
+import type { DomainEvent } from '#shared/contracts';
+import type { OrderView } from '#shared/order-view';
+
+/** Puts events on the bus; throws `PublishError` when any event could not be put. */
+export interface EventPublisher {
+  publish(events: readonly DomainEvent[]): Promise<void>;
+}
+
+/** A change to one SKU's stock counters, applied atomically with a step's record. */
+export interface StockChange {
+  readonly sku: string;
+  readonly availableDelta: number;
+  readonly reservedDelta: number;
+  readonly shippedDelta: number;
+}
+
+/** What the catalogue knows of a SKU. */
+export interface StockLevel {
+  readonly sku: string;
+  readonly available: number;
+  readonly unitPriceCents: number;
+}
+
+/**
+ * Records each step's outcome for an order exactly once, together with the stock changes it
+ * implies (one transaction). A duplicate delivery finds the recorded outcome and republishes it.
+ */
+export interface StepLedger {
+  /** The outcome this step already recorded for the order, if any. */
+  find(orderId: string, step: string): Promise<DomainEvent | undefined>;
+  /**
+   * Records the outcome and applies the stock changes, all or nothing. Returns the outcome
+   * that stands: this one, or the one a concurrent delivery recorded first. Throws
+   * `InsufficientStockError` when a change would take a SKU's available stock below zero.
+   */
+  record(orderId: string, step: string, outcome: DomainEvent, stockChanges?: readonly StockChange[]): Promise<DomainEvent>;
+}
+
+/** Reads the catalogue's stock levels and prices. */
+export interface Catalogue {
+  /** The stock level of each known SKU among `skus`; unknown SKUs are absent. */
+  stockLevels(skus: readonly string[]): Promise<Map<string, StockLevel>>;
+}
+
+/** Stores order read models with optimistic concurrency. */
+export interface OrderViewStore {
+  get(orderId: string): Promise<OrderView | undefined>;
+  /** Saves `view`, which must be one version ahead of the stored item; else `ConcurrentUpdateError`. */
+  save(view: OrderView): Promise<void>;
+}

@@ -1,0 +1,23 @@
+/**
+ * Structured JSON logs and EMF metrics (Powertools), one instance of each per function.
+ * Records are processed in parallel, so the order id is passed as `correlation_id` on each
+ * log line rather than set on the shared logger, where records would overwrite each other's.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+
+/** The CloudWatch namespace of every metric the pipeline emits. */
+export const METRICS_NAMESPACE = 'OrderPipeline';
+
+/** The metric names each step emits. */
+export const StepMetric = {
+  processed: 'RecordsProcessed',
+  failed: 'RecordsFailed',
+  parked: 'RecordsParked',
+} as const;
+
+/** The function's logger; the service name comes from POWERTOOLS_SERVICE_NAME. */
+export const logger = new Logger();
+
+/** The function's metrics, flushed once per invocation. */
+export const metrics = new Metrics({ namespace: METRICS_NAMESPACE });

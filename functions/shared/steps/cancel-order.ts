@@ -1,0 +1,9 @@
+import { domainEvent } from '#shared/contracts';
+import type { StepLedger } from '#shared/ports';
+import type { StepLogic } from '#shared/steps/step';
+
+/** Cancels an order whose inventory was rejected or released, keeping the reason. */
+export const cancelOrder: StepLogic<'cancel-order', { readonly ledger: StepLedger }> = async ({ detail }, { ledger }) => {
+  const { orderId, customer, reason } = detail;
+  return [await ledger.record(orderId, 'cancel-order', domainEvent('OrderCancelled', { schemaVersion: 1, orderId, customer, reason }))];
+};

@@ -1,0 +1,20 @@
+/**
+ * The key schema of each DynamoDB table. The CDK stack defines the tables from this and the
+ * adapters read and write these attributes, so the two cannot disagree.
+ */
+
+/** A table's key attributes (all strings). */
+export interface TableKeys {
+  readonly partitionKey: string;
+  readonly sortKey?: string;
+}
+
+/** The pipeline's tables. */
+export const TABLE_KEYS = {
+  /** Order read models, one item per order. */
+  orders: { partitionKey: 'orderId' },
+  /** Stock counters and prices, one item per SKU. */
+  inventory: { partitionKey: 'sku' },
+  /** Each step's recorded outcome, one item per order and step. */
+  ledger: { partitionKey: 'orderId', sortKey: 'step' },
+} as const satisfies Record<string, TableKeys>;

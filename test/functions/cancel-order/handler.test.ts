@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { cancelOrder } from '#shared/steps/cancel-order';
+import { anEnvelope, anOrder, anSqsRecord } from '#test/support/factories';
+import { startTestDynamoDb, type TestDynamoDb } from '#test/support/local-dynamodb';
+import { stepHarness, type StepHarness } from '#test/support/step-harness';
+
+describe('cancel-order handler', () => {
+  let db: TestDynamoDb;
+  let step: StepHarness;
+  const { customer } = anOrder();
+
+  beforeAll(async () => {
+    db = await startTestDynamoDb();
+  });
+  afterAll(() => db.close());
+  beforeEach(async () => {
+    step = await stepHarness(db, 'cancel-order', cancelOrder, ({ ledger }) => ({ ledger }));
+  });
+
+  it('cancels after a rejection, keeping the reason', async () => {
+    // Act
+    await step.deliver(anSqsRecord(anEnvelope('InventoryRejected', { schemaVersion: 1, orderId: randomUUID(), customer, reason: { code: 'OUT_OF_STOCK', message: 'out of stock: SKU-SOLD-OUT', skus: ['SKU-SOLD-OUT'] } })));
+    // Assess
+    expect(step.publisher.events[0]).toMatchObject({ detailType: 'OrderCancelled', detail: { reason: { code: 'OUT_OF_STOCK', skus: ['SKU-SOLD-OUT'] } } });
+  });
+
+  it('cancels after a release, keeping the decline reason', async () => {
+    // Act
+    await step.deliver(anSqsRecord(anEnvelope('InventoryReleased', { schemaVersion: 1, orderId: randomUUID(), customer, reason: { code: 'CARD_DECLINED', message: 'declined' } })));
+    // Assess
+    expect(step.publisher.events[0]).toMatchObject({ detailType: 'OrderCancelled', detail: { reason: { code: 'CARD_DECLINED' } } });
+  });
+
+  it('records one cancellation per order', async () => {
+    // Prepare
+    const orderId = randomUUID();
+    const rejected = anEnvelope('InventoryRejected', { schemaVersion: 1, orderId, customer, reason: { code: 'UNKNOWN_SKU', message: 'unknown' } });
+    // Act
+    await step.deliver(anSqsRecord(rejected), anSqsRecord(rejected));
+    // Assess
+    expect(await step.ledgerItems(orderId)).toHaveLength(1);
+    expect(step.publisher.types()).toEqual(['OrderCancelled', 'OrderCancelled']);
+  });
+
+  it('parks an event it does not consume, with the reason', async () => {
+    // Act
+    const response = await step.deliver(anSqsRecord(anEnvelope('OrderShipped', { schemaVersion: 1, orderId: randomUUID(), customer, shipment: { carrier: 'UPS', trackingNumber: '1Z' } })));
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(step.parking.parked[0]?.reason.errorMessage).toContain('"OrderShipped" is not one of InventoryRejected, InventoryReleased');
+  });
+});

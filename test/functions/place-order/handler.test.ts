@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoDbOrderViews } from '#shared/adapters/dynamodb-order-views';
+import { applyEvent } from '#shared/order-view';
+import { placeOrderHandler } from '../../../functions/place-order/place-order-handler.ts';
+import { anHttpRequest, anOrder } from '#test/support/factories';
+import { RecordingPublisher } from '#test/support/fakes';
+import { startTestDynamoDb, type TestDynamoDb } from '#test/support/local-dynamodb';
+
+type Response = { statusCode: number; headers: Record<string, string>; body: string };
+
+describe('place-order handler (POST /orders)', () => {
+  let db: TestDynamoDb;
+  let publisher: RecordingPublisher;
+  let views: DynamoDbOrderViews;
+  let post: (body: string, headers?: Record<string, string>) => Promise<Response & { json: Record<string, unknown> }>;
+
+  beforeAll(async () => {
+    db = await startTestDynamoDb();
+  });
+  afterAll(() => db.close());
+  beforeEach(async () => {
+    const tables = await db.createTables();
+    publisher = new RecordingPublisher();
+    views = new DynamoDbOrderViews({ client: db.client, ordersTableName: tables.orders });
+    const handler = placeOrderHandler({ publisher, views });
+    post = async (body, headers) => {
+      const response = (await handler(anHttpRequest({ method: 'POST', path: '/orders', body, headers }))) as Response;
+      return { ...response, json: JSON.parse(response.body) };
+    };
+  });
+
+  /** Projects what the handler published, as the projection step would. */
+  const project = async () => {
+    for (const event of publisher.events) {
+      const view = applyEvent(await views.get(event.detail.orderId), { ...event, time: new Date().toISOString() });
+      if (view) await views.save({ ...view, version: view.version + 1 });
+    }
+  };
+
+  it('accepts a valid order with 202, its id and Location, and publishes OrderPlaced', async () => {
+    // Act
+    const response = await post(JSON.stringify(anOrder()));
+    // Assess
+    expect(response.statusCode).toBe(202);
+    const orderId = response.json.orderId as string;
+    expect(response.headers.location).toBe(`/orders/${orderId}`);
+    expect(publisher.events).toEqual([expect.objectContaining({ detailType: 'OrderPlaced', detail: expect.objectContaining({ orderId, order: anOrder() }) })]);
+  });
+
+  it('answers 400 when the body is not JSON', async () => {
+    // Act
+    const response = await post('{"customer":');
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(response.json.issues).toEqual([{ field: '(body)', message: 'is not valid JSON' }]);
+    expect(publisher.events).toEqual([]);
+  });
+
+  it('answers 400 listing every problem by field', async () => {
+    // Prepare
+    const order = { ...anOrder(), customer: { customerId: 'c', email: 'not-an-email', name: '' }, items: [{ sku: 'SKU-MOUSE', quantity: 0 }], paymentToken: 'visa', shippingAddress: undefined };
+    // Act
+    const response = await post(JSON.stringify(order), { 'idempotency-key': 'has spaces' });
+    // Assess
+    expect(response.statusCode).toBe(400);
+    const fields = (response.json.issues as { field: string }[]).map((issue) => issue.field).sort();
+    expect(fields).toEqual(['Idempotency-Key', 'customer.email', 'customer.name', 'items.0.quantity', 'paymentToken', 'shippingAddress'].sort());
+  });
+
+  it('returns the same order for a retried request with the same Idempotency-Key', async () => {
+    // Prepare
+    const body = JSON.stringify(anOrder());
+    // Act: a retry before the order is projected publishes again under the same id; after it, it is a replay.
+    const first = await post(body, { 'Idempotency-Key': 'key-1' });
+    const beforeProjection = await post(body, { 'Idempotency-Key': 'key-1' });
+    await project();
+    const afterProjection = await post(body, { 'Idempotency-Key': 'key-1' });
+    // Assess
+    expect(beforeProjection.json.orderId).toBe(first.json.orderId);
+    expect(afterProjection.json.orderId).toBe(first.json.orderId);
+    expect(afterProjection.headers['idempotent-replayed']).toBe('true');
+    expect(publisher.events).toHaveLength(2);
+    expect(new Set(publisher.events.map((event) => event.detail.orderId)).size).toBe(1);
+  });
+
+  it('answers 422 when an Idempotency-Key is reused for a different order', async () => {
+    // Prepare
+    await post(JSON.stringify(anOrder()), { 'idempotency-key': 'key-2' });
+    await project();
+    // Act
+    const response = await post(JSON.stringify(anOrder({ items: [{ sku: 'SKU-CABLE', quantity: 9 }] })), { 'idempotency-key': 'key-2' });
+    // Assess
+    expect(response.statusCode).toBe(422);
+    expect(response.json.message).toContain('key-2');
+  });
+
+  it('answers 503 when the order cannot be published, so the client retries', async () => {
+    // Prepare
+    publisher.failures = 1;
+    // Act
+    const response = await post(JSON.stringify(anOrder()), { 'idempotency-key': 'key-3' });
+    // Assess
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('1');
+    expect(publisher.events).toEqual([]);
+  });
+});

@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { projectOrder } from '#shared/steps/project-order';
+import { anEnvelope, anOrder, anSqsRecord } from '#test/support/factories';
+import { startTestDynamoDb, type TestDynamoDb } from '#test/support/local-dynamodb';
+import { stepHarness, type StepHarness } from '#test/support/step-harness';
+import type { DynamoDbOrderViews } from '#shared/adapters/dynamodb-order-views';
+
+describe('project-order handler', () => {
+  let db: TestDynamoDb;
+  let step: StepHarness;
+  let views: DynamoDbOrderViews;
+  const order = anOrder();
+  const at = (second: number) => new Date(Date.UTC(2026, 10, 22, 12, 0, second)).toISOString();
+  const lifeOf = (orderId: string) => [
+    anEnvelope('OrderPlaced', { schemaVersion: 1, orderId, order, placedAt: at(0) }, { time: at(0) }),
+    anEnvelope('InventoryReserved', { schemaVersion: 1, orderId, order, amountCents: 14_700, currency: 'USD' }, { time: at(1) }),
+    anEnvelope('PaymentCaptured', { schemaVersion: 1, orderId, order, paymentId: 'pay_1', amountCents: 14_700 }, { time: at(2) }),
+    anEnvelope('OrderShipped', { schemaVersion: 1, orderId, customer: order.customer, shipment: { carrier: 'DHL', trackingNumber: 'JD1' } }, { time: at(3) }),
+    anEnvelope('CustomerNotified', { schemaVersion: 1, orderId, outcome: 'shipped', channel: 'email', recipient: order.customer.email }, { time: at(4) }),
+  ];
+
+  beforeAll(async () => {
+    db = await startTestDynamoDb();
+  });
+  afterAll(() => db.close());
+  beforeEach(async () => {
+    step = await stepHarness(db, 'project-order', projectOrder, (adapters) => {
+      views = adapters.views;
+      return { views: adapters.views };
+    });
+  });
+
+  it('builds the read model with status and timeline from each event', async () => {
+    // Prepare
+    const orderId = randomUUID();
+    // Act
+    for (const body of lifeOf(orderId)) await step.deliver(anSqsRecord(body));
+    // Assess
+    const view = await views.get(orderId);
+    expect(view).toMatchObject({ status: 'notified', amountCents: 14_700, paymentId: 'pay_1', shipment: { carrier: 'DHL' } });
+    expect(view?.timeline.map((entry) => entry.type)).toEqual(['OrderPlaced', 'InventoryReserved', 'PaymentCaptured', 'OrderShipped', 'CustomerNotified']);
+    expect(step.publisher.events).toEqual([]);
+  });
+
+  it('moves status only forward when events arrive out of order, all in one batch', async () => {
+    // Prepare
+    const orderId = randomUUID();
+    // Act: the whole life reversed, delivered concurrently in one batch.
+    const response = await step.deliver(...lifeOf(orderId).reverse().map((body) => anSqsRecord(body)));
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    const view = await views.get(orderId);
+    expect(view?.status).toBe('notified');
+    expect(view?.timeline).toHaveLength(5);
+    expect(view?.timeline.map((entry) => entry.at)).toEqual([at(0), at(1), at(2), at(3), at(4)]);
+  });
+
+  it('applies a replayed or republished event once', async () => {
+    // Prepare
+    const orderId = randomUUID();
+    const [placed] = lifeOf(orderId);
+    // Act
+    await step.deliver(anSqsRecord(placed as string));
+    await step.deliver(anSqsRecord(anEnvelope('OrderPlaced', { schemaVersion: 1, orderId, order, placedAt: at(0) })));
+    // Assess
+    expect((await views.get(orderId))?.timeline).toHaveLength(1);
+  });
+
+  it('shows a cancelled order with its reason, and a later notification leaves it cancelled', async () => {
+    // Prepare
+    const orderId = randomUUID();
+    const reason = { code: 'OUT_OF_STOCK' as const, message: 'out of stock: SKU-SOLD-OUT', skus: ['SKU-SOLD-OUT'] };
+    // Act
+    await step.deliver(
+      anSqsRecord(anEnvelope('OrderPlaced', { schemaVersion: 1, orderId, order, placedAt: at(0) }, { time: at(0) })),
+      anSqsRecord(anEnvelope('InventoryRejected', { schemaVersion: 1, orderId, customer: order.customer, reason }, { time: at(1) })),
+    );
+    await step.deliver(anSqsRecord(anEnvelope('OrderCancelled', { schemaVersion: 1, orderId, customer: order.customer, reason }, { time: at(2) })));
+    await step.deliver(anSqsRecord(anEnvelope('CustomerNotified', { schemaVersion: 1, orderId, outcome: 'cancelled', channel: 'email', recipient: order.customer.email }, { time: at(3) })));
+    // Assess
+    expect(await views.get(orderId)).toMatchObject({ status: 'cancelled', reason });
+  });
+});

@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { releaseInventory } from '#shared/steps/release-inventory';
+import { reserveInventory } from '#shared/steps/reserve-inventory';
+import { anEnvelope, anOrder, anSqsRecord } from '#test/support/factories';
+import { startTestDynamoDb, type TestDynamoDb } from '#test/support/local-dynamodb';
+import { stepHarness, type StepHarness } from '#test/support/step-harness';
+
+describe('release-inventory handler', () => {
+  let db: TestDynamoDb;
+  let step: StepHarness;
+
+  beforeAll(async () => {
+    db = await startTestDynamoDb();
+  });
+  afterAll(() => db.close());
+  beforeEach(async () => {
+    step = await stepHarness(db, 'release-inventory', releaseInventory, ({ ledger }) => ({ ledger }));
+  });
+
+  const reserveThenDecline = async (orderId: string) => {
+    const order = anOrder();
+    // Reserve through the real reserve step logic on the same tables.
+    await reserveInventory(
+      { id: randomUUID(), detailType: 'OrderPlaced', time: new Date().toISOString(), detail: { schemaVersion: 1, orderId, order, placedAt: new Date().toISOString() } },
+      step.adapters,
+    );
+    return anEnvelope('PaymentDeclined', { schemaVersion: 1, orderId, order, reason: { code: 'CARD_DECLINED', message: 'the card was declined' } });
+  };
+
+  it('returns the reserved units and publishes InventoryReleased with the reason', async () => {
+    // Prepare
+    const orderId = randomUUID();
+    const declined = await reserveThenDecline(orderId);
+    expect(await step.stock('SKU-MOUSE')).toEqual({ available: 999_998, reserved: 2, shipped: 0 });
+    // Act
+    await step.deliver(anSqsRecord(declined));
+    // Assess
+    expect(await step.stock('SKU-MOUSE')).toEqual({ available: 1_000_000, reserved: 0, shipped: 0 });
+    expect(step.publisher.events[0]).toMatchObject({ detailType: 'InventoryReleased', detail: { orderId, reason: { code: 'CARD_DECLINED' } } });
+  });
+
+  it('releases once however often the decline is delivered', async () => {
+    // Prepare
+    const declined = await reserveThenDecline(randomUUID());
+    // Act
+    await step.deliver(anSqsRecord(declined), anSqsRecord(declined));
+    await step.deliver(anSqsRecord(declined));
+    // Assess
+    expect(await step.stock('SKU-KEYBOARD')).toEqual({ available: 1_000_000, reserved: 0, shipped: 0 });
+    expect(step.publisher.types()).toEqual(['InventoryReleased', 'InventoryReleased', 'InventoryReleased']);
+  });
+
+  it('refuses to release what was never reserved, and parks it on its last delivery with the cause', async () => {
+    // Prepare: a decline for an order whose reservation does not exist.
+    const declined = anEnvelope('PaymentDeclined', { schemaVersion: 1, orderId: randomUUID(), order: anOrder(), reason: { code: 'CARD_DECLINED', message: 'declined' } });
+    // Act
+    const early = await step.deliver(anSqsRecord(declined, { receiveCount: 1 }));
+    const last = await step.deliver(anSqsRecord(declined, { receiveCount: 4 }));
+    // Assess
+    expect(early.batchItemFailures).toHaveLength(1);
+    expect(last.batchItemFailures).toEqual([]);
+    expect(step.parking.parked[0]?.reason).toMatchObject({ errorName: 'InsufficientStockError', receiveCount: 4 });
+    expect(await step.stock('SKU-MOUSE')).toEqual({ available: 1_000_000, reserved: 0, shipped: 0 });
+  });
+});

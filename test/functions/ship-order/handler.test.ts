@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { shipOrder } from '#shared/steps/ship-order';
+import { anEnvelope, anOrder, anSqsRecord } from '#test/support/factories';
+import { startTestDynamoDb, type TestDynamoDb } from '#test/support/local-dynamodb';
+import { stepHarness, type StepHarness } from '#test/support/step-harness';
+
+describe('ship-order handler', () => {
+  let db: TestDynamoDb;
+  let step: StepHarness;
+
+  beforeAll(async () => {
+    db = await startTestDynamoDb();
+  });
+  afterAll(() => db.close());
+  beforeEach(async () => {
+    step = await stepHarness(db, 'ship-order', shipOrder, ({ ledger }) => ({ ledger }));
+    // The order's units are reserved, as reserve-inventory leaves them.
+    for (const [sku, quantity] of [['SKU-KEYBOARD', 1], ['SKU-MOUSE', 2]] as const) {
+      await step.client.send(new UpdateCommand({ TableName: step.tables.inventory, Key: { sku }, UpdateExpression: 'ADD available :minus, reserved :plus', ExpressionAttributeValues: { ':minus': -quantity, ':plus': quantity } }));
+    }
+  });
+
+  const captured = (orderId: string, country = 'US') =>
+    anEnvelope('PaymentCaptured', { schemaVersion: 1, orderId, order: anOrder({ shippingAddress: { line1: '1 Main St', city: 'Springfield', postalCode: '12345', country } }), paymentId: 'pay_1', amountCents: 14_700 });
+
+  it('books a shipment with carrier and tracking number and moves the units to shipped', async () => {
+    // Prepare
+    const orderId = randomUUID();
+    // Act
+    await step.deliver(anSqsRecord(captured(orderId)));
+    // Assess
+    expect(step.publisher.events[0]).toMatchObject({ detailType: 'OrderShipped', detail: { orderId, shipment: { carrier: 'UPS', trackingNumber: expect.stringMatching(/^1Z[0-9]{16}$/) } } });
+    expect(await step.stock('SKU-MOUSE')).toEqual({ available: 999_998, reserved: 0, shipped: 2 });
+  });
+
+  it('chooses the carrier by destination', async () => {
+    // Act
+    await step.deliver(anSqsRecord(captured(randomUUID(), 'DE')));
+    // Assess
+    expect(step.publisher.events[0]).toMatchObject({ detail: { shipment: { carrier: 'DHL' } } });
+  });
+
+  it('ships once and announces the same shipment on a duplicate', async () => {
+    // Prepare
+    const orderId = randomUUID();
+    // Act
+    await step.deliver(anSqsRecord(captured(orderId)));
+    await step.deliver(anSqsRecord(captured(orderId)));
+    // Assess
+    const [first, second] = step.publisher.events;
+    expect(second?.detail).toEqual(first?.detail);
+    expect(await step.stock('SKU-KEYBOARD')).toEqual({ available: 999_999, reserved: 0, shipped: 1 });
+  });
+});

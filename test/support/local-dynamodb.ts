@@ -1,0 +1,68 @@
+/**
+ * The local cloud's DynamoDB behind its own loopback port with the pipeline's tables, and a
+ * document client for it: adapter and step tests run against real DynamoDB semantics.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { startLocalDynamoDb } from '#local/dynamodb/dynamodb-service';
+import { TABLE_KEYS } from '#shared/tables';
+import { DEMO_CATALOGUE, inventoryItemOf } from '#shared/demo-catalogue';
+
+/** Table names of one test environment (unique per call, so tests do not share state). */
+export interface TestTables {
+  readonly orders: string;
+  readonly inventory: string;
+  readonly ledger: string;
+}
+
+/** A running local DynamoDB for tests. */
+export interface TestDynamoDb {
+  readonly endpoint: string;
+  readonly client: DynamoDBDocumentClient;
+  /** Creates the pipeline's tables under fresh names and seeds the demo catalogue. */
+  createTables(): Promise<TestTables>;
+  close(): Promise<void>;
+}
+
+/** Starts a local DynamoDB on an ephemeral port. */
+export async function startTestDynamoDb(): Promise<TestDynamoDb> {
+  const dynamoDb = await startLocalDynamoDb();
+  const server = createServer((request, response) => dynamoDb.handle(request, response));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+
+  const createTables = async (): Promise<TestTables> => {
+    const suffix = randomUUID().slice(0, 8);
+    const names = { orders: `orders-${suffix}`, inventory: `inventory-${suffix}`, ledger: `ledger-${suffix}` };
+    for (const [table, keys] of Object.entries(TABLE_KEYS)) {
+      const sortKey = 'sortKey' in keys ? keys.sortKey : undefined;
+      await dynamoDb.client.call('CreateTable', {
+        TableName: names[table as keyof TestTables],
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [keys.partitionKey, ...(sortKey ? [sortKey] : [])].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+        KeySchema: [{ AttributeName: keys.partitionKey, KeyType: 'HASH' }, ...(sortKey ? [{ AttributeName: sortKey, KeyType: 'RANGE' }] : [])],
+      });
+    }
+    for (const entry of DEMO_CATALOGUE) await client.send(new PutCommand({ TableName: names.inventory, Item: inventoryItemOf(entry) }));
+    return names;
+  };
+
+  return {
+    endpoint,
+    client,
+    createTables,
+    close: async () => {
+      client.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await dynamoDb.close();
+    },
+  };
+}

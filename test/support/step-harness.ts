@@ -1,0 +1,73 @@
+/**
+ * Runs one SQS-fed step's handler as Lambda would, against the local DynamoDB with real
+ * adapters; only the bus and the DLQ are recorded in memory.
+ */
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import { DynamoDbCatalogue } from '#shared/adapters/dynamodb-catalogue';
+import { DynamoDbOrderViews } from '#shared/adapters/dynamodb-order-views';
+import { DynamoDbStepLedger } from '#shared/adapters/dynamodb-step-ledger';
+import { sqsStepHandler } from '#shared/runtime/sqs-step-handler';
+import type { StepLogic } from '#shared/steps/step';
+import type { StepName } from '#shared/subscriptions';
+import { aLambdaContext, anSqsEvent } from '#test/support/factories';
+import { RecordingParking, RecordingPublisher } from '#test/support/fakes';
+import type { TestDynamoDb, TestTables } from '#test/support/local-dynamodb';
+
+/** The real adapters of one test environment, for a step's dependencies. */
+export interface Adapters {
+  readonly catalogue: DynamoDbCatalogue;
+  readonly ledger: DynamoDbStepLedger;
+  readonly views: DynamoDbOrderViews;
+}
+
+/** A step handler under test and what it touched. */
+export interface StepHarness {
+  readonly publisher: RecordingPublisher;
+  readonly parking: RecordingParking;
+  readonly tables: TestTables;
+  readonly client: DynamoDBDocumentClient;
+  /** The real adapters on the harness's tables, to set the scene through other steps. */
+  readonly adapters: Adapters;
+  /** Delivers records as one SQS batch. */
+  deliver(...records: SQSRecord[]): Promise<SQSBatchResponse>;
+  /** A SKU's stock counters. */
+  stock(sku: string): Promise<{ available: number; reserved: number; shipped: number }>;
+  /** The ledger items recorded for an order. */
+  ledgerItems(orderId: string): Promise<Record<string, unknown>[]>;
+}
+
+/** Builds the harness of `step` with `logic`, its dependencies picked from the real adapters. */
+export async function stepHarness<S extends StepName, Deps>(
+  db: TestDynamoDb,
+  step: S,
+  logic: StepLogic<S, Deps>,
+  pick: (adapters: Adapters) => Deps,
+  options: { maxReceiveCount?: number } = {},
+): Promise<StepHarness> {
+  const tables = await db.createTables();
+  const { client } = db;
+  const adapters: Adapters = {
+    catalogue: new DynamoDbCatalogue({ client, inventoryTableName: tables.inventory }),
+    ledger: new DynamoDbStepLedger({ client, ledgerTableName: tables.ledger, inventoryTableName: tables.inventory }),
+    views: new DynamoDbOrderViews({ client, ordersTableName: tables.orders }),
+  };
+  const deps = pick(adapters);
+  const publisher = new RecordingPublisher();
+  const parking = new RecordingParking();
+  const handler = sqsStepHandler({ step, handle: (event) => logic(event, deps), publisher, parking, maxReceiveCount: options.maxReceiveCount ?? 4 });
+  return {
+    publisher,
+    parking,
+    tables,
+    client,
+    adapters,
+    deliver: (...records) => handler(anSqsEvent(...records), aLambdaContext),
+    stock: async (sku) => {
+      const { Item } = await client.send(new GetCommand({ TableName: tables.inventory, Key: { sku } }));
+      return { available: Number(Item?.available), reserved: Number(Item?.reserved), shipped: Number(Item?.shipped) };
+    },
+    ledgerItems: async (orderId) =>
+      (await client.send(new QueryCommand({ TableName: tables.ledger, KeyConditionExpression: 'orderId = :orderId', ExpressionAttributeValues: { ':orderId': orderId } }))).Items ?? [],
+  };
+}
