@@ -1,0 +1,92 @@
+/** Patterns EventBridge rejects, with the reason event-ruler gives. */
+import { invalid, Source, type InvalidPatternCase } from './corpus.ts';
+
+export const structureErrorCases: readonly InvalidPatternCase[] = [
+  invalid('top level is an array', [], 'Filter is not an object', Source.rulerCompiler),
+  invalid('top level is a JSON string of an array', '["a"]', 'Filter is not an object', Source.rulerCompiler),
+  invalid('not JSON', '{"source": [', 'Malformed JSON', Source.ebPatterns),
+  invalid('empty pattern', {}, 'Empty objects are not allowed', Source.rulerCompiler),
+  invalid('empty nested object', { source: ['aws.health'], detail: {} }, 'Empty objects are not allowed', Source.rulerCompiler),
+  invalid('leaf value not in an array (string)', { detail: { pipeline: { slug: 'some-pipeline' } } }, '"slug" must be an object or an array', Source.ebPatterns),
+  invalid('leaf value not in an array (number)', { detail: { count: 5 } }, '"count" must be an object or an array', Source.rulerCompiler),
+  invalid('leaf value not in an array (null)', { detail: { note: null } }, '"note" must be an object or an array', Source.rulerCompiler),
+  invalid('empty value array', { source: [] }, 'Empty arrays are not allowed', Source.rulerCompiler),
+  invalid('array inside a value array', { source: [['aws.ec2']] }, 'Match value must be String, number, true, false, or null', Source.rulerCompiler),
+  invalid('empty match expression', { source: [{}] }, 'Match expression name not found', Source.rulerCompiler),
+  invalid('unknown operator', { source: [{ regex: 'aws.*' }] }, 'Unrecognized match type regex', Source.rulerCompiler),
+  invalid('unknown operator "contains"', { source: [{ contains: 'ec2' }] }, 'Unrecognized match type contains', Source.ebOperators),
+  invalid('an Object.prototype name is no operator', { source: [{ constructor: 'x' }] }, 'Unrecognized match type constructor', Source.rulerCompiler),
+  invalid('two operators in one match expression', { source: [{ prefix: 'aws', suffix: 'ec2' }] }, 'Only one key allowed in match expression', Source.rulerCompiler),
+];
+
+export const operatorErrorCases: readonly InvalidPatternCase[] = [
+  invalid('prefix with a number', { source: [{ prefix: 5 }] }, 'prefix match pattern must be a string', Source.rulerCompiler),
+  invalid('suffix with a list (a CDK bug once produced this)', { source: [{ suffix: ['created'] }] }, 'suffix match pattern must be a string', Source.rulerCompiler),
+  invalid('prefix with an unsupported nested operator', { source: [{ prefix: { wildcard: 'a*' } }] }, 'Unsupported prefix pattern: wildcard', Source.rulerCompiler),
+  invalid('suffix with an empty nested object', { source: [{ suffix: {} }] }, 'Suffix expression name not found', Source.rulerCompiler),
+  invalid('prefix equals-ignore-case with a number', { source: [{ prefix: { 'equals-ignore-case': 1 } }] }, 'equals-ignore-case match pattern must be a string', Source.rulerCompiler),
+  invalid('equals-ignore-case with a number', { source: [{ 'equals-ignore-case': 5 }] }, 'equals-ignore-case match pattern must be a string', Source.rulerCompiler),
+  invalid('exactly with a number', { source: [{ exactly: 5 }] }, 'exact match pattern must be a string', Source.rulerCompiler),
+  invalid('exists with a string', { source: [{ exists: 'true' }] }, 'exists match pattern must be either true or false.', Source.rulerCompiler),
+  invalid('exists with another key', { source: [{ exists: true, prefix: 'a' }] }, 'Only one key allowed in match expression', Source.rulerCompiler),
+  invalid('wildcard with a number', { source: [{ wildcard: 5 }] }, 'wildcard match pattern must be a string', Source.rulerCompiler),
+  invalid('wildcard with consecutive asterisks', { source: [{ wildcard: 'a**b' }] }, 'Consecutive wildcard characters at pos 2', Source.rulerWildcardParser),
+  invalid('wildcard with an unsupported escape', { source: [{ wildcard: 'a\\b' }] }, 'Invalid escape character at pos 2', Source.rulerWildcardParser),
+  invalid('wildcard ending with a lone backslash', { source: [{ wildcard: 'ab\\' }] }, 'Invalid escape character at pos 3', Source.rulerWildcardParser),
+  invalid('anything-but with null', { source: [{ 'anything-but': null }] }, 'Value of anything-but must be an array or single string/number value.', Source.rulerCompiler),
+  invalid('anything-but with a boolean', { source: [{ 'anything-but': true }] }, 'Value of anything-but must be an array or single string/number value.', Source.rulerCompiler),
+  invalid('anything-but list with mixed types', { source: [{ 'anything-but': ['a', 1] }] }, 'mixed type is not supported', Source.rulerAnythingBut),
+  invalid('anything-but empty list', { source: [{ 'anything-but': [] }] }, 'mixed type is not supported', Source.rulerCompiler),
+  invalid('anything-but list with null', { source: [{ 'anything-but': [null] }] }, 'Inside anything but list, start|null|boolean is not supported.', Source.rulerCompiler),
+  invalid('anything-but with an empty object', { source: [{ 'anything-but': {} }] }, 'Anything-But expression name not found', Source.rulerCompiler),
+  invalid('anything-but with an unsupported operator', { source: [{ 'anything-but': { numeric: ['>', 1] } }] }, 'Unsupported anything-but pattern: numeric', Source.rulerCompiler),
+  invalid('anything-but with an Object.prototype name', { source: [{ 'anything-but': { toString: 'x' } }] }, 'Unsupported anything-but pattern: toString', Source.rulerCompiler),
+  invalid('anything-but prefix empty string', { source: [{ 'anything-but': { prefix: '' } }] }, 'Null prefix/suffix not allowed', Source.rulerCompiler),
+  invalid('anything-but suffix list with an empty string', { source: [{ 'anything-but': { suffix: ['a', ''] } }] }, 'Null prefix/suffix not allowed', Source.rulerCompiler),
+  invalid('anything-but prefix with a number', { source: [{ 'anything-but': { prefix: 5 } }] }, 'prefix/suffix match pattern must be a string', Source.rulerCompiler),
+  invalid('anything-but equals-ignore-case with a number', { source: [{ 'anything-but': { 'equals-ignore-case': 5 } }] }, 'number|start|null|boolean is not supported', Source.rulerCompiler),
+  invalid('anything-but wildcard with consecutive asterisks', { source: [{ 'anything-but': { wildcard: 'a**' } }] }, 'Consecutive wildcard characters at pos 2', Source.rulerWildcardParser),
+  invalid('anything-but wildcard empty list', { source: [{ 'anything-but': { wildcard: [] } }] }, 'Empty arrays are not allowed', Source.rulerCompiler),
+  invalid('anything-but with two operators', { source: [{ 'anything-but': { prefix: 'a', suffix: 'b' } }] }, 'Only one key allowed in match expression', Source.rulerCompiler),
+];
+
+export const numericErrorCases: readonly InvalidPatternCase[] = [
+  invalid('numeric not an array', { count: [{ numeric: 5 }] }, 'Value of numeric must be an array.', Source.rulerCompiler),
+  invalid('numeric empty array', { count: [{ numeric: [] }] }, 'Invalid member in numeric match: ]', Source.rulerCompiler),
+  invalid('numeric without an operator', { count: [{ numeric: [5] }] }, 'Invalid member in numeric match: 5', Source.rulerCompiler),
+  invalid('numeric unknown operator', { count: [{ numeric: ['!=', 5] }] }, 'Unrecognized numeric range operator: !=', Source.rulerCompiler),
+  invalid('numeric with an Object.prototype name as operator', { count: [{ numeric: ['constructor', 5] }] }, 'Unrecognized numeric range operator: constructor', Source.rulerCompiler),
+  invalid('numeric operator without a value', { count: [{ numeric: ['>'] }] }, 'Value of > must be numeric', Source.rulerCompiler),
+  invalid('numeric value given as a string', { count: [{ numeric: ['>', '5'] }] }, 'Value of > must be numeric', Source.rulerCompiler),
+  invalid('numeric equals with a second bound', { count: [{ numeric: ['=', 5, '<', 6] }] }, 'Too many elements in numeric expression', Source.rulerCompiler),
+  invalid('numeric upper bound first', { count: [{ numeric: ['<', 5, '>', 0] }] }, 'Too many elements in numeric expression', Source.rulerCompiler),
+  invalid('numeric two lower bounds', { count: [{ numeric: ['>', 0, '>', 5] }] }, 'Bad numeric range operator: >', Source.rulerCompiler),
+  invalid('numeric second bound without operator', { count: [{ numeric: ['>', 0, 5] }] }, 'Bad value in numeric range: 5', Source.rulerCompiler),
+  invalid('numeric second bound not a number', { count: [{ numeric: ['>', 0, '<', 'x'] }] }, 'Value of < must be numeric', Source.rulerCompiler),
+  invalid('numeric too many terms', { count: [{ numeric: ['>', 0, '<', 5, 6] }] }, 'Too many terms in numeric range expression', Source.rulerCompiler),
+  invalid('numeric empty range', { count: [{ numeric: ['>=', 5, '<=', 5] }] }, 'Bottom must be less than top', Source.rulerRange),
+  invalid('numeric inverted range', { count: [{ numeric: ['>', 10, '<', 1] }] }, 'Bottom must be less than top', Source.rulerRange),
+];
+
+export const cidrErrorCases: readonly InvalidPatternCase[] = [
+  invalid('cidr with a number', { ip: [{ cidr: 10 }] }, 'cidr match pattern must be a string', Source.rulerCompiler),
+  invalid('cidr without a mask', { ip: [{ cidr: '10.0.0.0' }] }, "Malformed CIDR, one '/' required", Source.rulerCidr),
+  invalid('cidr with a non-integer mask', { ip: [{ cidr: '10.0.0.0/x' }] }, 'Malformed CIDR, mask bits must be an integer', Source.rulerCidr),
+  invalid('cidr with a negative mask', { ip: [{ cidr: '10.0.0.0/-1' }] }, 'Malformed CIDR, mask bits must not be negative', Source.rulerCidr),
+  invalid('cidr with an IPv4 byte over 255', { ip: [{ cidr: '300.0.0.0/8' }] }, 'Invalid IP address: 300.0.0.0', Source.rulerCidr),
+  invalid('cidr with a host name', { ip: [{ cidr: 'hello/8' }] }, 'Nonstandard IP address: hello', Source.rulerCidr),
+  invalid('cidr with a malformed IPv6 address', { ip: [{ cidr: '1::2::3/64' }] }, 'Invalid IP address: 1::2::3', Source.rulerCidr),
+  invalid('cidr IPv4 mask of 32 (event-ruler wants < 32)', { ip: [{ cidr: '10.0.0.1/32' }] }, 'IPv4 mask bits must be < 32', Source.rulerCidr),
+  invalid('cidr IPv6 mask of 128 (event-ruler wants < 128)', { ip: [{ cidr: '2001:db8::/128' }] }, 'IPv6 mask bits must be < 128', Source.rulerCidr),
+];
+
+export const orErrorCases: readonly InvalidPatternCase[] = [
+  invalid('$or with a single alternative', { $or: [{ a: ['x'] }] }, 'There must have at least 2 Objects in $or relationship.', Source.rulerOr),
+  invalid('$or with an empty list', { $or: [] }, 'There must have at least 2 Objects in $or relationship.', Source.rulerOr),
+  invalid('$or with a string', { $or: 'x' }, 'It must be an Array followed with $or.', Source.rulerCompiler),
+  invalid('$or with a non-object alternative', { $or: [{ a: ['x'] }, 'y'] }, 'Only JSON object is allowed in array of $or relationship.', Source.rulerCompiler),
+  invalid('$or with an empty alternative', { $or: [{ a: ['x'] }, {}] }, 'Empty objects are not allowed', Source.rulerCompiler),
+  invalid('$or alternative using an operator as a field name', { $or: [{ numeric: [123] }, { prefix: ['abc'] }] }, 'numeric is Ruler reserved fieldName which cannot be used inside $or.', Source.rulerOr),
+  invalid('$or alternative using a reserved name deeper down', { $or: [{ a: ['x'] }, { b: { 'date-after': ['2020'] } }] }, 'date-after is Ruler reserved fieldName which cannot be used inside $or.', Source.rulerOr),
+  invalid('$or alternative with an invalid value list', { $or: [{ a: ['x'] }, { b: [] }] }, 'Empty arrays are not allowed', Source.rulerCompiler),
+];
