@@ -103,7 +103,7 @@ class AwsRequestRouter {
     if (json) this.jsonServices.set(json.targetPrefix, json);
     if (query) this.queryServices.push(query);
     if (passthrough?.targetPrefix !== undefined) this.passthroughByPrefix.set(passthrough.targetPrefix, passthrough);
-    else if (passthrough) this.passthroughMatchers.push(passthrough);
+    if (passthrough?.matches !== undefined) this.passthroughMatchers.push(passthrough);
   }
 
   async route(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -144,8 +144,18 @@ class AwsRequestRouter {
     return this.serveQuery(params, response, context);
   }
 
-  /** Answers an unexpected failure (a bug, not an AWS error) with a 500 and logs it. */
+  /** Answers an unexpected failure (a bug, not an AWS error) with a JSON 500 and logs it. */
   fail(response: ServerResponse, error: unknown, operation: string, requestId: string = randomUUID()): void {
+    const failure = this.internalFailure(error, operation, requestId);
+    if (response.headersSent) {
+      response.destroy();
+      return;
+    }
+    sendJsonError(response, { requestId, path: '' }, undefined, failure);
+  }
+
+  /** Logs an unexpected failure and turns it into the AWS `InternalFailure` error. */
+  private internalFailure(error: unknown, operation: string, requestId: string): AwsServiceError {
     this.logger.error(
       JSON.stringify({
         level: 'ERROR',
@@ -155,17 +165,8 @@ class AwsRequestRouter {
         error: error instanceof Error ? (error.stack ?? error.message) : String(error),
       }),
     );
-    if (response.headersSent) {
-      response.destroy();
-      return;
-    }
     const message = error instanceof Error ? error.message : String(error);
-    sendJsonError(
-      response,
-      { requestId, path: '' },
-      undefined,
-      new AwsServiceError('InternalFailure', message, { statusCode: 500, cause: error }),
-    );
+    return new AwsServiceError('InternalFailure', message, { statusCode: 500, cause: error });
   }
 
   private async serveJson(
@@ -215,8 +216,8 @@ class AwsRequestRouter {
     try {
       sendXml(response, 200, context.requestId, await handler(params, context));
     } catch (error) {
-      if (!(error instanceof AwsServiceError)) return this.fail(response, error, action, context.requestId);
-      sendXml(response, error.statusCode, context.requestId, encodeQueryError(error, namespace, context.requestId));
+      const failure = error instanceof AwsServiceError ? error : this.internalFailure(error, action, context.requestId);
+      sendXml(response, failure.statusCode, context.requestId, encodeQueryError(failure, namespace, context.requestId));
     }
   }
 

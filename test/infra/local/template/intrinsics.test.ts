@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { resolve, UnresolvableError, type ResolutionContext } from '#local/template/intrinsics';
+import { resolve, UnresolvableError, type ResolutionContext, type ResolvedResource } from '#local/template/intrinsics';
 
 const context: ResolutionContext = {
-  resources: new Map([
+  resources: new Map<string, ResolvedResource>([
     ['Queue', { ref: 'http://127.0.0.1:4566/000000000000/Stack-Queue', attributes: { Arn: 'arn:aws:sqs:us-east-1:000000000000:Stack-Queue', QueueName: 'Stack-Queue' } }],
     ['Table', { ref: 'Stack-Table', attributes: { Arn: 'arn:aws:dynamodb:us-east-1:000000000000:table/Stack-Table' } }],
   ]),
