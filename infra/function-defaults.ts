@@ -1,0 +1,144 @@
+/**
+ * The one place that decides how every Lambda function of the pipeline is built and run:
+ * runtime, architecture, bundling, logging and its execution role. The `PipelineStep`
+ * construct and the stack's HTTP functions both create their functions through
+ * `handlerFunction`, so the two can't drift apart.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Validations, type IResource } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { checkIntegerInRange, checkSecondsInRange } from '#infra/validation';
+
+/** The repository root: `functions/`, `package-lock.json` and `tsconfig.json` live here. */
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * The newest Node.js runtime Lambda offers (cdk-nag's AwsSolutions-L1 and Serverless-LambdaLatestVersion
+ * require the latest of the family). Handlers must be async: nodejs24.x dropped callback handlers.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html
+ */
+export const FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
+
+/** Graviton: about 20% cheaper per GB-second than x86_64 for the same work. */
+export const FUNCTION_ARCHITECTURE = Architecture.ARM_64;
+
+/** The default function timeout: a step does a few DynamoDB calls and one PutEvents. */
+export const DEFAULT_FUNCTION_TIMEOUT = Duration.seconds(10);
+
+/**
+ * The default memory. Lambda gives CPU in proportion to memory; at 128 MB the cold start
+ * (loading the SDK clients and building the zod schemas) is CPU-bound and about twice as slow,
+ * while these short I/O-bound invocations cost little either way. Tune with Lambda Power Tuning.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html
+ */
+export const DEFAULT_FUNCTION_MEMORY_MB = 256;
+
+/** How long function logs are kept; longer than the 14 days a parked record waits in a DLQ. */
+export const FUNCTION_LOG_RETENTION = RetentionDays.ONE_MONTH;
+
+/**
+ * Bundling with the project's own esbuild (never Docker): minified ESM for node22, the oldest
+ * Node.js the bundles must run on besides Lambda's (the local cloud runs them in-process on the
+ * developer's Node.js). Everything is bundled, the AWS SDK included: the SDK versions are the ones
+ * pinned in package-lock.json on every target, and the bundle runs from any directory.
+ * The banner gives ESM output a `require`, which CommonJS dependencies inside the bundle call.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/typescript-package.html
+ */
+export const FUNCTION_BUNDLING: BundlingOptions = {
+  minify: true,
+  format: OutputFormat.ESM,
+  target: 'node22',
+  mainFields: ['module', 'main'],
+  banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  externalModules: [],
+  forceDockerBundling: false,
+};
+
+/** The path of a handler's entry file, `functions/<name>/index.ts`. */
+export function handlerEntry(name: string): string {
+  return path.join(PROJECT_ROOT, 'functions', name, 'index.ts');
+}
+
+/** What differs between the pipeline's functions. */
+export interface HandlerFunctionProps {
+  /** The handler's entry file (exports `handler`). */
+  readonly entry: string;
+  /** What the function does, shown in the Lambda console. */
+  readonly description: string;
+  /**
+   * Environment variables.
+   * @default - none
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * The function timeout, a whole number of seconds from 1 to 900 (Lambda's maximum).
+   * @default Duration.seconds(10)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Memory in MB, from 128 to 10240.
+   * @default 256
+   */
+  readonly memorySize?: number;
+}
+
+/**
+ * Creates a function with the pipeline's defaults, its log group (with retention) and its own
+ * role. The role carries no AWS-managed policy: it may write only to its own log group, and
+ * the caller adds what else it needs through `grant*` methods.
+ * IDs: `<id>`, `<id>Role`, `<id>LogGroup`, all under `scope`.
+ */
+export function handlerFunction(scope: Construct, id: string, props: HandlerFunctionProps): NodejsFunction {
+  const timeout = props.timeout ?? DEFAULT_FUNCTION_TIMEOUT;
+  const memorySize = props.memorySize ?? DEFAULT_FUNCTION_MEMORY_MB;
+  // https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+  checkSecondsInRange('timeout', timeout, { min: 1, max: 900 });
+  checkIntegerInRange('memorySize', memorySize, { min: 128, max: 10_240, unit: 'MB' });
+
+  const logGroup = new LogGroup(scope, `${id}LogGroup`, {
+    retention: FUNCTION_LOG_RETENTION,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  const role = new Role(scope, `${id}Role`, {
+    assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    description: `Execution role of ${props.description}`,
+  });
+  logGroup.grantWrite(role);
+
+  const fn = new NodejsFunction(scope, id, {
+    entry: props.entry,
+    handler: 'handler',
+    description: props.description,
+    runtime: FUNCTION_RUNTIME,
+    architecture: FUNCTION_ARCHITECTURE,
+    timeout,
+    memorySize,
+    environment: { ...props.environment },
+    role,
+    logGroup,
+    projectRoot: PROJECT_ROOT,
+    depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+    bundling: FUNCTION_BUNDLING,
+  });
+  acknowledgeUntraced(fn);
+  return fn;
+}
+
+/**
+ * Acknowledges cdk-nag's Serverless-LambdaTracing on a function: the pipeline is not traced with
+ * X-Ray. Each order is followed through the structured logs by its order id (the correlation
+ * id) and the steps' EMF metrics; active tracing would add a cost per trace and an IAM
+ * statement on `*` (X-Ray has no resource-level permissions) for little more insight, since
+ * the handlers do not instrument their SDK clients.
+ */
+export function acknowledgeUntraced(fn: IResource): void {
+  Validations.of(fn).acknowledge({
+    id: 'Serverless-LambdaTracing',
+    reason: 'Not traced with X-Ray by design: orders are followed through structured logs by order id (correlation id) and EMF metrics.',
+  });
+}

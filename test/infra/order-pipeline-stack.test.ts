@@ -1,0 +1,355 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { CfnRule } from 'aws-cdk-lib/aws-events';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildOrderPipeline, type OrderPipeline } from '#infra/app';
+import { PIPELINE_STEPS } from '#infra/order-pipeline-stack';
+import { EnvName } from '#shared/config';
+import { DETAIL_TYPES, EventSource, patternFor } from '#shared/contracts';
+import { DEMO_CATALOGUE } from '#shared/demo-catalogue';
+import { STEP_SUBSCRIPTIONS, type StepName } from '#shared/subscriptions';
+import { allowedActions, referencedId, resourcesOfType, type TemplateJson } from './template-queries.ts';
+
+const STEP_NAMES = Object.keys(STEP_SUBSCRIPTIONS) as StepName[];
+const DYNAMODB_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+const FOURTEEN_DAYS = 14 * 24 * 60 * 60;
+
+// Synthesizing bundles every function with esbuild: do it once for the whole file.
+let pipeline: OrderPipeline;
+let template: Template;
+let json: TemplateJson;
+let assemblyDirectory: string;
+
+beforeAll(() => {
+  pipeline = buildOrderPipeline();
+  template = Template.fromStack(pipeline.stack);
+  json = template.toJSON() as TemplateJson;
+  assemblyDirectory = pipeline.app.synth().directory;
+});
+
+function logicalIdOf(construct: { node: { defaultChild?: unknown } }): string {
+  return pipeline.stack.getLogicalId(construct.node.defaultChild as CfnFunction);
+}
+
+function resource(logicalId: string) {
+  const found = json.Resources[logicalId];
+  if (!found) throw new Error(`no resource ${logicalId}`);
+  return found;
+}
+
+/** Queues the rules deliver to, and the two kinds of DLQ. */
+function queueRoles() {
+  const targets = resourcesOfType(json, 'AWS::Events::Rule').flatMap(([, rule]) => rule.Properties?.Targets as Record<string, any>[]);
+  const stepQueues = targets.map((target) => referencedId(target.Arn));
+  const targetDeadLetterQueues = targets.map((target) => referencedId(target.DeadLetterConfig.Arn));
+  const redriveDeadLetterQueues = stepQueues.map((id) => referencedId(resource(id).Properties?.RedrivePolicy.deadLetterTargetArn));
+  return { targets, stepQueues, targetDeadLetterQueues, redriveDeadLetterQueues };
+}
+
+describe('OrderPipeline stack', () => {
+  describe('event bus', () => {
+    it('has exactly one custom bus, archived for 30 days with a pattern over all our sources', () => {
+      template.resourceCountIs('AWS::Events::EventBus', 1);
+      template.resourceCountIs('AWS::Events::Archive', 1);
+      const [busId] = resourcesOfType(json, 'AWS::Events::EventBus')[0]!;
+      template.hasResourceProperties('AWS::Events::Archive', {
+        SourceArn: { 'Fn::GetAtt': [busId, 'Arn'] },
+        ArchiveName: Match.stringLikeRegexp('.+'),
+        RetentionDays: 30,
+        EventPattern: { source: Match.arrayEquals(Object.values(EventSource)) },
+      });
+    });
+  });
+
+  describe('rules come from the contracts', () => {
+    it('has one rule per SQS-fed step and no other', () => {
+      template.resourceCountIs('AWS::Events::Rule', STEP_NAMES.length);
+      expect(Object.keys(pipeline.stack.steps).sort()).toEqual([...STEP_NAMES].sort());
+    });
+
+    it.each(STEP_NAMES)("%s's rule pattern is patternFor(the detail-types it consumes)", (stepName) => {
+      const rule = resource(pipeline.stack.getLogicalId(pipeline.stack.steps[stepName].rule.node.defaultChild as CfnRule));
+
+      expect(rule.Properties?.EventPattern).toEqual(patternFor(STEP_SUBSCRIPTIONS[stepName]));
+      expect(referencedId(rule.Properties?.EventBusName)).toBe(logicalIdOf(pipeline.stack.bus));
+    });
+
+    it('routes every detail-type to the projection', () => {
+      const rule = resource(pipeline.stack.getLogicalId(pipeline.stack.steps['project-order'].rule.node.defaultChild as CfnRule));
+
+      expect(rule.Properties?.EventPattern['detail-type']).toEqual(DETAIL_TYPES);
+    });
+  });
+
+  describe('rule targets and queues', () => {
+    it('targets only SQS queues, each with a dead-letter config and a retry policy', () => {
+      const { targets } = queueRoles();
+
+      expect(targets).toHaveLength(STEP_NAMES.length);
+      for (const target of targets) {
+        expect(resource(referencedId(target.Arn)).Type).toBe('AWS::SQS::Queue');
+        expect(resource(referencedId(target.DeadLetterConfig.Arn)).Type).toBe('AWS::SQS::Queue');
+        expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: expect.any(Number), MaximumEventAgeInSeconds: expect.any(Number) });
+      }
+    });
+
+    it('gives every targeted queue a redrive policy with maxReceiveCount 3..5 and encryption', () => {
+      for (const queueId of queueRoles().stepQueues) {
+        const properties = resource(queueId).Properties ?? {};
+        expect(properties.RedrivePolicy.maxReceiveCount).toBeGreaterThanOrEqual(3);
+        expect(properties.RedrivePolicy.maxReceiveCount).toBeLessThanOrEqual(5);
+        expect(properties.SqsManagedSseEnabled === true || properties.KmsMasterKeyId !== undefined).toBe(true);
+      }
+    });
+
+    it('keeps messages 14 days in every DLQ, encrypted', () => {
+      const { targetDeadLetterQueues, redriveDeadLetterQueues } = queueRoles();
+      const deadLetterQueues = new Set([...targetDeadLetterQueues, ...redriveDeadLetterQueues]);
+
+      expect(deadLetterQueues.size).toBe(2 * STEP_NAMES.length);
+      for (const queueId of deadLetterQueues) {
+        expect(resource(queueId).Properties).toMatchObject({ MessageRetentionPeriod: FOURTEEN_DAYS, SqsManagedSseEnabled: true });
+      }
+    });
+
+    it('refuses non-TLS requests on every queue', () => {
+      const queueIds = resourcesOfType(json, 'AWS::SQS::Queue').map(([id]) => id);
+      const policies = resourcesOfType(json, 'AWS::SQS::QueuePolicy');
+
+      for (const queueId of queueIds) {
+        const denies = policies
+          .filter(([, policy]) => (policy.Properties?.Queues as unknown[]).some((queue) => referencedId(queue) === queueId))
+          .flatMap(([, policy]) => policy.Properties?.PolicyDocument.Statement as Record<string, any>[])
+          .filter((statement) => statement.Effect === 'Deny' && statement.Condition?.Bool?.['aws:SecureTransport'] === 'false');
+        expect(denies, queueId).toHaveLength(1);
+      }
+    });
+
+    it('alarms on the first message in each DLQ', () => {
+      const { targetDeadLetterQueues, redriveDeadLetterQueues } = queueRoles();
+
+      for (const queueId of [...targetDeadLetterQueues, ...redriveDeadLetterQueues]) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+          Threshold: 1,
+          EvaluationPeriods: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        });
+      }
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 2 * STEP_NAMES.length);
+    });
+  });
+
+  describe('event source mappings', () => {
+    it('report batch item failures and cap concurrency on every mapping', () => {
+      const mappings = resourcesOfType(json, 'AWS::Lambda::EventSourceMapping');
+
+      expect(mappings).toHaveLength(STEP_NAMES.length);
+      for (const [, mapping] of mappings) {
+        expect(mapping.Properties?.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+        expect(mapping.Properties?.ScalingConfig.MaximumConcurrency).toBeGreaterThanOrEqual(2);
+        expect(mapping.Properties?.ScalingConfig.MaximumConcurrency).toBeLessThanOrEqual(1000);
+      }
+    });
+
+    it("sets each step queue's visibility timeout to at least 6x its function's timeout", () => {
+      for (const [, mapping] of resourcesOfType(json, 'AWS::Lambda::EventSourceMapping')) {
+        const queue = resource(referencedId(mapping.Properties?.EventSourceArn));
+        const fn = resource(referencedId(mapping.Properties?.FunctionName));
+        expect(queue.Properties?.VisibilityTimeout).toBeGreaterThanOrEqual(6 * fn.Properties?.Timeout);
+      }
+    });
+  });
+
+  describe('functions', () => {
+    it('runs every function on arm64 and nodejs22.x or newer', () => {
+      const functions = resourcesOfType(json, 'AWS::Lambda::Function');
+
+      expect(functions).toHaveLength(STEP_NAMES.length + 3); // + place-order, get-order, the seeding provider
+      for (const [id, fn] of functions) {
+        expect(fn.Properties?.Architectures, id).toEqual(['arm64']);
+        const major = Number(/^nodejs(\d+)\.x$/.exec(fn.Properties?.Runtime)?.[1]);
+        expect(major, id).toBeGreaterThanOrEqual(22);
+      }
+    });
+
+    it('gives no function an AWS-managed policy, and every function a log group with retention', () => {
+      for (const [id, fn] of resourcesOfType(json, 'AWS::Lambda::Function')) {
+        const role = resource(referencedId(fn.Properties?.Role));
+        expect(role.Properties?.ManagedPolicyArns, id).toBeUndefined();
+        const logGroup = resource(referencedId(fn.Properties?.LoggingConfig.LogGroup));
+        expect(logGroup.Properties?.RetentionInDays, id).toEqual(expect.any(Number));
+      }
+    });
+
+    it.each(STEP_NAMES)('%s gets its DLQ url, maxReceiveCount, service name and only the tables it needs', (stepName) => {
+      const step = pipeline.stack.steps[stepName];
+      const fn = resource(logicalIdOf(step.function));
+      const queue = resource(logicalIdOf(step.queue));
+      const wiring = PIPELINE_STEPS[stepName];
+      const tableEnvNames = { orders: EnvName.ordersTableName, inventory: EnvName.inventoryTableName, ledger: EnvName.ledgerTableName };
+
+      const variables = fn.Properties?.Environment.Variables as Record<string, unknown>;
+      expect(variables[EnvName.deadLetterQueueUrl]).toEqual({ Ref: logicalIdOf(step.deadLetterQueue) });
+      expect(variables[EnvName.maxReceiveCount]).toBe(String(queue.Properties?.RedrivePolicy.maxReceiveCount));
+      expect(variables[EnvName.serviceName]).toBe(stepName);
+      expect(Object.keys(variables).sort()).toEqual(
+        [
+          EnvName.deadLetterQueueUrl,
+          EnvName.maxReceiveCount,
+          EnvName.serviceName,
+          ...wiring.tables.map((table) => tableEnvNames[table]),
+          ...(wiring.publishes ? [EnvName.eventBusName] : []),
+        ].sort(),
+      );
+    });
+
+    it('gives the HTTP functions only what they need', () => {
+      const placeOrder = resource(logicalIdOf(pipeline.stack.placeOrderFunction));
+      const getOrder = resource(logicalIdOf(pipeline.stack.getOrderFunction));
+
+      expect(Object.keys(placeOrder.Properties?.Environment.Variables).sort()).toEqual([EnvName.eventBusName, EnvName.ordersTableName, EnvName.serviceName].sort());
+      expect(Object.keys(getOrder.Properties?.Environment.Variables).sort()).toEqual([EnvName.ordersTableName, EnvName.serviceName].sort());
+    });
+
+    it('bundles every handler into an asset directory of the cloud assembly (metadata aws:asset:path)', () => {
+      const handlers = [pipeline.stack.placeOrderFunction, pipeline.stack.getOrderFunction, ...STEP_NAMES.map((name) => pipeline.stack.steps[name].function)];
+
+      for (const handler of handlers) {
+        const metadata = resource(logicalIdOf(handler)).Metadata ?? {};
+        expect(metadata['aws:asset:property']).toBe('Code');
+        expect(existsSync(path.join(assemblyDirectory, metadata['aws:asset:path'], 'index.mjs'))).toBe(true);
+      }
+    });
+  });
+
+  describe('IAM', () => {
+    function actionsOf(fn: { node: { defaultChild?: unknown } }): string[] {
+      return allowedActions(json, referencedId(resource(logicalIdOf(fn)).Properties?.Role));
+    }
+
+    it('does not let project-order put events', () => {
+      const fn = pipeline.stack.steps['project-order'].function;
+
+      expect(actionsOf(fn)).not.toContain('events:PutEvents');
+    });
+
+    it('does not let get-order write anything', () => {
+      const fn = pipeline.stack.getOrderFunction;
+      const actions = actionsOf(fn);
+
+      expect(actions.filter((action) => DYNAMODB_WRITES.includes(action))).toEqual([]);
+      expect(actions).not.toContain('events:PutEvents');
+      expect(actions).not.toContain('sqs:SendMessage');
+    });
+
+    it('lets place-order put events and read orders, but not write them', () => {
+      const fn = pipeline.stack.placeOrderFunction;
+      const actions = actionsOf(fn);
+
+      expect(actions).toContain('events:PutEvents');
+      expect(actions).toContain('dynamodb:GetItem');
+      expect(actions.filter((action) => DYNAMODB_WRITES.includes(action))).toEqual([]);
+    });
+
+    it.each(STEP_NAMES.filter((name) => PIPELINE_STEPS[name].publishes))('lets %s put events', (stepName) => {
+      const fn = pipeline.stack.steps[stepName].function;
+
+      expect(actionsOf(fn)).toContain('events:PutEvents');
+    });
+  });
+
+  describe('HTTP API', () => {
+    it('routes POST /orders to place-order and GET /orders/{id} to get-order with payload 2.0', () => {
+      const routes = [
+        ['POST /orders', pipeline.stack.placeOrderFunction],
+        ['GET /orders/{id}', pipeline.stack.getOrderFunction],
+      ] as const;
+
+      template.resourceCountIs('AWS::ApiGatewayV2::Route', routes.length);
+      for (const [routeKey, fn] of routes) {
+        const [, route] = resourcesOfType(json, 'AWS::ApiGatewayV2::Route').find(([, candidate]) => candidate.Properties?.RouteKey === routeKey)!;
+        const integrationId = (route.Properties?.Target['Fn::Join'][1] as unknown[])[1];
+        const integration = resource(referencedId(integrationId));
+        expect(integration.Properties).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
+        expect(referencedId(integration.Properties?.IntegrationUri)).toBe(logicalIdOf(fn));
+      }
+    });
+
+    it('throttles the default stage and writes JSON access logs', () => {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        StageName: '$default',
+        AutoDeploy: true,
+        DefaultRouteSettings: { ThrottlingBurstLimit: Match.anyValue(), ThrottlingRateLimit: Match.anyValue() },
+        AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.serializedJson(Match.objectLike({ requestId: '$context.requestId' })) },
+      });
+    });
+  });
+
+  describe('tables', () => {
+    it.each([
+      ['ordersTable', [{ AttributeName: 'orderId', KeyType: 'HASH' }]],
+      ['inventoryTable', [{ AttributeName: 'sku', KeyType: 'HASH' }]],
+      [
+        'ledgerTable',
+        [
+          { AttributeName: 'orderId', KeyType: 'HASH' },
+          { AttributeName: 'step', KeyType: 'RANGE' },
+        ],
+      ],
+    ] as const)('%s is on-demand, with PITR and encryption, retained, keyed %j', (table, keySchema) => {
+      const found = json.Resources[logicalIdOf(pipeline.stack[table])] as Record<string, any>;
+
+      expect(found.Properties).toMatchObject({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        KeySchema: keySchema,
+      });
+      expect(found.DeletionPolicy).toBe('Retain');
+    });
+
+    it('seeds the demo catalogue into Inventory on create only', () => {
+      const [, seed] = resourcesOfType(json, 'Custom::AWS')[0]!;
+      const create = JSON.stringify(seed.Properties?.Create);
+
+      expect(create).toContain('batchWriteItem');
+      for (const entry of DEMO_CATALOGUE) expect(create).toContain(entry.sku);
+      for (const attribute of ['unitPriceCents', 'available', 'reserved', 'shipped']) expect(create).toContain(attribute);
+      expect(seed.Properties?.Update).toBeUndefined();
+      expect(seed.Properties?.InstallLatestAwsSdk).toBe(false);
+    });
+  });
+
+  describe('outputs', () => {
+    it('outputs the API URL, the bus name and the table names', () => {
+      expect(Object.keys(json.Outputs ?? {}).sort()).toEqual(['ApiUrl', 'EventBusName', 'InventoryTableName', 'LedgerTableName', 'OrdersTableName']);
+    });
+  });
+
+  describe('cdk-nag', () => {
+    it.each([
+      ['AwsSolutions', () => new AwsSolutionsChecks()],
+      ['Serverless', () => new ServerlessChecks()],
+    ])('%s has no unacknowledged error', (_pack, createPack) => {
+      const report = createPack().validateScope(pipeline.stack);
+
+      expect(report.violations.filter((violation) => violation.severity === 'error')).toEqual([]);
+    });
+
+    it('has no unacknowledged warning either', () => {
+      const violations = [new AwsSolutionsChecks(), new ServerlessChecks()].flatMap((pack) => pack.validateScope(pipeline.stack).violations);
+
+      expect(violations).toEqual([]);
+    });
+
+    it('leaves no error annotation on the stack', () => {
+      expect(Annotations.fromStack(pipeline.stack).findError('*', Match.anyValue())).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,157 @@
+import { fileURLToPath } from 'node:url';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import { describe, expect, it } from 'vitest';
+import { PipelineStep, PipelineStepDefaults, type PipelineStepProps } from '#infra/pipeline-step';
+import { InvalidPropError } from '#infra/validation';
+import { EnvName } from '#shared/config';
+import { patternFor } from '#shared/contracts';
+import { referencedId, resourcesOfType, type TemplateJson } from './template-queries.ts';
+
+const ENTRY = fileURLToPath(new URL('./fixtures/noop-handler.ts', import.meta.url));
+
+/** A stack with a bus; bundling is skipped (no stack is listed), these tests look at the wiring. */
+function stackWithBus(): { stack: Stack; bus: EventBus } {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'Test');
+  return { stack, bus: new EventBus(stack, 'Bus') };
+}
+
+function stepProps(bus: EventBus, overrides: Partial<PipelineStepProps> = {}): PipelineStepProps {
+  return { bus, stepName: 'reserve-inventory', consumes: ['OrderPlaced'], entry: ENTRY, ...overrides };
+}
+
+function synthesizeStep(overrides: Partial<PipelineStepProps> = {}): { step: PipelineStep; stack: Stack; json: TemplateJson } {
+  const { stack, bus } = stackWithBus();
+  const step = new PipelineStep(stack, 'Step', stepProps(bus, overrides));
+  return { step, stack, json: Template.fromStack(stack).toJSON() as TemplateJson };
+}
+
+function only(json: TemplateJson, type: string): Record<string, any> {
+  const found = resourcesOfType(json, type);
+  expect(found).toHaveLength(1);
+  return found[0]![1].Properties ?? {};
+}
+
+describe('PipelineStep', () => {
+  describe('with defaults', () => {
+    const { step, stack, json } = synthesizeStep({ consumes: ['InventoryRejected', 'InventoryReleased'], stepName: 'cancel-order' });
+
+    it("builds the rule's pattern from the contract", () => {
+      const rule = only(json, 'AWS::Events::Rule');
+
+      expect(rule.EventPattern).toEqual(patternFor(['InventoryRejected', 'InventoryReleased']));
+      expect(rule.Targets).toEqual([
+        expect.objectContaining({
+          Arn: { 'Fn::GetAtt': [stack.getLogicalId(step.queue.node.defaultChild as never), 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [stack.getLogicalId(step.targetDeadLetterQueue.node.defaultChild as never), 'Arn'] } },
+          RetryPolicy: { MaximumRetryAttempts: PipelineStepDefaults.retryAttempts, MaximumEventAgeInSeconds: 3600 },
+        }),
+      ]);
+    });
+
+    it('creates the queue with a DLQ after 4 receives and a visibility timeout of 6x the 10 s function timeout', () => {
+      const queue = json.Resources[stack.getLogicalId(step.queue.node.defaultChild as never)]!.Properties ?? {};
+
+      expect(queue).toMatchObject({ VisibilityTimeout: 60, SqsManagedSseEnabled: true, RedrivePolicy: { maxReceiveCount: 4 } });
+      expect(referencedId(queue.RedrivePolicy.deadLetterTargetArn)).toBe(stack.getLogicalId(step.deadLetterQueue.node.defaultChild as never));
+    });
+
+    it('feeds the function in batches of 10 with at most 5 concurrent invocations and partial batch responses', () => {
+      const mapping = only(json, 'AWS::Lambda::EventSourceMapping');
+
+      expect(mapping).toMatchObject({ BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'], ScalingConfig: { MaximumConcurrency: 5 } });
+      expect(mapping.MaximumBatchingWindowInSeconds).toBeUndefined();
+    });
+
+    it('gives the function its DLQ url, maxReceiveCount and service name, 256 MB and 10 s', () => {
+      const fn = only(json, 'AWS::Lambda::Function');
+
+      expect(fn).toMatchObject({ MemorySize: 256, Timeout: 10, Architectures: ['arm64'] });
+      expect(fn.Environment.Variables).toEqual({
+        [EnvName.deadLetterQueueUrl]: { Ref: stack.getLogicalId(step.deadLetterQueue.node.defaultChild as never) },
+        [EnvName.maxReceiveCount]: '4',
+        [EnvName.serviceName]: 'cancel-order',
+      });
+    });
+
+    it('alarms on each of its two DLQs', () => {
+      expect(resourcesOfType(json, 'AWS::CloudWatch::Alarm')).toHaveLength(2);
+    });
+  });
+
+  describe('with custom values', () => {
+    it('adds the batching window to the visibility timeout and passes batch settings on', () => {
+      const { json } = synthesizeStep({ timeout: Duration.seconds(20), batchSize: 100, maxBatchingWindow: Duration.seconds(5), maxConcurrency: 50, maxReceiveCount: 5 });
+
+      expect(only(json, 'AWS::Lambda::EventSourceMapping')).toMatchObject({
+        BatchSize: 100,
+        MaximumBatchingWindowInSeconds: 5,
+        ScalingConfig: { MaximumConcurrency: 50 },
+      });
+      const queues = resourcesOfType(json, 'AWS::SQS::Queue').map(([, queue]) => queue.Properties ?? {});
+      expect(queues).toContainEqual(expect.objectContaining({ VisibilityTimeout: 6 * 20 + 5, RedrivePolicy: expect.objectContaining({ maxReceiveCount: 5 }) }));
+    });
+
+    it.each([
+      ['maxConcurrency', 2],
+      ['maxConcurrency', 1000],
+      ['maxReceiveCount', 3],
+      ['maxReceiveCount', 5],
+      ['batchSize', 1],
+      ['retryAttempts', 0],
+    ] as const)('accepts %s = %d (a bound of its range)', (prop, value) => {
+      const { stack, bus } = stackWithBus();
+
+      expect(() => new PipelineStep(stack, 'Step', stepProps(bus, { [prop]: value }))).not.toThrow();
+    });
+  });
+
+  describe('validation', () => {
+    it.each<[string, Partial<PipelineStepProps>, RegExp]>([
+      ['maxConcurrency below 2', { maxConcurrency: 1 }, /maxConcurrency must be an integer from 2 to 1000, got 1$/],
+      ['maxConcurrency above 1000', { maxConcurrency: 1001 }, /maxConcurrency must be an integer from 2 to 1000, got 1001$/],
+      ['maxConcurrency not an integer', { maxConcurrency: 2.5 }, /maxConcurrency must be an integer from 2 to 1000, got 2\.5$/],
+      ['maxReceiveCount below 3', { maxReceiveCount: 2 }, /maxReceiveCount must be an integer from 3 to 5, got 2$/],
+      ['maxReceiveCount above 5', { maxReceiveCount: 6 }, /maxReceiveCount must be an integer from 3 to 5, got 6$/],
+      ['batchSize 0', { batchSize: 0 }, /batchSize must be an integer from 1 to 10000, got 0$/],
+      ['batchSize above 10000', { batchSize: 10_001, maxBatchingWindow: Duration.seconds(1) }, /batchSize must be an integer from 1 to 10000, got 10001$/],
+      ['batchSize above 10 without a batching window', { batchSize: 11 }, /batchSize above 10 needs a maxBatchingWindow of at least 1 second, got batchSize 11/],
+      ['maxBatchingWindow above 300 s', { maxBatchingWindow: Duration.minutes(6) }, /maxBatchingWindow must be a whole number of seconds from 0 to 300, got 360 \(6 minutes\)$/],
+      ['timeout 0', { timeout: Duration.seconds(0) }, /timeout must be a whole number of seconds from 1 to 900, got 0 \(0 seconds\)$/],
+      ['timeout above 900 s', { timeout: Duration.seconds(901) }, /timeout must be a whole number of seconds from 1 to 900, got 901 \(15 minutes 1 second\)$/],
+      ['timeout in fractions of a second', { timeout: Duration.millis(1500) }, /timeout must be a whole number of seconds from 1 to 900, got 1\.5 /],
+      ['retryAttempts above 185', { retryAttempts: 186 }, /retryAttempts must be an integer from 0 to 185, got 186$/],
+      ['retryAttempts negative', { retryAttempts: -1 }, /retryAttempts must be an integer from 0 to 185, got -1$/],
+      ['maxEventAge below 60 s', { maxEventAge: Duration.seconds(59) }, /maxEventAge must be a whole number of seconds from 60 to 86400, got 59 \(59 seconds\)$/],
+      ['maxEventAge above 24 h', { maxEventAge: Duration.hours(25) }, /maxEventAge must be a whole number of seconds from 60 to 86400, got 90000 /],
+      ['memorySize below 128 MB', { memorySize: 64 }, /memorySize must be an integer from 128 to 10240 MB, got 64$/],
+      ['no detail-types', { consumes: [] }, /consumes must name at least one value, got \[\]$/],
+      ['a repeated detail-type', { consumes: ['OrderPlaced', 'OrderPlaced'] }, /consumes must not repeat a value, got \["OrderPlaced","OrderPlaced"\] \(repeated: OrderPlaced\)$/],
+      ['a step name that is not kebab-case', { stepName: 'Reserve_Inventory' }, /stepName must be kebab-case \(e\.g\. "reserve-inventory"\), got "Reserve_Inventory"$/],
+    ])('rejects %s, naming the value and the allowed range', (_case, overrides, message) => {
+      const create = () => {
+        const { stack, bus } = stackWithBus();
+        return new PipelineStep(stack, 'Step', stepProps(bus, overrides));
+      };
+
+      expect(create).toThrow(InvalidPropError);
+      expect(create).toThrow(message);
+    });
+
+    it('says which prop and value it rejected', () => {
+      const { stack, bus } = stackWithBus();
+
+      let caught: unknown;
+      try {
+        new PipelineStep(stack, 'Step', stepProps(bus, { maxReceiveCount: 10 }));
+      } catch (error) {
+        caught = error;
+      }
+
+      expect(caught).toBeInstanceOf(InvalidPropError);
+      expect(caught).toMatchObject({ name: 'InvalidPropError', prop: 'maxReceiveCount', value: 10 });
+    });
+  });
+});
