@@ -1,0 +1,94 @@
+/**
+ * The Lambda Node.js runtime as the local cloud reproduces it, running in one worker thread
+ * (one execution environment). Plain JavaScript on purpose: a worker does not get the
+ * TypeScript transform of its parent (tsx, vitest), so this file must run as it is.
+ *
+ * Init: load the bundle and find the handler, timing it (Lambda's Init Duration). Invoke: for
+ * each message, build `context`, call the handler and post the JSON result or the error in
+ * Lambda's shape. Message shapes: ./worker-protocol.ts.
+ *
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { parentPort, workerData } from 'node:worker_threads';
+
+/** Extensions the Node.js runtime tries for the handler module, in its order. */
+const MODULE_EXTENSIONS = ['.mjs', '.js', '.cjs'];
+
+/** @param {unknown} error @returns {{ errorType: string, errorMessage: string, trace?: string[] }} */
+function toFunctionError(error) {
+  if (error instanceof Error) {
+    return { errorType: error.name, errorMessage: error.message, trace: String(error.stack ?? '').split('\n') };
+  }
+  // The Node.js runtime names a thrown non-Error by its type, e.g. `string`.
+  return { errorType: typeof error, errorMessage: typeof error === 'string' ? error : JSON.stringify(error) ?? String(error) };
+}
+
+/** @returns {Promise<Function | { errorType: string, errorMessage: string, trace?: string[] }>} */
+async function loadHandler() {
+  const { codeDirectory, modulePath, exportName, handler } = workerData;
+  const file = MODULE_EXTENSIONS.map((extension) => join(codeDirectory, modulePath + extension)).find(existsSync);
+  if (file === undefined) {
+    return { errorType: 'Runtime.ImportModuleError', errorMessage: `Error: Cannot find module '${modulePath}'` };
+  }
+  let module;
+  try {
+    module = await import(pathToFileURL(file).href);
+  } catch (error) {
+    if (error instanceof SyntaxError) {
+      return { errorType: 'Runtime.UserCodeSyntaxError', errorMessage: `SyntaxError: ${error.message}`, trace: String(error.stack ?? '').split('\n') };
+    }
+    return toFunctionError(error);
+  }
+  // A CommonJS bundle may expose its exports only on `default`.
+  const candidate = module[exportName] ?? module.default?.[exportName];
+  if (typeof candidate !== 'function') {
+    return { errorType: 'Runtime.HandlerNotFound', errorMessage: `${handler} is undefined or not exported` };
+  }
+  return candidate;
+}
+
+/** Calls the handler, supporting the callback style the Node.js 20 runtime still accepts. */
+function callHandler(handler, event, context) {
+  if (handler.length < 3) return handler(event, context);
+  return new Promise((resolve, reject) => {
+    const returned = handler(event, context, (error, result) => (error ? reject(error) : resolve(result)));
+    if (returned && typeof returned.then === 'function') returned.then(resolve, reject);
+  });
+}
+
+// The Node.js runtime reports these against the current invocation and then restarts; the
+// host does the same by discarding this worker.
+process.on('uncaughtException', (error) => parentPort.postMessage({ type: 'fatal', error: toFunctionError(error) }));
+process.on('unhandledRejection', (reason) => {
+  const error = toFunctionError(reason);
+  parentPort.postMessage({
+    type: 'fatal',
+    error: { errorType: 'Runtime.UnhandledPromiseRejection', errorMessage: reason instanceof Error ? `${reason.name}: ${reason.message}` : error.errorMessage, trace: error.trace },
+  });
+});
+
+const initStarted = performance.now();
+const handler = await loadHandler();
+if (typeof handler !== 'function') {
+  parentPort.postMessage({ type: 'initError', error: handler });
+} else {
+  parentPort.postMessage({ type: 'ready', initDurationMs: performance.now() - initStarted });
+  parentPort.on('message', async ({ requestId, deadlineMs, event }) => {
+    const context = {
+      ...workerData.context,
+      awsRequestId: requestId,
+      callbackWaitsForEmptyEventLoop: true,
+      getRemainingTimeInMillis: () => Math.max(0, deadlineMs - Date.now()),
+    };
+    try {
+      const result = await callHandler(handler, JSON.parse(event), context);
+      parentPort.postMessage({ type: 'result', requestId, payload: JSON.stringify(result ?? null) ?? 'null' });
+    } catch (error) {
+      parentPort.postMessage({ type: 'error', requestId, error: toFunctionError(error) });
+    }
+  });
+}

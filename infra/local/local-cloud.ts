@@ -1,0 +1,207 @@
+/**
+ * The local cloud: the synthesized `OrderPipeline` stack running on this machine, no Docker
+ * and no AWS account. AWS APIs (SQS, EventBridge, DynamoDB) on one port like LocalStack's,
+ * each function's deployed bundle in its own worker threads, SQS event source mappings, and
+ * the HTTP API. Everything it runs comes from the template.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import { runCustomResourceCalls } from '#local/custom-resources';
+import { startLocalDynamoDb, DYNAMODB_TARGET_PREFIX, type LocalDynamoDb } from '#local/dynamodb/dynamodb-service';
+import { DynaliteError } from '#local/dynamodb/dynalite-client';
+import { EventBridgeService } from '#local/events/eventbridge-service';
+import type { EventEnvelope } from '#local/events/put-events-entry';
+import type { Delivery, DeliveryOutcome } from '#local/events/target-delivery';
+import { startAwsGateway, type AwsGateway } from '#local/gateway';
+import { startHttpApi } from '#local/http-api/http-api-server';
+import { LocalFunction } from '#local/lambda/local-function';
+import type { LogSink } from '#local/lambda/log-sink';
+import { SqsEventSourceMapping, type SqsBatchOutcome } from '#local/lambda/sqs-event-source-mapping';
+import { sqsRegistration } from '#local/sqs/operations';
+import { SqsService } from '#local/sqs/sqs-service';
+import { synthesizeOrderPipeline, type SynthesizedStack } from '#local/synthesize';
+import { planStack, type StackPlan } from '#local/template/stack-plan';
+
+/** Options of {@link startLocalCloud}. */
+export interface LocalCloudOptions {
+  /** Port of the AWS APIs. @default 4566, LocalStack's, so tools configured for it work */
+  readonly awsPort?: number;
+  /** Port of the HTTP API. @default 3000 */
+  readonly httpPort?: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** Where the CDK app is synthesized. @default 'cdk.out' in the working directory */
+  readonly outdir?: string;
+  /** Where functions' log lines go. @default discarded */
+  readonly functionLogs?: LogSink;
+  /** Told of every event put on a bus and how many rules it matched. */
+  readonly onEvent?: (event: EventEnvelope, matchedRules: number) => void;
+  /** Told of every batch a function processed from a queue. */
+  readonly onBatch?: (functionName: string, outcome: SqsBatchOutcome) => void;
+  /** Told of every event delivery to a rule target. */
+  readonly onDelivery?: (delivery: Delivery, outcome: DeliveryOutcome) => void;
+  /** @default 'us-east-1' */
+  readonly region?: string;
+}
+
+/** A running local cloud. */
+export interface LocalCloud {
+  /** Endpoint for AWS SDK clients and the AWS CLI (`--endpoint-url`). */
+  readonly awsEndpoint: string;
+  /** Base URL of the HTTP API (`POST /orders`, `GET /orders/{id}`). */
+  readonly httpApiUrl: string;
+  readonly region: string;
+  /** What runs, as read from the template. */
+  readonly plan: StackPlan;
+  /** The stack outputs, resolved to local values. */
+  readonly outputs: Readonly<Record<string, string>>;
+  /** The local services, for the cloud's own tools (tests, soak, benchmarks). */
+  readonly services: { readonly sqs: SqsService; readonly events: EventBridgeService; readonly dynamodb: LocalDynamoDb };
+  readonly functions: ReadonlyMap<string, LocalFunction>;
+  /** Stops everything and frees the ports. */
+  stop(): Promise<void>;
+}
+
+const ACCOUNT_ID = '000000000000';
+/** Credentials SDK clients need to sign requests; the local cloud does not check them. */
+const DUMMY_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' } as const;
+/** Concurrency of functions behind the HTTP API. */
+const HTTP_FUNCTION_CONCURRENCY = 10;
+
+/** Synthesizes the stack and runs it locally. */
+export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+  const region = options.region ?? 'us-east-1';
+  const host = options.host ?? '127.0.0.1';
+  const stopping: (() => Promise<void> | void)[] = [];
+  const stop = async () => {
+    for (const step of stopping.reverse()) await step();
+  };
+  try {
+    const gateway: AwsGateway = await startAwsGateway({ port: options.awsPort ?? 4566, host }).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'EADDRINUSE'
+        ? new Error(`port ${options.awsPort ?? 4566} is in use (is LocalStack or another local cloud running?); choose another with --aws-port`, { cause: error })
+        : error;
+    });
+    stopping.push(() => gateway.close());
+    const sqs = new SqsService({ endpoint: gateway.endpoint, region, accountId: ACCOUNT_ID });
+    stopping.push(() => sqs.close());
+    const events = new EventBridgeService({
+      sqs: { sendMessage: async (input) => sqs.sendMessage(input) },
+      region,
+      accountId: ACCOUNT_ID,
+      onEvent: options.onEvent,
+      onDelivery: options.onDelivery,
+    });
+    stopping.push(() => events.close());
+    const dynamodb = await startLocalDynamoDb();
+    stopping.push(() => dynamodb.close());
+    gateway.register(sqsRegistration(sqs));
+    gateway.register({ name: 'events', json: events.binding() });
+    gateway.register({ name: 'dynamodb', passthrough: { targetPrefix: DYNAMODB_TARGET_PREFIX, handle: dynamodb.handle } });
+
+    const outdir = resolvePath(options.outdir ?? 'cdk.out');
+    mkdirSync(outdir, { recursive: true });
+    const stack: SynthesizedStack = synthesizeOrderPipeline(outdir);
+    const httpPort = options.httpPort ?? 3000;
+    const plan = planStack({
+      ...stack,
+      endpoints: { region, accountId: ACCOUNT_ID, awsEndpoint: gateway.endpoint, httpApiUrl: `http://${host}:${httpPort}` },
+    });
+
+    await createResources(plan, { sqs, events, dynamodb });
+
+    const functions = new Map<string, LocalFunction>();
+    const concurrencyOf = (name: string) =>
+      plan.eventSourceMappings.filter((mapping) => mapping.functionName === name).reduce((total, mapping) => total + (mapping.maximumConcurrency ?? 5), 0) || HTTP_FUNCTION_CONCURRENCY;
+    for (const fn of plan.functions) {
+      functions.set(
+        fn.name,
+        new LocalFunction({
+          functionName: fn.name,
+          codeDirectory: fn.codeDirectory,
+          handler: fn.handler,
+          environment: { ...fn.environment, AWS_ENDPOINT_URL: gateway.endpoint, ...DUMMY_CREDENTIALS },
+          timeoutSeconds: fn.timeoutSeconds,
+          memorySize: fn.memoryMb,
+          maxConcurrency: concurrencyOf(fn.name),
+          region,
+          accountId: ACCOUNT_ID,
+          runtime: fn.runtime,
+          logSink: options.functionLogs ?? (() => undefined),
+        }),
+      );
+    }
+    stopping.push(() => Promise.all([...functions.values()].map((fn) => fn.close())).then(() => undefined));
+
+    const mappings = plan.eventSourceMappings.map((mapping) => {
+      const target = functions.get(mapping.functionName);
+      if (!target) throw new Error(`event source mapping to ${mapping.functionName}: no such function in the template`);
+      return new SqsEventSourceMapping({
+        sqs: { receiveMessage: (input) => sqs.receiveMessage(input as never), deleteMessageBatch: async (input) => sqs.deleteMessageBatch(input as never) },
+        target,
+        queueUrl: sqs.queueUrl(mapping.queueName),
+        queueArn: mapping.queueArn,
+        region,
+        batchSize: mapping.batchSize,
+        maximumBatchingWindowInSeconds: mapping.maximumBatchingWindowInSeconds,
+        reportBatchItemFailures: mapping.reportBatchItemFailures,
+        maxConcurrency: mapping.maximumConcurrency,
+        enabled: mapping.enabled,
+        onBatch: options.onBatch ? (outcome) => options.onBatch?.(mapping.functionName, outcome) : undefined,
+      });
+    });
+    for (const mapping of mappings) mapping.start();
+    stopping.push(() => Promise.all(mappings.map((mapping) => mapping.stop())).then(() => undefined));
+
+    const httpApi = await startHttpApi({
+      port: httpPort,
+      host,
+      routes: plan.routes.map((route) => {
+        const fn = functions.get(route.functionName);
+        if (!fn) throw new Error(`route ${route.routeKey}: no function ${route.functionName}`);
+        return { routeKey: route.routeKey, invoke: (event: unknown) => fn.invoke(event) };
+      }),
+    }).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'EADDRINUSE' ? new Error(`port ${httpPort} is in use; choose another with --http-port`, { cause: error }) : error;
+    });
+    stopping.push(() => httpApi.close());
+
+    return {
+      awsEndpoint: gateway.endpoint,
+      httpApiUrl: httpApi.url,
+      region,
+      plan,
+      outputs: plan.outputs,
+      services: { sqs, events, dynamodb },
+      functions,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Creates what the plan lists, in dependency order, then makes the custom resources' calls. */
+async function createResources(plan: StackPlan, services: { sqs: SqsService; events: EventBridgeService; dynamodb: LocalDynamoDb }): Promise<void> {
+  const { sqs, events, dynamodb } = services;
+  for (const table of plan.tables) {
+    await dynamodb.client.call('CreateTable', table).catch((error: unknown) => {
+      if (!(error instanceof DynaliteError && error.code === 'ResourceInUseException')) throw error;
+    });
+  }
+  for (const queue of plan.queues) sqs.createQueue({ QueueName: queue.QueueName, Attributes: queue.Attributes });
+  for (const bus of plan.buses) events.createEventBus({ Name: bus });
+  for (const archive of plan.archives) {
+    events.createArchive({ ArchiveName: archive.ArchiveName, EventSourceArn: events.describeEventBus({ Name: archive.EventBusName }).Arn, EventPattern: archive.EventPattern, RetentionDays: archive.RetentionDays });
+  }
+  for (const rule of plan.rules) {
+    events.putRule({ Name: rule.Name, EventBusName: rule.EventBusName, EventPattern: rule.EventPattern, State: rule.State });
+    if (rule.Targets.length === 0) continue;
+    const result = events.putTargets({ Rule: rule.Name, EventBusName: rule.EventBusName, Targets: rule.Targets as never });
+    if (result.FailedEntryCount > 0) throw new Error(`rule ${rule.Name}: ${result.FailedEntries.map((entry) => entry.ErrorMessage).join('; ')}`);
+  }
+  await runCustomResourceCalls(plan.customResourceCalls, {
+    dynamodb: (operation, input) => dynamodb.client.call(operation, input),
+  });
+}
