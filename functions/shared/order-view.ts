@@ -2,7 +2,7 @@
  * The order's read model (status and timeline) and how each event moves it. Pure: the
  * projection handler loads a view, applies an event here, and saves it.
  */
-import type { Detail, DetailType, Order, Rejection, Shipment } from '#shared/contracts';
+import { DETAIL_TYPES, type Detail, type DetailType, type Order, type Rejection, type Shipment } from '#shared/contracts';
 
 /** Every status an order can show, with its rank: status only ever moves to a higher rank. */
 export const OrderStatusRank = {
@@ -85,10 +85,17 @@ export function applyEvent(view: OrderView | undefined, event: ProjectedEvent): 
     candidate !== undefined && (view === undefined || OrderStatusRank[candidate] > OrderStatusRank[current.status])
       ? candidate
       : current.status;
-  const timeline = [...current.timeline, { type: event.detailType, at: event.time }].sort((a, b) =>
-    a.at === b.at ? 0 : a.at < b.at ? -1 : 1,
-  );
+  const timeline = [...current.timeline, { type: event.detailType, at: event.time }].sort(byOccurrence);
   return { ...current, ...factsOf(event), status, timeline, updatedAt: event.time };
+}
+
+/**
+ * EventBridge times events to the second, so several steps of one order often share a time;
+ * within a second the life cycle's own order (the contract lists detail-types in it) decides.
+ */
+function byOccurrence(a: TimelineEntry, b: TimelineEntry): number {
+  if (a.at !== b.at) return a.at < b.at ? -1 : 1;
+  return DETAIL_TYPES.indexOf(a.type) - DETAIL_TYPES.indexOf(b.type);
 }
 
 /** The facts an event adds to the view beyond its status. */

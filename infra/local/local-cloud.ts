@@ -4,7 +4,6 @@
  * each function's deployed bundle in its own worker threads, SQS event source mappings, and
  * the HTTP API. Everything it runs comes from the template.
  */
-import { mkdirSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { runCustomResourceCalls } from '#local/custom-resources';
 import { startLocalDynamoDb, DYNAMODB_TARGET_PREFIX, type LocalDynamoDb } from '#local/dynamodb/dynamodb-service';
@@ -19,7 +18,8 @@ import type { LogSink } from '#local/lambda/log-sink';
 import { SqsEventSourceMapping, type SqsBatchOutcome } from '#local/lambda/sqs-event-source-mapping';
 import { sqsRegistration } from '#local/sqs/operations';
 import { SqsService } from '#local/sqs/sqs-service';
-import { synthesizeOrderPipeline, type SynthesizedStack } from '#local/synthesize';
+import { readSynthesizedStack, synthesizeOrderPipeline, type SynthesizedStack } from '#local/synthesize';
+import { ORDER_PIPELINE_STACK_NAME } from '#infra/order-pipeline-stack';
 import { planStack, type StackPlan } from '#local/template/stack-plan';
 
 /** Options of {@link startLocalCloud}. */
@@ -32,6 +32,11 @@ export interface LocalCloudOptions {
   readonly host?: string;
   /** Where the CDK app is synthesized. @default 'cdk.out' in the working directory */
   readonly outdir?: string;
+  /**
+   * Run an assembly synthesized earlier instead of synthesizing (tests synthesize once).
+   * @default synthesize into `outdir`
+   */
+  readonly assemblyDirectory?: string;
   /** Where functions' log lines go. @default discarded */
   readonly functionLogs?: LogSink;
   /** Told of every event put on a bus and how many rules it matched. */
@@ -99,9 +104,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     gateway.register({ name: 'events', json: events.binding() });
     gateway.register({ name: 'dynamodb', passthrough: { targetPrefix: DYNAMODB_TARGET_PREFIX, handle: dynamodb.handle } });
 
-    const outdir = resolvePath(options.outdir ?? 'cdk.out');
-    mkdirSync(outdir, { recursive: true });
-    const stack: SynthesizedStack = synthesizeOrderPipeline(outdir);
+    const stack: SynthesizedStack = options.assemblyDirectory
+      ? readSynthesizedStack(resolvePath(options.assemblyDirectory), ORDER_PIPELINE_STACK_NAME)
+      : synthesizeOrderPipeline(resolvePath(options.outdir ?? 'cdk.out'));
     const httpPort = options.httpPort ?? 3000;
     const plan = planStack({
       ...stack,

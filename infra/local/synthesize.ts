@@ -5,7 +5,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
 import { buildOrderPipeline } from '#infra/app';
 import type { CloudFormationTemplate } from '#local/template/stack-plan';
 
@@ -18,23 +17,21 @@ export interface SynthesizedStack {
   readonly assetPaths: ReadonlyMap<string, string>;
 }
 
-const synthesized = new Map<string, SynthesizedStack>();
-
-/** Synthesizes the order pipeline into `outdir` (once per directory per process). */
+/** Synthesizes the order pipeline into `outdir`. */
 export function synthesizeOrderPipeline(outdir: string): SynthesizedStack {
-  const known = synthesized.get(outdir);
-  if (known) return known;
-  const { app, stack } = buildOrderPipeline({ app: new App({ outdir }) });
+  const { app, stack } = buildOrderPipeline({ outdir });
   const assembly = app.synth();
-  const artifact = assembly.getStackByName(stack.stackName);
-  const result: SynthesizedStack = {
-    stackName: stack.stackName,
-    template: artifact.template as CloudFormationTemplate,
-    assemblyDirectory: assembly.directory,
-    assetPaths: readAssetPaths(join(assembly.directory, `${artifact.id}.assets.json`)),
+  return readSynthesizedStack(assembly.directory, stack.stackName);
+}
+
+/** Reads a stack from an assembly synthesized earlier (by `cdk synth` or {@link synthesizeOrderPipeline}). */
+export function readSynthesizedStack(assemblyDirectory: string, stackName: string): SynthesizedStack {
+  return {
+    stackName,
+    template: JSON.parse(readFileSync(join(assemblyDirectory, `${stackName}.template.json`), 'utf8')) as CloudFormationTemplate,
+    assemblyDirectory,
+    assetPaths: readAssetPaths(join(assemblyDirectory, `${stackName}.assets.json`)),
   };
-  synthesized.set(outdir, result);
-  return result;
 }
 
 /** Maps each file asset's object key to its directory, from the assets manifest CDK writes. */

@@ -56,6 +56,16 @@ describe('project-order handler', () => {
     expect(view?.timeline.map((entry) => entry.at)).toEqual([at(0), at(1), at(2), at(3), at(4)]);
   });
 
+  it('orders events of the same second by the order life cycle', async () => {
+    // Prepare
+    const orderId = randomUUID();
+    const sameSecond = lifeOf(orderId).map((body) => JSON.stringify({ ...JSON.parse(body), time: at(7) }));
+    // Act
+    await step.deliver(...sameSecond.reverse().map((body) => anSqsRecord(body)));
+    // Assess
+    expect((await views.get(orderId))?.timeline.map((entry) => entry.type)).toEqual(['OrderPlaced', 'InventoryReserved', 'PaymentCaptured', 'OrderShipped', 'CustomerNotified']);
+  });
+
   it('applies a replayed or republished event once', async () => {
     // Prepare
     const orderId = randomUUID();
