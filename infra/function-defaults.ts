@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Validations, type IResource } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { checkIntegerInRange, checkSecondsInRange } from '#infra/validation';
@@ -57,6 +57,8 @@ export const FUNCTION_BUNDLING: BundlingOptions = {
   banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   externalModules: [],
   forceDockerBundling: false,
+  // esbuild's per-bundle summary would drown `npm start`'s own output; problems still show.
+  logLevel: LogLevel.WARNING,
 };
 
 /** The path of a handler's entry file, `functions/<name>/index.ts`. */

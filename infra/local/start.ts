@@ -10,6 +10,9 @@ import { OrderProgress } from '#local/order-progress';
 
 const LOG_DIRECTORY = '.local-cloud';
 
+// The project runs on Node 20 by design (Lambda runs 24); the SDK's notice about Node 20 is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const { values } = parseArgs({
   options: {
     'aws-port': { type: 'string', default: '4566' },
