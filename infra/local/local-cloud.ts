@@ -4,10 +4,18 @@
  * each function's deployed bundle in its own worker threads, SQS event source mappings, and
  * the HTTP API. Everything it runs comes from the template.
  */
+import { devNull } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
 import { runCustomResourceCalls } from '#local/custom-resources';
 import { startLocalDynamoDb, DYNAMODB_TARGET_PREFIX, type LocalDynamoDb } from '#local/dynamodb/dynamodb-service';
 import { DynaliteError } from '#local/dynamodb/dynalite-client';
+import { withDeliveryFaults } from '#local/faults/delivery-faults';
+import { FaultInjector, type FaultControl } from '#local/faults/fault-injector';
+import type { FaultSpec } from '#local/faults/fault-spec';
+import { withFunctionFaults } from '#local/faults/function-faults';
+import { randomSeed } from '#local/faults/prng';
+import { withPutEventsFaults } from '#local/faults/put-events-faults';
+import { withRedeliveryFaults } from '#local/faults/redelivery-faults';
 import { EventBridgeService } from '#local/events/eventbridge-service';
 import type { EventEnvelope } from '#local/events/put-events-entry';
 import type { Delivery, DeliveryOutcome } from '#local/events/target-delivery';
@@ -37,8 +45,12 @@ export interface LocalCloudOptions {
    * @default synthesize into `outdir`
    */
   readonly assemblyDirectory?: string;
-  /** Where functions' log lines go. @default discarded */
-  readonly functionLogs?: LogSink;
+  /**
+   * Where functions' log lines go: a file their threads append to (cheap), or a callback on
+   * the host's thread (each line crosses to it).
+   * @default discarded
+   */
+  readonly functionLogs?: { readonly file: string } | LogSink;
   /** Told of every event put on a bus and how many rules it matched. */
   readonly onEvent?: (event: EventEnvelope, matchedRules: number) => void;
   /** Told of every batch a function processed from a queue. */
@@ -47,6 +59,24 @@ export interface LocalCloudOptions {
   readonly onDelivery?: (delivery: Delivery, outcome: DeliveryOutcome) => void;
   /** @default 'us-east-1' */
   readonly region?: string;
+  /**
+   * Faults to inject (failing and crashing invocations, duplicate, delayed and failed
+   * deliveries, PutEvents entry failures, unreachable target queues); see
+   * `infra/local/faults/fault-spec.ts`. They can be changed or cleared while running through
+   * {@link LocalCloud.faults}.
+   * @default none
+   */
+  readonly faults?: FaultSpec;
+  /** Seed of the generator every fault decision draws from; the same seed repeats a run's decisions. @default a random seed (see `faults.seed`) */
+  readonly seed?: number;
+  /**
+   * A test accelerator, not an AWS behaviour: multiplies the template's queue visibility
+   * timeouts (rounded, at least 1 s), so a failed record comes back in seconds instead of the
+   * template's 60 s. Keep it above the time a batch takes, or records are redelivered while
+   * still being processed. Function timeouts are not scaled.
+   * @default 1, the template's values
+   */
+  readonly visibilityTimeoutScale?: number;
 }
 
 /** A running local cloud. */
@@ -63,6 +93,8 @@ export interface LocalCloud {
   /** The local services, for the cloud's own tools (tests, soak, benchmarks). */
   readonly services: { readonly sqs: SqsService; readonly events: EventBridgeService; readonly dynamodb: LocalDynamoDb };
   readonly functions: ReadonlyMap<string, LocalFunction>;
+  /** The injected faults: their seed, and switches to change or clear them at run time. */
+  readonly faults: FaultControl;
   /** Stops everything and frees the ports. */
   stop(): Promise<void>;
 }
@@ -77,6 +109,11 @@ const HTTP_FUNCTION_CONCURRENCY = 10;
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   const region = options.region ?? 'us-east-1';
   const host = options.host ?? '127.0.0.1';
+  const visibilityTimeoutScale = options.visibilityTimeoutScale ?? 1;
+  if (!(visibilityTimeoutScale > 0 && visibilityTimeoutScale <= 1)) throw new RangeError(`visibilityTimeoutScale must be above 0 and at most 1, got ${visibilityTimeoutScale}`);
+  const faults = new FaultInjector({ seed: options.seed ?? randomSeed(), spec: options.faults });
+  /** Queues that rules deliver to (known once the template is planned); delivery faults hit only these. */
+  const ruleTargetQueues = new Set<string>();
   const stopping: (() => Promise<void> | void)[] = [];
   const stop = async () => {
     for (const step of stopping.reverse()) await step();
@@ -91,7 +128,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const sqs = new SqsService({ endpoint: gateway.endpoint, region, accountId: ACCOUNT_ID });
     stopping.push(() => sqs.close());
     const events = new EventBridgeService({
-      sqs: { sendMessage: async (input) => sqs.sendMessage(input) },
+      sqs: withDeliveryFaults({ sendMessage: async (input) => sqs.sendMessage(input) }, faults, (queueName) => ruleTargetQueues.has(queueName)),
       region,
       accountId: ACCOUNT_ID,
       onEvent: options.onEvent,
@@ -101,7 +138,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const dynamodb = await startLocalDynamoDb();
     stopping.push(() => dynamodb.close());
     gateway.register(sqsRegistration(sqs));
-    gateway.register({ name: 'events', json: events.binding() });
+    gateway.register({ name: 'events', json: withPutEventsFaults(events.binding(), faults) });
     gateway.register({ name: 'dynamodb', passthrough: { targetPrefix: DYNAMODB_TARGET_PREFIX, handle: dynamodb.handle } });
 
     const stack: SynthesizedStack = options.assemblyDirectory
@@ -113,7 +150,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       endpoints: { region, accountId: ACCOUNT_ID, awsEndpoint: gateway.endpoint, httpApiUrl: `http://${host}:${httpPort}` },
     });
 
-    await createResources(plan, { sqs, events, dynamodb });
+    for (const target of plan.rules.flatMap((rule) => rule.Targets)) ruleTargetQueues.add(String(target.Arn).split(':').pop() ?? '');
+    await createResources(plan, { sqs, events, dynamodb }, visibilityTimeoutScale);
 
     const functions = new Map<string, LocalFunction>();
     const concurrencyOf = (name: string) =>
@@ -132,7 +170,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           region,
           accountId: ACCOUNT_ID,
           runtime: fn.runtime,
-          logSink: options.functionLogs ?? (() => undefined),
+          ...(typeof options.functionLogs === 'function' ? { logSink: options.functionLogs } : { logFile: options.functionLogs?.file ?? devNull }),
         }),
       );
     }
@@ -141,10 +179,15 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const mappings = plan.eventSourceMappings.map((mapping) => {
       const target = functions.get(mapping.functionName);
       if (!target) throw new Error(`event source mapping to ${mapping.functionName}: no such function in the template`);
+      const queueUrl = sqs.queueUrl(mapping.queueName);
       return new SqsEventSourceMapping({
-        sqs: { receiveMessage: (input) => sqs.receiveMessage(input as never), deleteMessageBatch: async (input) => sqs.deleteMessageBatch(input as never) },
-        target,
-        queueUrl: sqs.queueUrl(mapping.queueName),
+        sqs: withRedeliveryFaults(
+          { receiveMessage: (input) => sqs.receiveMessage(input as never), deleteMessageBatch: async (input) => sqs.deleteMessageBatch(input as never) },
+          faults,
+          { queueUrl, names: [mapping.queueName, mapping.functionName], resend: (input) => sqs.sendMessage(input) },
+        ),
+        target: withFunctionFaults(target, mapping.functionName, faults),
+        queueUrl,
         queueArn: mapping.queueArn,
         region,
         batchSize: mapping.batchSize,
@@ -179,6 +222,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       outputs: plan.outputs,
       services: { sqs, events, dynamodb },
       functions,
+      faults,
       stop,
     };
   } catch (error) {
@@ -188,14 +232,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 }
 
 /** Creates what the plan lists, in dependency order, then makes the custom resources' calls. */
-async function createResources(plan: StackPlan, services: { sqs: SqsService; events: EventBridgeService; dynamodb: LocalDynamoDb }): Promise<void> {
+async function createResources(plan: StackPlan, services: { sqs: SqsService; events: EventBridgeService; dynamodb: LocalDynamoDb }, visibilityTimeoutScale: number): Promise<void> {
   const { sqs, events, dynamodb } = services;
   for (const table of plan.tables) {
     await dynamodb.client.call('CreateTable', table).catch((error: unknown) => {
       if (!(error instanceof DynaliteError && error.code === 'ResourceInUseException')) throw error;
     });
   }
-  for (const queue of plan.queues) sqs.createQueue({ QueueName: queue.QueueName, Attributes: queue.Attributes });
+  for (const queue of plan.queues) sqs.createQueue({ QueueName: queue.QueueName, Attributes: scaleVisibilityTimeout(queue.Attributes, visibilityTimeoutScale) });
   for (const bus of plan.buses) events.createEventBus({ Name: bus });
   for (const archive of plan.archives) {
     events.createArchive({ ArchiveName: archive.ArchiveName, EventSourceArn: events.describeEventBus({ Name: archive.EventBusName }).Arn, EventPattern: archive.EventPattern, RetentionDays: archive.RetentionDays });
@@ -209,4 +253,10 @@ async function createResources(plan: StackPlan, services: { sqs: SqsService; eve
   await runCustomResourceCalls(plan.customResourceCalls, {
     dynamodb: (operation, input) => dynamodb.client.call(operation, input),
   });
+}
+
+/** Queue attributes with the visibility timeout scaled (see `visibilityTimeoutScale`); SQS takes whole seconds. */
+function scaleVisibilityTimeout(attributes: Record<string, string>, scale: number): Record<string, string> {
+  if (scale === 1 || attributes.VisibilityTimeout === undefined) return attributes;
+  return { ...attributes, VisibilityTimeout: String(Math.max(1, Math.round(Number(attributes.VisibilityTimeout) * scale))) };
 }

@@ -1,10 +1,14 @@
 /**
  * `npm start`: runs the order pipeline on this machine and shows what it does. Flags:
  * `--aws-port N` (default 4566), `--http-port N` (default 3000), `--verbose` (function logs
- * on the console; otherwise they go to .local-cloud/functions.log).
+ * on the console; otherwise they go to .local-cloud/functions.log), `--faults <spec>` (inject
+ * faults, see infra/local/faults/fault-spec.ts; else `LOCAL_CLOUD_FAULTS`) and `--seed N` (the
+ * fault generator's seed; else `LOCAL_CLOUD_SEED`, else random and printed).
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { formatFaultSpec } from '#local/faults/fault-spec';
+import { resolveFaultSettings } from '#local/faults/fault-settings';
 import { startLocalCloud } from '#local/local-cloud';
 import { OrderProgress } from '#local/order-progress';
 
@@ -18,8 +22,11 @@ const { values } = parseArgs({
     'aws-port': { type: 'string', default: '4566' },
     'http-port': { type: 'string', default: '3000' },
     verbose: { type: 'boolean', default: false },
+    faults: { type: 'string' },
+    seed: { type: 'string' },
   },
 });
+const faultSettings = resolveFaultSettings({ faults: values.faults, seed: values.seed });
 
 const port = (name: 'aws-port' | 'http-port'): number => {
   const value = Number(values[name]);
@@ -35,8 +42,10 @@ const progress = new OrderProgress((line) => console.log(line));
 const cloud = await startLocalCloud({
   awsPort: port('aws-port'),
   httpPort: port('http-port'),
-  functionLogs: values.verbose ? (line) => console.log(line) : (line) => appendFileSync(functionLog, `${line}\n`),
+  functionLogs: values.verbose ? (line) => console.log(line) : { file: functionLog },
   onEvent: (event) => progress.report(event),
+  faults: faultSettings.faults,
+  seed: faultSettings.seed,
 });
 
 const { plan } = cloud;
@@ -52,6 +61,7 @@ Running from the synthesized template:
   ${plan.tables.length} DynamoDB tables, ${plan.customResourceCalls.length} seeding call(s)
 Not run locally: ${plan.notRun.map((entry) => `${entry.type} x${entry.count}`).join(', ') || 'none'}
 Function logs: ${values.verbose ? 'on this console' : functionLog}
+Faults: ${formatFaultSpec(cloud.faults.spec)} (seed ${cloud.faults.seed}; repeat with --seed ${cloud.faults.seed})
 
 Place an order:
   curl -s -X POST ${cloud.httpApiUrl}/orders -H 'content-type: application/json' -d '{"customer":{"customerId":"c-1","email":"ada@example.com","name":"Ada"},"items":[{"sku":"SKU-KEYBOARD","quantity":1}],"shippingAddress":{"line1":"1 Main St","city":"Springfield","postalCode":"12345","country":"US"},"paymentToken":"tok_visa"}'

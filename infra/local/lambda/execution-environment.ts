@@ -71,8 +71,10 @@ export class ExecutionEnvironment {
       execArgv: [],
     });
     const functionName = config.runtime.context.functionName;
-    pipeLines(this.#worker.stdout, config.logSink, { functionName, stream: 'stdout' });
-    pipeLines(this.#worker.stderr, config.logSink, { functionName, stream: 'stderr' });
+    if (config.runtime.logFile === undefined) {
+      pipeLines(this.#worker.stdout, config.logSink, { functionName, stream: 'stdout' });
+      pipeLines(this.#worker.stderr, config.logSink, { functionName, stream: 'stderr' });
+    }
     this.initialized = new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.#failInit(initTimedOut(INIT_TIMEOUT_SECONDS));

@@ -53,6 +53,13 @@ export interface LocalFunctionProps {
   readonly runtime?: string;
   /** Receives each line the function writes to stdout/stderr. @default writes to the host's stdout */
   readonly logSink?: LogSink;
+  /**
+   * A file the function's own threads append its stdout and stderr to, instead of handing each
+   * line to `logSink` on the host's thread (much cheaper under load). Takes precedence over
+   * `logSink`; `os.devNull` discards the logs.
+   * @default none: lines go to `logSink`
+   */
+  readonly logFile?: string;
 }
 
 /** A waiting invocation, handed an environment as soon as one is free. */
@@ -67,7 +74,7 @@ export class LocalFunction implements FunctionInvoker {
   readonly functionName: string;
   /** The function's ARN (unqualified), as `context.invokedFunctionArn` reports it. */
   readonly functionArn: string;
-  readonly #props: Required<Omit<LocalFunctionProps, 'environment' | 'logSink'>> & { readonly logSink: LogSink };
+  readonly #props: Required<Omit<LocalFunctionProps, 'environment' | 'logSink' | 'logFile'>> & { readonly logSink: LogSink; readonly logFile?: string };
   readonly #variables: Readonly<Record<string, string>>;
   readonly #handlerLocation: HandlerLocation;
   readonly #environments = new Set<ExecutionEnvironment>();
@@ -92,6 +99,7 @@ export class LocalFunction implements FunctionInvoker {
       accountId,
       runtime: props.runtime ?? 'nodejs20.x',
       logSink: props.logSink ?? writeToStdout,
+      ...(props.logFile !== undefined ? { logFile: props.logFile } : {}),
     };
     this.#variables = { ...props.environment };
     this.functionName = props.functionName;
@@ -152,13 +160,14 @@ export class LocalFunction implements FunctionInvoker {
   }
 
   #start(): ExecutionEnvironment {
-    const { functionName, codeDirectory, handler, memorySize, region, runtime, timeoutSeconds, logSink } = this.#props;
+    const { functionName, codeDirectory, handler, memorySize, region, runtime, timeoutSeconds, logSink, logFile } = this.#props;
     const logGroupName = `/aws/lambda/${functionName}`;
     const logStreamName = `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${randomBytes(16).toString('hex')}`;
     const runtimeData: RuntimeWorkerData = {
       codeDirectory,
       ...this.#handlerLocation,
       handler,
+      ...(logFile !== undefined ? { logFile } : {}),
       context: {
         functionName,
         functionVersion: '$LATEST',

@@ -9,11 +9,27 @@
  *
  * @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
  */
-import { existsSync } from 'node:fs';
+import { existsSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
+
+/**
+ * With a log file, the function's output is written from this thread: carrying every line to
+ * the host through the worker's stdout stream costs the host's one thread, which also serves
+ * every AWS API call of every function.
+ */
+if (workerData.logFile) {
+  const fd = openSync(workerData.logFile, 'a');
+  const write = (chunk, encoding, callback) => {
+    writeSync(fd, typeof chunk === 'string' ? chunk : Buffer.from(chunk));
+    (typeof encoding === 'function' ? encoding : callback)?.();
+    return true;
+  };
+  process.stdout.write = write;
+  process.stderr.write = write;
+}
 
 /** Extensions the Node.js runtime tries for the handler module, in its order. */
 const MODULE_EXTENSIONS = ['.mjs', '.js', '.cjs'];

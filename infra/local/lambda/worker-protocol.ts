@@ -16,6 +16,8 @@ export interface RuntimeWorkerData {
   readonly exportName: string;
   /** The handler string, for Lambda's error messages. */
   readonly handler: string;
+  /** When set, the runtime appends the function's stdout and stderr to this file itself. */
+  readonly logFile?: string;
   /** Fields of the `context` object that do not change between invocations. */
   readonly context: {
     readonly functionName: string;

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { LocalFunctionClosedError, LocalFunctionConfigError } from '#local/lambda/errors';
 import type { InvocationResult } from '#local/lambda/invocation-result';
@@ -289,6 +292,24 @@ describe('LocalFunction', () => {
         { line: 'oops', source: { functionName: 'notify-customer', stream: 'stderr' } },
       ]),
     );
+  });
+
+  it('appends what the function writes to its log file, from its own thread, instead of the sink', async () => {
+    // Prepare
+    const logFile = join(mkdtempSync(join(tmpdir(), 'function-log-')), 'functions.log');
+    const lines: string[] = [];
+    const fn = aFunction(await bundles.handler('async () => { console.log("first"); process.stderr.write("second\\n"); return 1; }'), {
+      logFile,
+      logSink: (line) => lines.push(line),
+    });
+
+    // Act
+    await fn.invoke({});
+    await fn.invoke({});
+
+    // Assess
+    expect(readFileSync(logFile, 'utf8')).toBe('first\nsecond\nfirst\nsecond\n');
+    expect(lines).toEqual([]);
   });
 
   it('rejects invocations after close', async () => {

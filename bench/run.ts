@@ -1,0 +1,68 @@
+/**
+ * `npm run bench [-- --only sqs,events]`: runs the benchmark groups one after another (never
+ * in parallel: they would measure each other), merges their figures into `bench-results.json`
+ * by group and prints them with the targets they meet or miss. Not part of `npm test`: the
+ * figures depend on the machine; the ratios to same-run baselines are what to compare.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import type { BenchmarkGroup, GroupFigures, TargetVerdict } from './benchmark.ts';
+import { parseBenchArguments } from './cli-options.ts';
+import { eventsBenchmark } from './events-bench.ts';
+import { functionsBenchmark } from './functions-bench.ts';
+import { formatTable, formatVerdicts, mergeResults, readResults, writeResults } from './report.ts';
+import { sqsBenchmark } from './sqs-bench.ts';
+
+/** Every benchmark group, in the order they run. Register a new group here. */
+const GROUPS: readonly BenchmarkGroup[] = [sqsBenchmark, eventsBenchmark, functionsBenchmark];
+
+/** Where the figures go (ignored by git). */
+const RESULTS_FILE = fileURLToPath(new URL('../bench-results.json', import.meta.url));
+
+async function main(): Promise<void> {
+  // Lambda runs Node.js 24; the SDK's notice that this machine's Node.js 20 is ageing is noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const options = parseBenchArguments(process.argv.slice(2), GROUPS.map((group) => group.name));
+  const workDirectory = await mkdtemp(path.join(tmpdir(), 'order-pipeline-bench-'));
+  const fresh: Record<string, GroupFigures> = {};
+  const verdicts: TargetVerdict[] = [];
+  const notes: string[] = [];
+  const failures: string[] = [];
+  try {
+    for (const group of GROUPS.filter((candidate) => options.groups.includes(candidate.name))) {
+      const groupDirectory = path.join(workDirectory, group.name);
+      await mkdir(groupDirectory);
+      const started = performance.now();
+      try {
+        const figures = await group.run({
+          workDirectory: groupDirectory,
+          log: (message) => process.stderr.write(`${message}\n`),
+          note: (message) => notes.push(message),
+        });
+        fresh[group.name] = { ...figures, measuredAt: new Date().toISOString(), durationSeconds: (performance.now() - started) / 1000 };
+        verdicts.push(...(group.targets?.(figures) ?? []));
+      } catch (error) {
+        // The other groups still run; a failed group keeps its previous figures in the file.
+        failures.push(`${group.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      }
+    }
+  } finally {
+    await rm(workDirectory, { recursive: true, force: true });
+  }
+
+  await writeResults(RESULTS_FILE, mergeResults(await readResults(RESULTS_FILE), fresh));
+  const sections = [formatTable(fresh, Object.keys(fresh))];
+  if (verdicts.length > 0) sections.push(`== targets\n${formatVerdicts(verdicts)}`);
+  if (notes.length > 0) sections.push(`== notes\n${notes.map((note) => `- ${note}`).join('\n')}`);
+  sections.push(`Figures written to ${path.relative(process.cwd(), RESULTS_FILE) || RESULTS_FILE}`);
+  process.stdout.write(`\n${sections.join('\n\n')}\n`);
+  if (failures.length > 0) {
+    process.stderr.write(`\nFailed groups:\n${failures.join('\n')}\n`);
+    process.exitCode = 1;
+  }
+}
+
+await main();

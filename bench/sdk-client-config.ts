@@ -1,0 +1,33 @@
+/**
+ * The one SDK client configuration every load in the bench uses, whatever the server: the
+ * local cloud and its no-op counterpart differ only in `endpoint`, so their rates are compared
+ * under the same client.
+ */
+import { Agent } from 'node:http';
+
+/** Bench credentials: the local cloud and the no-op servers check no signature. */
+const BENCH_CREDENTIALS = { accessKeyId: 'bench', secretAccessKey: 'bench' } as const;
+
+/** The client settings shared by every benchmarked SDK client. */
+export interface BenchClientConfig {
+  readonly endpoint: string;
+  readonly region: string;
+  readonly credentials: typeof BENCH_CREDENTIALS;
+  readonly maxAttempts: number;
+  readonly requestHandler: { readonly httpAgent: Agent };
+}
+
+/**
+ * A configuration for an SDK v3 client against `endpoint`: keep-alive connections, as many as
+ * requests in flight (so none waits for a socket), and no retries, so an error shows as an
+ * error instead of as a slower rate.
+ */
+export function benchClientConfig(endpoint: string, concurrency: number): BenchClientConfig {
+  return {
+    endpoint,
+    region: 'us-east-1',
+    credentials: BENCH_CREDENTIALS,
+    maxAttempts: 1,
+    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: concurrency }) },
+  };
+}

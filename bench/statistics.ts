@@ -1,0 +1,23 @@
+/** Order statistics of samples: the bench reports medians of rounds and latency percentiles. */
+
+/**
+ * The `p`-th percentile (0-100) of `samples`, interpolating linearly between the two closest
+ * ranks (numpy's default), so the median of an even count is the mean of the middle two.
+ * @throws RangeError when there are no samples or `p` is outside 0-100.
+ */
+export function percentile(samples: readonly number[], p: number): number {
+  if (samples.length === 0) throw new RangeError('percentile of no samples');
+  if (!(p >= 0 && p <= 100)) throw new RangeError(`percentile must be between 0 and 100, got ${p}`);
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = (p / 100) * (sorted.length - 1);
+  const below = Math.floor(rank);
+  const above = Math.ceil(rank);
+  const low = sorted[below] as number;
+  const high = sorted[above] as number;
+  return low + (high - low) * (rank - below);
+}
+
+/** The median of `samples`: robust to the odd round disturbed by another process on the machine. */
+export function median(samples: readonly number[]): number {
+  return percentile(samples, 50);
+}

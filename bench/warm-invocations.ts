@@ -1,0 +1,164 @@
+/**
+ * Warm time per record of every handler, measured in the running local cloud: orders are
+ * placed through the place-order function and flow through the real pipeline (rules, queues,
+ * event source mappings, every step), a quarter of them with a declined card so that the
+ * compensation steps run too; then each order is read back through get-order. Only warm
+ * invocations count: a cold start's init is the `functions` group's other figure.
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startLocalCloud, type LocalCloud } from '#local/local-cloud';
+import type { InvocationResult } from '#local/lambda/invocation-result';
+import { EnvName } from '#shared/config';
+import { DEMO_CATALOGUE } from '#shared/demo-catalogue';
+
+/** Orders placed; with the steps' batching, enough warm invocations of every function. */
+const ORDERS = 40;
+/** place-order and get-order invocations in flight at once, as concurrent HTTP requests would be. */
+const HTTP_CONCURRENCY = 4;
+/** How long the pipeline may take to settle every order before the measurement is abandoned. */
+const SETTLE_TIMEOUT_MS = 30_000;
+/** The event after which an order has left every step but the read-model projection. */
+const LAST_STEP_EVENT = 'CustomerNotified';
+
+/** Warm invocations of one function. */
+interface WarmTally {
+  durationMs: number;
+  records: number;
+}
+
+/**
+ * Runs the synthesized assembly in `assemblyDirectory` as the local cloud and returns, per
+ * handler name (its folder under `functions/`), the mean warm invocation time per record in µs.
+ */
+export async function measureWarmTimes(assemblyDirectory: string): Promise<Map<string, number>> {
+  const tallies = new Map<string, WarmTally>();
+  const tally = (functionName: string, durationMs: number, records: number) => {
+    const current = tallies.get(functionName) ?? { durationMs: 0, records: 0 };
+    tallies.set(functionName, { durationMs: current.durationMs + durationMs, records: current.records + records });
+  };
+  let ordersThroughLastStep = 0;
+  const cloud = await startLocalCloud({
+    assemblyDirectory,
+    awsPort: 0,
+    httpPort: 0,
+    onBatch: (functionName, outcome) => {
+      if (outcome.initDurationMs === undefined) tally(functionName, outcome.durationMs, outcome.records.length);
+    },
+    onEvent: (event) => {
+      if (event['detail-type'] === LAST_STEP_EVENT) ordersThroughLastStep += 1;
+    },
+  });
+  try {
+    const functionNamesByHandler = handlerNames(cloud);
+    const invokeHttp = async (handler: string, event: unknown): Promise<{ statusCode?: number; body?: string }> => {
+      const functionName = functionNamesByHandler.get(handler);
+      const fn = functionName === undefined ? undefined : cloud.functions.get(functionName);
+      if (fn === undefined || functionName === undefined) throw new Error(`warm time: the stack has no ${handler} function`);
+      const result: InvocationResult = await fn.invoke(event);
+      if (!result.ok) throw new Error(`warm time: ${handler} failed: ${result.error.errorType}: ${result.error.errorMessage}`);
+      if (result.initDurationMs === undefined) tally(functionName, result.durationMs, 1);
+      return result.result as { statusCode?: number; body?: string };
+    };
+
+    const orderIds = await inParallel(ORDERS, HTTP_CONCURRENCY, async (index) => {
+      const response = await invokeHttp('place-order', httpEvent('POST', '/orders', { body: JSON.stringify(anOrder(index)) }));
+      if (response.statusCode !== 202) throw new Error(`warm time: place-order answered ${response.statusCode}: ${response.body}`);
+      return (JSON.parse(response.body ?? '{}') as { orderId: string }).orderId;
+    });
+    await waitUntilSettled(cloud, () => ordersThroughLastStep >= ORDERS);
+    await inParallel(orderIds.length, HTTP_CONCURRENCY, async (index) => {
+      const id = orderIds[index] as string;
+      const response = await invokeHttp('get-order', httpEvent('GET', `/orders/${id}`, { pathParameters: { id } }));
+      if (response.statusCode !== 200) throw new Error(`warm time: get-order answered ${response.statusCode}: ${response.body}`);
+    });
+
+    const microsecondsPerRecord = new Map<string, number>();
+    for (const [handler, functionName] of functionNamesByHandler) {
+      const { durationMs = 0, records = 0 } = tallies.get(functionName) ?? {};
+      if (records > 0) microsecondsPerRecord.set(handler, (durationMs * 1000) / records);
+    }
+    return microsecondsPerRecord;
+  } finally {
+    await cloud.stop();
+  }
+}
+
+/** Handler name (`reserve-inventory`) -> the function's name in the local cloud. */
+function handlerNames(cloud: LocalCloud): Map<string, string> {
+  return new Map(cloud.plan.functions.flatMap((fn) => {
+    const handler = fn.environment[EnvName.serviceName];
+    return handler === undefined ? [] : [[handler, fn.name] as const];
+  }));
+}
+
+/** Every fourth order pays with a declined card: inventory is released and the order cancelled. */
+function anOrder(index: number): unknown {
+  const [first, second] = DEMO_CATALOGUE.filter((entry) => entry.initialStock > 0);
+  return {
+    customer: { customerId: `bench-${index}`, email: `bench-${index}@example.com`, name: 'Bench Customer' },
+    items: [
+      { sku: first?.sku, quantity: 1 },
+      { sku: second?.sku, quantity: 2 },
+    ],
+    shippingAddress: { line1: '1 Bench Street', city: 'London', postalCode: 'N1 9GU', country: 'GB' },
+    paymentToken: index % 4 === 3 ? 'tok_decline' : 'tok_visa',
+  };
+}
+
+/** An HTTP API payload 2.0 event, as the HTTP API hands a request to a function. */
+function httpEvent(method: string, path: string, options: { body?: string; pathParameters?: Record<string, string> }): unknown {
+  const routeKey = options.pathParameters ? `${method} /orders/{id}` : `${method} ${path}`;
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: path,
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json' },
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'bench',
+      domainName: '127.0.0.1',
+      domainPrefix: '127',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: new Date().toUTCString(),
+      timeEpoch: Date.now(),
+    },
+    isBase64Encoded: false,
+    ...(options.body === undefined ? {} : { body: options.body }),
+    ...(options.pathParameters === undefined ? {} : { pathParameters: options.pathParameters }),
+  };
+}
+
+/** Runs `task(0 … count-1)` with at most `concurrency` at once; results in index order. */
+async function inParallel<T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = new Array(count);
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const index = next;
+      next += 1;
+      results[index] = await task(index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  return results;
+}
+
+/** Waits for `done`, then for every queue to be empty with nothing in flight (the projection's last batches). */
+async function waitUntilSettled(cloud: LocalCloud, done: () => boolean): Promise<void> {
+  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+  const queueNames = cloud.plan.queues.map((queue) => queue.QueueName);
+  const busy = () =>
+    queueNames.some((name) => {
+      const { Attributes = {} } = cloud.services.sqs.getQueueAttributes({ QueueUrl: name, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] });
+      return Attributes.ApproximateNumberOfMessages !== '0' || Attributes.ApproximateNumberOfMessagesNotVisible !== '0';
+    });
+  while (!done() || busy()) {
+    if (Date.now() > deadline) throw new Error(`warm time: the pipeline did not settle ${ORDERS} orders within ${SETTLE_TIMEOUT_MS} ms`);
+    await sleep(50);
+  }
+}
