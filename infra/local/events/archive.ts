@@ -50,19 +50,20 @@ export interface Replay {
   eventLastReplayedTime?: number;
 }
 
-/** Keeps `event` in `archive` when the archive's pattern matches it. */
-export function archiveIfMatching(archive: Archive, event: EventEnvelope, now: number): void {
-  if (event['replay-name'] !== undefined) return;
-  if (archive.matcher && !archive.matcher.matches(event)) return;
+/** Keeps `event` in `archive` when the archive's pattern matches it; returns whether it did. */
+export function archiveIfMatching(archive: Archive, event: EventEnvelope, now: number): boolean {
+  if (event['replay-name'] !== undefined) return false;
+  if (archive.matcher && !archive.matcher.matches(event)) return false;
   archive.events.push({ event, archivedAt: now });
+  return true;
 }
 
-/** Drops events past the archive's retention. */
-export function expireArchivedEvents(archive: Archive, now: number): void {
-  if (archive.retentionDays === 0) return;
+/** Drops events past the archive's retention; returns how many it dropped. */
+export function expireArchivedEvents(archive: Archive, now: number): number {
+  if (archive.retentionDays === 0) return 0;
   const oldest = now - archive.retentionDays * 86_400_000;
   const firstKept = archive.events.findIndex((entry) => entry.archivedAt >= oldest);
-  archive.events.splice(0, firstKept === -1 ? archive.events.length : firstKept);
+  return archive.events.splice(0, firstKept === -1 ? archive.events.length : firstKept).length;
 }
 
 /** The archived events a replay sends, in the order they happened, marked with the replay's name. */

@@ -5,8 +5,19 @@
  * JSON shapes, so the gateway serves it and the template loader calls it in process.
  * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Operations.html
  */
+import { randomUUID } from 'node:crypto';
 import { AwsServiceError } from '#local/aws-error';
 import type { JsonProtocolBinding } from '#local/gateway-registration';
+import { ChangeLog } from '#local/persistence/change-log';
+import {
+  EVENTBRIDGE_JOURNAL_NAME,
+  restoreEventBridgeState,
+  type ArchiveData,
+  type EventBridgeChange,
+  type EventBridgeSnapshot,
+  type RuleDefinition,
+} from '#local/persistence/eventbridge-changes';
+import { Journal } from '#local/persistence/journal';
 import { archiveIfMatching, eventsToReplay, expireArchivedEvents, ReplayState, type Archive, type Replay } from '#local/events/archive';
 import { compileEventPattern, InvalidEventPatternError, type EventPattern } from '#local/events/event-pattern';
 import { targetInputOf, validateTargetInput, type TargetInput } from '#local/events/input-transformer';
@@ -51,9 +62,22 @@ export interface EventBridgeServiceOptions {
   readonly onDelivery?: (delivery: Delivery, outcome: DeliveryOutcome) => void;
   /** @default 100 ms */
   readonly retryBaseDelayMs?: number;
+  /**
+   * Keeps buses, rules, targets, archives with their events, replays and unfinished target
+   * deliveries on disk: a directory, where the journal `events.journal` and snapshot
+   * `events.snapshot` live, or a journal opened by the caller (the service owns it from then on,
+   * and closes it in `close()`). Every change is written before
+   * the operation that made it answers, so the state survives the process being killed.
+   * On start, a replay the kill interrupted is FAILED, and deliveries that had not finished
+   * are attempted again (at least once, as EventBridge delivers).
+   * @default in memory only
+   */
+  readonly persistence?: string | Journal<readonly EventBridgeChange[]>;
 }
 
 const DEFAULT_BUS = 'default';
+/** StateReason of a replay that was running when the process stopped. */
+const INTERRUPTED_REPLAY_REASON = 'interrupted by a restart of the local cloud';
 const NAME = /^[.\-_A-Za-z0-9]{1,64}$/;
 
 /** The local EventBridge service. */
@@ -65,13 +89,31 @@ export class EventBridgeService {
   readonly #replays = new Map<string, Replay>();
   readonly #delivery: TargetDelivery;
   readonly #options: EventBridgeServiceOptions;
+  /** The journal's writer; undefined when the state is in memory only. */
+  readonly #changes: ChangeLog<EventBridgeChange> | undefined;
+  /** Deliveries started and not yet ended, with their journal ids (only when persisting). */
+  readonly #pendingDeliveries = new Map<Delivery, string>();
+  #closed = false;
 
   constructor(options: EventBridgeServiceOptions) {
     this.#options = options;
     this.#region = options.region ?? 'us-east-1';
     this.#accountId = options.accountId ?? '000000000000';
-    this.#delivery = new TargetDelivery({ sqs: options.sqs, retryBaseDelayMs: options.retryBaseDelayMs, onOutcome: options.onDelivery });
+    this.#delivery = new TargetDelivery({
+      sqs: options.sqs,
+      retryBaseDelayMs: options.retryBaseDelayMs,
+      onOutcome: (delivery, outcome) => {
+        this.#settle(delivery);
+        options.onDelivery?.(delivery, outcome);
+      },
+    });
     this.#buses.set(DEFAULT_BUS, { name: DEFAULT_BUS, arn: this.#arn(`event-bus/${DEFAULT_BUS}`), rules: new Map() });
+    const journal =
+      typeof options.persistence === 'string'
+        ? Journal.open<readonly EventBridgeChange[]>({ directory: options.persistence, name: EVENTBRIDGE_JOURNAL_NAME })
+        : options.persistence;
+    this.#changes = journal === undefined ? undefined : new ChangeLog(journal, () => this.#snapshot());
+    if (journal !== undefined) this.#restore(journal);
   }
 
   /** The gateway binding: `X-Amz-Target: AWSEvents.<Operation>`, JSON 1.1. */
@@ -104,16 +146,23 @@ export class EventBridgeService {
     return { targetPrefix: 'AWSEvents', jsonVersion: '1.1', operations };
   }
 
-  /** Stops pending delivery retries. */
+  /**
+   * Stops pending delivery retries and closes the journal. With persistence, the deliveries
+   * stopped here are still pending on disk, and the next start attempts them again.
+   */
   close(): void {
+    this.#closed = true;
     this.#delivery.close();
+    this.#changes?.close();
   }
 
   /** PutEvents: one result per entry, in order; matched events are delivered asynchronously. */
   putEvents(input: { Entries?: unknown }): { FailedEntryCount: number; Entries: Record<string, string>[] } {
     checkPutEventsRequest(input.Entries);
+    const entries = input.Entries;
     const now = new Date();
-    const results = input.Entries.map((entry): Record<string, string> => {
+    // One journal line for the call: its archived events and the deliveries it started.
+    const results = this.#batch(() => entries.map((entry): Record<string, string> => {
       try {
         const bus = this.#bus(entry.EventBusName ?? DEFAULT_BUS, (message) => new EntryError('ResourceNotFoundException', message));
         const event = envelopeOf(entry, { account: this.#accountId, region: this.#region, now });
@@ -123,7 +172,7 @@ export class EventBridgeService {
         if (error instanceof EntryError) return { ErrorCode: error.errorCode, ErrorMessage: error.message };
         throw error;
       }
-    });
+    }));
     return { FailedEntryCount: results.filter((result) => 'ErrorCode' in result).length, Entries: results };
   }
 
@@ -146,6 +195,7 @@ export class EventBridgeService {
     if (this.#buses.has(name)) throw new AwsServiceError('ResourceAlreadyExistsException', `Event bus ${name} already exists.`);
     const bus: Bus = { name, arn: this.#arn(`event-bus/${name}`), rules: new Map() };
     this.#buses.set(name, bus);
+    this.#changes?.record({ type: 'bus-created', name, arn: bus.arn });
     return { EventBusArn: bus.arn };
   }
 
@@ -158,6 +208,7 @@ export class EventBridgeService {
     const bus = this.#bus(input.Name ?? '');
     if (bus.name === DEFAULT_BUS) throw new AwsServiceError('ValidationException', 'Cannot delete event bus default.');
     this.#buses.delete(bus.name);
+    this.#changes?.record({ type: 'bus-deleted', name: bus.name });
     return {};
   }
 
@@ -176,8 +227,11 @@ export class EventBridgeService {
     const state = input.State === 'DISABLED' ? 'DISABLED' : 'ENABLED';
     const existing = bus.rules.get(name);
     const arn = this.#ruleArn(bus, name);
-    if (existing) Object.assign(existing, { eventPattern: input.EventPattern, matcher, state, description: input.Description });
-    else bus.rules.set(name, { name, arn, busName: bus.name, eventPattern: input.EventPattern, matcher, state, description: input.Description, targets: new Map() });
+    const rule: Rule = existing
+      ? Object.assign(existing, { eventPattern: input.EventPattern, matcher, state, description: input.Description })
+      : { name, arn, busName: bus.name, eventPattern: input.EventPattern, matcher, state, description: input.Description, targets: new Map<string, Target>() };
+    bus.rules.set(name, rule);
+    this.#changes?.record({ type: 'rule-saved', rule: ruleDefinition(rule) });
     return { RuleArn: arn };
   }
 
@@ -190,11 +244,14 @@ export class EventBridgeService {
     const rule = this.#rule(input.Name, input.EventBusName);
     if (rule.targets.size > 0) throw new AwsServiceError('ValidationException', "Rule can't be deleted since it has targets.");
     this.#bus(rule.busName).rules.delete(rule.name);
+    this.#changes?.record({ type: 'rule-deleted', busName: rule.busName, name: rule.name });
     return {};
   }
 
   setRuleState(input: { Name?: string; EventBusName?: string }, state: Rule['state']): Record<string, never> {
-    this.#rule(input.Name, input.EventBusName).state = state;
+    const rule = this.#rule(input.Name, input.EventBusName);
+    rule.state = state;
+    this.#changes?.record({ type: 'rule-saved', rule: ruleDefinition(rule) });
     return {};
   }
 
@@ -212,21 +269,26 @@ export class EventBridgeService {
     const targets = input.Targets ?? [];
     if (targets.length < 1 || targets.length > 10) throw new AwsServiceError('ValidationException', 'Targets must have between 1 and 10 entries.');
     const failed: Record<string, string>[] = [];
-    for (const target of targets) {
-      if (!target.Arn?.startsWith('arn:aws:sqs:')) {
-        failed.push({ TargetId: target.Id, ErrorCode: 'ValidationException', ErrorMessage: `Target ${target.Id}: the local cloud delivers to SQS queues only, not to ${target.Arn}.` });
-        continue;
+    this.#batch(() => {
+      for (const target of targets) {
+        if (!target.Arn?.startsWith('arn:aws:sqs:')) {
+          failed.push({ TargetId: target.Id, ErrorCode: 'ValidationException', ErrorMessage: `Target ${target.Id}: the local cloud delivers to SQS queues only, not to ${target.Arn}.` });
+          continue;
+        }
+        validateTargetInput(target, target.Id);
+        if (rule.targets.size >= 5 && !rule.targets.has(target.Id)) throw new AwsServiceError('LimitExceededException', `Rule ${rule.name} already has 5 targets.`);
+        rule.targets.set(target.Id, target);
+        this.#changes?.record({ type: 'target-put', busName: rule.busName, rule: rule.name, target });
       }
-      validateTargetInput(target, target.Id);
-      if (rule.targets.size >= 5 && !rule.targets.has(target.Id)) throw new AwsServiceError('LimitExceededException', `Rule ${rule.name} already has 5 targets.`);
-      rule.targets.set(target.Id, target);
-    }
+    });
     return { FailedEntryCount: failed.length, FailedEntries: failed };
   }
 
   removeTargets(input: { Rule?: string; EventBusName?: string; Ids?: string[] }): { FailedEntryCount: number; FailedEntries: never[] } {
     const rule = this.#rule(input.Rule, input.EventBusName);
-    for (const id of input.Ids ?? []) rule.targets.delete(id);
+    const ids = input.Ids ?? [];
+    for (const id of ids) rule.targets.delete(id);
+    this.#changes?.record({ type: 'targets-removed', busName: rule.busName, rule: rule.name, ids });
     return { FailedEntryCount: 0, FailedEntries: [] };
   }
 
@@ -251,12 +313,14 @@ export class EventBridgeService {
       events: [],
     };
     this.#archives.set(name, archive);
+    this.#changes?.record({ type: 'archive-created', archive: archiveData(archive) });
     return { ArchiveArn: archive.arn, State: 'ENABLED', CreationTime: archive.creationTime / 1000 };
   }
 
   describeArchive(input: { ArchiveName?: string }): Record<string, unknown> {
     const archive = this.#archive(input.ArchiveName);
-    expireArchivedEvents(archive, Date.now());
+    const now = Date.now();
+    if (expireArchivedEvents(archive, now) > 0) this.#changes?.record({ type: 'events-expired', archive: archive.name, at: now });
     return {
       ArchiveName: archive.name,
       ArchiveArn: archive.arn,
@@ -272,7 +336,9 @@ export class EventBridgeService {
   }
 
   deleteArchive(input: { ArchiveName?: string }): Record<string, never> {
-    this.#archives.delete(this.#archive(input.ArchiveName).name);
+    const { name } = this.#archive(input.ArchiveName);
+    this.#archives.delete(name);
+    this.#changes?.record({ type: 'archive-deleted', name });
     return {};
   }
 
@@ -307,6 +373,7 @@ export class EventBridgeService {
       replayStartTime: Date.now(),
     };
     this.#replays.set(name, replay);
+    this.#changes?.record({ type: 'replay-saved', replay });
     setImmediate(() => this.#runReplay(replay, archive));
     return { ReplayArn: replay.arn, State: replay.state, ReplayStartTime: replay.replayStartTime / 1000 };
   }
@@ -336,6 +403,7 @@ export class EventBridgeService {
       throw new AwsServiceError('IllegalStatusException', `Replay ${replay.name} is ${replay.state} and cannot be cancelled.`);
     }
     replay.state = ReplayState.cancelling;
+    this.#changes?.record({ type: 'replay-saved', replay });
     return { ReplayArn: replay.arn, State: replay.state };
   }
 
@@ -348,14 +416,20 @@ export class EventBridgeService {
   }
 
   #runReplay(replay: Replay, archive: Archive): void {
+    // A replay started just before close() finds the journal closed: it stays STARTING on
+    // disk, and the next start marks it FAILED like any other interrupted replay.
+    if (this.#closed) return;
     if (replay.state === ReplayState.cancelling) {
       replay.state = ReplayState.cancelled;
+      this.#changes?.record({ type: 'replay-saved', replay });
       return;
     }
     replay.state = ReplayState.running;
+    this.#changes?.record({ type: 'replay-saved', replay });
     const bus = [...this.#buses.values()].find((candidate) => candidate.arn === replay.destination.Arn);
     if (!bus) {
       Object.assign(replay, { state: ReplayState.failed, stateReason: `Event bus ${replay.destination.Arn} no longer exists.` });
+      this.#changes?.record({ type: 'replay-saved', replay });
       return;
     }
     const filter = replay.destination.FilterArns;
@@ -366,19 +440,24 @@ export class EventBridgeService {
     }
     replay.state = (replay.state as ReplayState) === ReplayState.cancelling ? ReplayState.cancelled : ReplayState.completed;
     replay.replayEndTime = Date.now();
+    this.#changes?.record({ type: 'replay-saved', replay });
   }
 
   /** Archives the event and starts delivery to the targets of every enabled rule that matches. */
   #route(bus: Bus, event: EventEnvelope, now: number, ruleFilter: (rule: Rule) => boolean = () => true): void {
     if (event['replay-name'] === undefined) {
-      for (const archive of this.#archives.values()) if (archive.eventSourceArn === bus.arn) archiveIfMatching(archive, event, now);
+      for (const archive of this.#archives.values()) {
+        if (archive.eventSourceArn === bus.arn && archiveIfMatching(archive, event, now)) {
+          this.#changes?.record({ type: 'event-archived', archive: archive.name, event, archivedAt: now });
+        }
+      }
     }
     let matched = 0;
     for (const rule of bus.rules.values()) {
       if (rule.state !== 'ENABLED' || !ruleFilter(rule) || !rule.matcher.matches(event)) continue;
       matched += 1;
       for (const target of rule.targets.values()) {
-        this.#delivery.deliver({
+        this.#deliver({
           eventId: event.id,
           eventTime: now,
           ruleArn: rule.arn,
@@ -391,6 +470,72 @@ export class EventBridgeService {
       }
     }
     this.#options.onEvent?.(event, matched);
+  }
+
+  /** Starts a delivery, journalled first so that a kill before it ends means another attempt. */
+  #deliver(delivery: Delivery): void {
+    if (this.#changes !== undefined) {
+      const id = randomUUID();
+      this.#pendingDeliveries.set(delivery, id);
+      this.#changes.record({ type: 'delivery-started', id, delivery });
+    }
+    this.#delivery.deliver(delivery);
+  }
+
+  /** A delivery ended (delivered, dead-lettered or dropped): it need not be attempted again. */
+  #settle(delivery: Delivery): void {
+    const id = this.#pendingDeliveries.get(delivery);
+    // After close() the journal is shut; the delivery stays pending on disk and is attempted
+    // again at the next start, a duplicate that at-least-once delivery allows.
+    if (id === undefined || this.#closed) return;
+    this.#pendingDeliveries.delete(delivery);
+    this.#changes?.record({ type: 'delivery-finished', id });
+  }
+
+  #batch<T>(run: () => T): T {
+    return this.#changes === undefined ? run() : this.#changes.batch(run);
+  }
+
+  /** Rebuilds the state from disk, then compacts the journal and resumes unfinished deliveries. */
+  #restore(journal: Journal<readonly EventBridgeChange[]>): void {
+    const state = restoreEventBridgeState(journal);
+    for (const bus of state.buses.values()) {
+      const rules = new Map<string, Rule>();
+      for (const { definition, targets } of bus.rules.values()) {
+        rules.set(definition.name, { ...definition, matcher: this.#compile(definition.eventPattern), targets: new Map(targets) });
+      }
+      this.#buses.set(bus.name, { name: bus.name, arn: bus.arn, rules });
+    }
+    for (const archive of state.archives.values()) {
+      this.#archives.set(archive.name, { ...archive, matcher: archive.eventPattern === undefined ? undefined : this.#compile(archive.eventPattern) });
+    }
+    for (const replay of state.replays.values()) {
+      // A replay runs in this process; the kill stopped it part-way, and AWS has no way to resume one.
+      if (replay.state === ReplayState.starting || replay.state === ReplayState.running || replay.state === ReplayState.cancelling) {
+        Object.assign(replay, { state: ReplayState.failed, stateReason: INTERRUPTED_REPLAY_REASON, replayEndTime: Date.now() });
+      }
+      this.#replays.set(replay.name, replay);
+    }
+    for (const [id, delivery] of state.deliveries) this.#pendingDeliveries.set(delivery, id);
+    // Compacting at every start keeps restarts fast, and puts the FAILED replays on disk.
+    this.#changes?.compact();
+    // On the next turn, not now: whoever constructs the service gets to finish its start-up
+    // (registering it, re-creating the template's resources) before deliveries go out.
+    const unfinished = [...this.#pendingDeliveries.keys()];
+    if (unfinished.length > 0) setImmediate(() => unfinished.forEach((delivery) => this.#delivery.deliver(delivery)));
+  }
+
+  #snapshot(): EventBridgeSnapshot {
+    return {
+      buses: [...this.#buses.values()].map((bus) => ({
+        name: bus.name,
+        arn: bus.arn,
+        rules: [...bus.rules.values()].map((rule) => ({ ...ruleDefinition(rule), targets: [...rule.targets.values()] })),
+      })),
+      archives: [...this.#archives.values()].map(archiveData),
+      replays: [...this.#replays.values()],
+      deliveries: [...this.#pendingDeliveries].map(([delivery, id]) => ({ id, delivery })),
+    };
   }
 
   #compile(pattern: string | undefined): EventPattern {
@@ -440,4 +585,22 @@ export class EventBridgeService {
   #ruleArn(bus: Bus, name: string): string {
     return this.#arn(bus.name === DEFAULT_BUS ? `rule/${name}` : `rule/${bus.name}/${name}`);
   }
+}
+
+/** An archive as plain data, without its compiled pattern. */
+function archiveData(archive: Archive): ArchiveData {
+  const { matcher: _compiled, ...data } = archive;
+  return data;
+}
+
+/** A rule's definition as plain data, without its compiled pattern and targets. */
+function ruleDefinition(rule: Rule): RuleDefinition {
+  return {
+    name: rule.name,
+    arn: rule.arn,
+    busName: rule.busName,
+    eventPattern: rule.eventPattern,
+    state: rule.state,
+    ...(rule.description === undefined ? {} : { description: rule.description }),
+  };
 }

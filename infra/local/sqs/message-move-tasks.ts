@@ -12,6 +12,8 @@ import type {
   StartMessageMoveTaskOutput,
 } from '#local/sqs/types';
 import { optionalInteger, optionalString, requiredString } from '#local/sqs/validation';
+import type { ChangeRecorder } from '#local/persistence/change-log';
+import type { SqsChange } from '#local/persistence/sqs-changes';
 
 /** A message move task, as plain data. */
 export interface MoveTaskState {
@@ -37,6 +39,8 @@ export interface MoveTaskEnvironment {
   readonly queueByArn: (arn: string) => Queue | undefined;
   /** Whether some queue's RedrivePolicy names this ARN as its dead-letter queue. */
   readonly isDeadLetterQueue: (arn: string) => boolean;
+  /** Told of every change to a task, for the journal. @default none */
+  readonly changes?: ChangeRecorder<SqsChange>;
 }
 
 /** How often a running task moves its next share of messages. */
@@ -88,6 +92,7 @@ export class MessageMoveTasks {
       startedTimestamp: now,
     };
     this.tasks.push(task);
+    this.environment.changes?.record({ type: 'move-task-started', task });
     this.schedule(task);
     return { TaskHandle: encodeTaskHandle(task) };
   }
@@ -120,6 +125,22 @@ export class MessageMoveTasks {
     return results.length > 0 ? { Results: results } : {};
   }
 
+  /**
+   * Takes back tasks read from disk; running ones carry on where they stopped, as an AWS task
+   * does not notice a restart of the service.
+   */
+  restore(tasks: readonly MoveTaskState[]): void {
+    for (const task of tasks) {
+      this.tasks.push(task);
+      if (task.status === MoveTaskStatus.running) this.schedule(task);
+    }
+  }
+
+  /** Every task, as plain data (for a snapshot). */
+  snapshot(): readonly MoveTaskState[] {
+    return this.tasks;
+  }
+
   /** Stops every running task's timer (service shutdown). */
   close(): void {
     for (const timer of this.timers.values()) clearInterval(timer);
@@ -130,7 +151,9 @@ export class MessageMoveTasks {
     let budget = 0;
     const timer = setInterval(() => {
       budget += task.maxNumberOfMessagesPerSecond === undefined ? Infinity : (task.maxNumberOfMessagesPerSecond * TICK_MS) / 1000;
-      const moved = this.moveSome(task, budget);
+      // One journal line per tick: the moves and the task's progress are on disk together.
+      const moveSome = () => this.moveSome(task, budget);
+      const moved = this.environment.changes?.batch(moveSome) ?? moveSome();
       budget = Number.isFinite(budget) ? budget - moved : 0;
     }, TICK_MS);
     timer.unref();
@@ -164,6 +187,7 @@ export class MessageMoveTasks {
       source.take(message);
       destination.adopt(message, now, { redriven: true });
       task.moved += 1;
+      this.environment.changes?.record({ type: 'move-task-progressed', taskId: task.taskId, moved: task.moved });
       moved += 1;
     }
     if (task.moved >= task.toMove || source.firstVisible(this.environment.now()) === undefined) {
@@ -175,6 +199,7 @@ export class MessageMoveTasks {
   private finish(task: MoveTaskState, status: MoveTaskStatus, failureReason?: string): void {
     task.status = status;
     if (failureReason !== undefined) task.failureReason = failureReason;
+    this.environment.changes?.record({ type: 'move-task-finished', taskId: task.taskId, status, ...(failureReason === undefined ? {} : { failureReason }) });
     clearInterval(this.timers.get(task.taskId));
     this.timers.delete(task.taskId);
   }

@@ -4,6 +4,8 @@ import { md5OfBody } from '#local/sqs/md5';
 import { readRedrivePolicy, type RedrivePolicy } from '#local/sqs/queue-attributes';
 import { encodeReceiptHandle, type ReceiptHandleParts } from '#local/sqs/receipt-handle';
 import type { MessageAttributeMap } from '#local/sqs/types';
+import type { ChangeRecorder } from '#local/persistence/change-log';
+import type { ReceivedMessageChange, SqsChange } from '#local/persistence/sqs-changes';
 
 /** A message as the queue keeps it: plain data, so a queue can be written to disk as JSON. */
 export interface StoredMessage {
@@ -113,11 +115,25 @@ export class Queue {
   private readonly waiters = new Set<() => void>();
   private closed = false;
 
-  /** Wraps existing state (e.g. read back from disk). */
-  constructor(readonly state: QueueState) {}
+  /**
+   * Wraps existing state (e.g. read back from disk).
+   *
+   * @param changes - Told of every change to the state, for the journal. @default none
+   */
+  constructor(
+    readonly state: QueueState,
+    private readonly changes?: ChangeRecorder<SqsChange>,
+  ) {}
 
-  /** A new, empty queue. */
-  static create(name: string, arn: string, attributes: Record<string, string>, tags: Record<string, string>, now: number): Queue {
+  /** A new, empty queue; `changes` as in the constructor. */
+  static create(
+    name: string,
+    arn: string,
+    attributes: Record<string, string>,
+    tags: Record<string, string>,
+    now: number,
+    changes?: ChangeRecorder<SqsChange>,
+  ): Queue {
     const seconds = Math.floor(now / 1000);
     return new Queue({
       name,
@@ -130,7 +146,7 @@ export class Queue {
       deduplication: {},
       // SQS sequence numbers are large 128-bit decimals; start high so they look the part.
       lastSequenceNumber: '18800000000000000000',
-    });
+    }, changes);
   }
 
   get name(): string {
@@ -163,6 +179,7 @@ export class Queue {
   setAttributes(attributes: Record<string, string>, now: number): void {
     this.state.attributes = attributes;
     this.state.lastModifiedTimestamp = Math.floor(now / 1000);
+    this.changes?.record({ type: 'attributes-set', queue: this.name, attributes, lastModifiedTimestamp: this.state.lastModifiedTimestamp });
   }
 
   /**
@@ -200,13 +217,16 @@ export class Queue {
       ...(!this.fifo && message.messageGroupId !== undefined ? { messageGroupId: message.messageGroupId } : {}),
     };
     this.state.messages.push(stored);
+    const expiresAt = now + SqsLimits.deduplicationIntervalMs;
     if (deduplicationKey !== undefined) {
-      this.state.deduplication[deduplicationKey] = {
-        messageId: stored.messageId,
-        sequenceNumber: stored.sequenceNumber,
-        expiresAt: now + SqsLimits.deduplicationIntervalMs,
-      };
+      this.state.deduplication[deduplicationKey] = { messageId: stored.messageId, sequenceNumber: stored.sequenceNumber, expiresAt };
     }
+    this.changes?.record({
+      type: 'sent',
+      queue: this.name,
+      message: stored,
+      ...(deduplicationKey === undefined ? {} : { deduplication: { key: deduplicationKey, expiresAt } }),
+    });
     if (delaySeconds === 0) this.notifyWaiters();
     return { messageId: stored.messageId, sequenceNumber: stored.sequenceNumber, duplicate: false };
   }
@@ -233,6 +253,7 @@ export class Queue {
     if (this.fifo) adopted.sequenceNumber = this.nextSequenceNumber();
     if (origin.deadLetterSourceArn !== undefined) adopted.deadLetterQueueSourceArn = origin.deadLetterSourceArn;
     this.state.messages.push(adopted);
+    this.changes?.record({ type: 'adopted', queue: this.name, message: adopted });
     this.notifyWaiters();
   }
 
@@ -251,6 +272,7 @@ export class Queue {
     this.dropExpiredMessages(now);
     const delivered: Delivery[] = [];
     const deadLettered: StoredMessage[] = [];
+    const received: ReceivedMessageChange[] = [];
     const heldGroups = new Set<string>();
     for (const message of [...this.state.messages]) {
       if (delivered.length >= maxMessages) break;
@@ -273,7 +295,15 @@ export class Queue {
         message,
         receiptHandle: encodeReceiptHandle({ queueName: this.name, messageId: message.messageId, receiveId: message.receipt.receiveId }),
       });
+      if (this.changes !== undefined) {
+        const { messageId, visibleAt, receiveCount, firstReceiveTimestamp } = message;
+        received.push({ messageId, receiveId: message.receipt.receiveId, visibleAt, receiveCount, firstReceiveTimestamp });
+      }
     }
+    if (deadLettered.length > 0) {
+      this.changes?.record({ type: 'removed', queue: this.name, messageIds: deadLettered.map((message) => message.messageId) });
+    }
+    if (received.length > 0) this.changes?.record({ type: 'received', queue: this.name, receivedAt: now, messages: received });
     return { delivered, deadLettered };
   }
 
@@ -291,6 +321,7 @@ export class Queue {
     if (message.receipt?.receiveId !== receipt.receiveId) return 'stale-receipt';
     if (this.fifo && message.visibleAt <= now) return 'receipt-expired';
     this.remove(message);
+    this.changes?.record({ type: 'removed', queue: this.name, messageIds: [message.messageId] });
     return 'deleted';
   }
 
@@ -307,6 +338,7 @@ export class Queue {
     const elapsedSeconds = (now - message.receipt.receivedAt) / 1000;
     if (elapsedSeconds + visibilityTimeoutSeconds > SqsLimits.maxVisibilityTimeoutSeconds) return 'beyond-limit';
     message.visibleAt = now + visibilityTimeoutSeconds * 1000;
+    this.changes?.record({ type: 'visibility-changed', queue: this.name, messageId: message.messageId, visibleAt: message.visibleAt });
     if (visibilityTimeoutSeconds === 0) this.notifyWaiters();
     return 'changed';
   }
@@ -320,12 +352,14 @@ export class Queue {
   /** Removes a message that is being moved to another queue. */
   take(message: StoredMessage): void {
     this.remove(message);
+    this.changes?.record({ type: 'removed', queue: this.name, messageIds: [message.messageId] });
   }
 
   /** Deletes every message. AWS allows one purge per queue every 60 seconds; the caller checks. */
   purge(now: number): void {
     this.state.messages = [];
     this.state.lastPurgeAt = now;
+    this.changes?.record({ type: 'purged', queue: this.name, at: now });
   }
 
   /** Visible, in-flight and delayed message counts. */
@@ -389,10 +423,20 @@ export class Queue {
     if (index >= 0) this.state.messages.splice(index, 1);
   }
 
-  /** Messages older than MessageRetentionPeriod are deleted. */
+  /**
+   * Messages older than MessageRetentionPeriod are deleted. The deletion is journalled although
+   * replay could work it out from the clock: the retention period may be changed later, and a
+   * longer one must not bring an expired message back.
+   */
   private dropExpiredMessages(now: number): void {
     const retentionMs = this.numericAttribute('MessageRetentionPeriod') * 1000;
-    this.state.messages = this.state.messages.filter((message) => now - message.enqueuedAt < retentionMs);
+    const expired: string[] = [];
+    this.state.messages = this.state.messages.filter((message) => {
+      if (now - message.enqueuedAt < retentionMs) return true;
+      expired.push(message.messageId);
+      return false;
+    });
+    if (expired.length > 0) this.changes?.record({ type: 'removed', queue: this.name, messageIds: expired });
   }
 
   private forgetExpired(now: number): void {

@@ -1,4 +1,7 @@
 import { AwsServiceError } from '#local/aws-error';
+import { ChangeLog } from '#local/persistence/change-log';
+import { Journal } from '#local/persistence/journal';
+import { restoreSqsState, SQS_JOURNAL_NAME, type SqsChange, type SqsSnapshot } from '#local/persistence/sqs-changes';
 import { MessageSystemAttributeNames, SqsDefaults, SqsLimits, type MessageSystemAttributeName } from '#local/sqs/constants';
 import { SqsErrors } from '#local/sqs/errors';
 import { md5OfBody, md5OfMessageAttributes } from '#local/sqs/md5';
@@ -70,6 +73,17 @@ export interface SqsServiceOptions {
   readonly accountId?: string;
   /** Clock, epoch ms. @default Date.now */
   readonly now?: () => number;
+  /**
+   * Keeps the queues, their messages (in flight ones included, with their receipts and
+   * visibility deadlines), FIFO deduplication and move tasks on disk: a directory, where the
+   * journal `sqs.journal` and snapshot `sqs.snapshot` live, or a journal opened by the caller
+   * (the service owns it from then on, and closes it in `close()`).
+   * Every change is written before the operation that made it answers, so the state survives
+   * the process being killed; a new service on the same directory picks it up. Long polls in
+   * progress are not kept: their connections die with the process.
+   * @default in memory only
+   */
+  readonly persistence?: string | Journal<readonly SqsChange[]>;
 }
 
 /**
@@ -89,17 +103,32 @@ export class SqsService {
   private readonly now: () => number;
   private readonly queues = new Map<string, Queue>();
   private readonly moveTasks: MessageMoveTasks;
+  /** The journal's writer; undefined when the state is in memory only. */
+  private readonly changes: ChangeLog<SqsChange> | undefined;
 
   constructor(options: SqsServiceOptions = {}) {
     this.endpoint = (options.endpoint ?? SqsDefaults.endpoint).replace(/\/+$/, '');
     this.region = options.region ?? SqsDefaults.region;
     this.accountId = options.accountId ?? SqsDefaults.accountId;
     this.now = options.now ?? Date.now;
+    const journal =
+      typeof options.persistence === 'string'
+        ? Journal.open<readonly SqsChange[]>({ directory: options.persistence, name: SQS_JOURNAL_NAME })
+        : options.persistence;
+    this.changes = journal === undefined ? undefined : new ChangeLog(journal, () => this.snapshot());
     this.moveTasks = new MessageMoveTasks({
       now: this.now,
       queueByArn: (arn) => this.queueByArn(arn),
       isDeadLetterQueue: (arn) => [...this.queues.values()].some((queue) => queue.redrivePolicy?.deadLetterTargetArn === arn),
+      ...(this.changes === undefined ? {} : { changes: this.changes }),
     });
+    if (journal !== undefined && this.changes !== undefined) {
+      const restored = restoreSqsState(journal);
+      for (const state of restored.queues.values()) this.queues.set(state.name, new Queue(state, this.changes));
+      this.moveTasks.restore(restored.moveTasks);
+      // Compacting at every start keeps restarts fast whatever the previous run journalled.
+      this.changes.compact();
+    }
   }
 
   /** URL of the queue with this name, e.g. `http://127.0.0.1:4566/000000000000/orders`. */
@@ -137,7 +166,9 @@ export class SqsService {
       if (differing !== undefined) throw SqsErrors.queueNameExists(differing);
       return { QueueUrl: this.queueUrl(name) };
     }
-    this.queues.set(name, Queue.create(name, arn, attributes, { ...tags }, this.now()));
+    const queue = Queue.create(name, arn, attributes, { ...tags }, this.now(), this.changes);
+    this.queues.set(name, queue);
+    this.changes?.record({ type: 'queue-created', queue: queue.state });
     return { QueueUrl: this.queueUrl(name) };
   }
 
@@ -145,6 +176,7 @@ export class SqsService {
   deleteQueue(input: QueueInput): EmptyOutput {
     const queue = this.resolveQueue(input.QueueUrl);
     this.queues.delete(queue.name);
+    this.changes?.record({ type: 'queue-deleted', queue: queue.name });
     queue.close();
     return {};
   }
@@ -240,11 +272,13 @@ export class SqsService {
     if (totalSize > SqsLimits.maxMessageSizeBytes) throw SqsErrors.batchRequestTooLong(totalSize, SqsLimits.maxMessageSizeBytes);
     const successful: (SendMessageOutput & { Id: string })[] = [];
     const failed: BatchResultErrorEntry[] = [];
-    for (const entry of entries) {
-      const result = attempt(entry.Id, () => this.send(queue, entry as unknown as MessageToSend));
-      if ('failure' in result) failed.push(result.failure);
-      else successful.push({ Id: entry.Id, ...result.value });
-    }
+    this.batch(() => {
+      for (const entry of entries) {
+        const result = attempt(entry.Id, () => this.send(queue, entry as unknown as MessageToSend));
+        if ('failure' in result) failed.push(result.failure);
+        else successful.push({ Id: entry.Id, ...result.value });
+      }
+    });
     return { Successful: successful, Failed: failed };
   }
 
@@ -295,7 +329,7 @@ export class SqsService {
   deleteMessageBatch(input: DeleteMessageBatchInput): BatchOutput {
     const queue = this.resolveQueue(input.QueueUrl);
     const entries = validateBatchEntries(input.Entries, 'DeleteMessageBatchRequestEntry');
-    return batchResults(entries, (entry) => this.deleteOne(queue, entry.ReceiptHandle));
+    return this.batch(() => batchResults(entries, (entry) => this.deleteOne(queue, entry.ReceiptHandle)));
   }
 
   /** ChangeMessageVisibility. */
@@ -309,7 +343,7 @@ export class SqsService {
   changeMessageVisibilityBatch(input: ChangeMessageVisibilityBatchInput): BatchOutput {
     const queue = this.resolveQueue(input.QueueUrl);
     const entries = validateBatchEntries(input.Entries, 'ChangeMessageVisibilityBatchRequestEntry');
-    return batchResults(entries, (entry) => this.changeVisibilityOne(queue, entry.ReceiptHandle, entry.VisibilityTimeout));
+    return this.batch(() => batchResults(entries, (entry) => this.changeVisibilityOne(queue, entry.ReceiptHandle, entry.VisibilityTimeout)));
   }
 
   /** ListDeadLetterSourceQueues: queues whose RedrivePolicy targets this one. */
@@ -332,6 +366,7 @@ export class SqsService {
     const tags = optionalStringMap(input.Tags, 'Tags');
     if (tags === undefined) throw SqsErrors.missingParameter('Tags');
     Object.assign(queue.state.tags, tags);
+    this.changes?.record({ type: 'tags-set', queue: queue.name, tags: queue.state.tags });
     return {};
   }
 
@@ -341,6 +376,7 @@ export class SqsService {
     const keys = optionalStringList(input.TagKeys, 'TagKeys');
     if (keys === undefined) throw SqsErrors.missingParameter('TagKeys');
     for (const key of keys) delete queue.state.tags[key];
+    this.changes?.record({ type: 'tags-set', queue: queue.name, tags: queue.state.tags });
     return {};
   }
 
@@ -365,10 +401,25 @@ export class SqsService {
     return this.moveTasks.list(input);
   }
 
-  /** Stops move tasks and releases every long poll; the service keeps its queues. */
+  /**
+   * Stops move tasks and releases every long poll; the service keeps its queues in memory,
+   * but closes its journal, so changes fail afterwards. Nothing is flushed: with persistence,
+   * everything is on disk already, which is what makes a kill safe.
+   */
   close(): void {
     this.moveTasks.close();
     for (const queue of this.queues.values()) queue.close();
+    this.changes?.close();
+  }
+
+  /** The whole state as plain data, for the journal's snapshot. */
+  private snapshot(): SqsSnapshot {
+    return { queues: [...this.queues.values()].map((queue) => queue.state), moveTasks: this.moveTasks.snapshot() };
+  }
+
+  /** Runs `run` so that the changes it makes are journalled as one line. */
+  private batch<T>(run: () => T): T {
+    return this.changes === undefined ? run() : this.changes.batch(run);
   }
 
   /** The queue a QueueUrl names: a URL with any host (path `/<account>/<name>`) or a plain name. */
@@ -426,14 +477,17 @@ export class SqsService {
     const now = this.now();
     const policy = queue.redrivePolicy;
     const deadLetterQueue = policy === undefined ? undefined : this.queueByArn(policy.deadLetterTargetArn);
-    const { delivered, deadLettered } = queue.receive(
-      maxMessages,
-      visibilityTimeout,
-      deadLetterQueue === undefined ? undefined : policy?.maxReceiveCount,
-      now,
-    );
-    for (const message of deadLettered) deadLetterQueue?.adopt(message, now, { deadLetterSourceArn: queue.arn });
-    return delivered;
+    // One batch: a message leaving for the dead-letter queue is journalled with its arrival there.
+    return this.batch(() => {
+      const { delivered, deadLettered } = queue.receive(
+        maxMessages,
+        visibilityTimeout,
+        deadLetterQueue === undefined ? undefined : policy?.maxReceiveCount,
+        now,
+      );
+      for (const message of deadLettered) deadLetterQueue?.adopt(message, now, { deadLetterSourceArn: queue.arn });
+      return delivered;
+    });
   }
 
   private requestedSystemAttributes(input: ReceiveMessageInput, fifo: boolean): ReadonlySet<MessageSystemAttributeName> {
