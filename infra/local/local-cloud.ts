@@ -6,7 +6,9 @@
  */
 import { devNull } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
+import { AwsServiceError } from '#local/aws-error';
 import { runCustomResourceCalls } from '#local/custom-resources';
+import { dataDirectoryOptions } from '#local/persistence/data-directory';
 import { startLocalDynamoDb, DYNAMODB_TARGET_PREFIX, type LocalDynamoDb } from '#local/dynamodb/dynamodb-service';
 import { DynaliteError } from '#local/dynamodb/dynalite-client';
 import { withDeliveryFaults } from '#local/faults/delivery-faults';
@@ -59,6 +61,12 @@ export interface LocalCloudOptions {
   readonly onDelivery?: (delivery: Delivery, outcome: DeliveryOutcome) => void;
   /** @default 'us-east-1' */
   readonly region?: string;
+  /**
+   * Keep queues (in-flight messages included), the bus's rules, archive and replays, and the
+   * tables under this directory, so a restart (even after SIGKILL) resumes where it stopped.
+   * @default everything in memory
+   */
+  readonly dataDirectory?: string;
   /**
    * Faults to inject (failing and crashing invocations, duplicate, delayed and failed
    * deliveries, PutEvents entry failures, unreachable target queues); see
@@ -125,7 +133,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         : error;
     });
     stopping.push(() => gateway.close());
-    const sqs = new SqsService({ endpoint: gateway.endpoint, region, accountId: ACCOUNT_ID });
+    const data = options.dataDirectory === undefined ? undefined : dataDirectoryOptions(resolvePath(options.dataDirectory));
+    const sqs = new SqsService({ endpoint: gateway.endpoint, region, accountId: ACCOUNT_ID, ...data?.sqs });
     stopping.push(() => sqs.close());
     const events = new EventBridgeService({
       sqs: withDeliveryFaults({ sendMessage: async (input) => sqs.sendMessage(input) }, faults, (queueName) => ruleTargetQueues.has(queueName)),
@@ -133,9 +142,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       accountId: ACCOUNT_ID,
       onEvent: options.onEvent,
       onDelivery: options.onDelivery,
+      ...data?.eventBridge,
     });
     stopping.push(() => events.close());
-    const dynamodb = await startLocalDynamoDb();
+    const dynamodb = await startLocalDynamoDb(data?.dynamoDb);
     stopping.push(() => dynamodb.close());
     gateway.register(sqsRegistration(sqs));
     gateway.register({ name: 'events', json: withPutEventsFaults(events.binding(), faults) });
@@ -234,15 +244,20 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 /** Creates what the plan lists, in dependency order, then makes the custom resources' calls. */
 async function createResources(plan: StackPlan, services: { sqs: SqsService; events: EventBridgeService; dynamodb: LocalDynamoDb }, visibilityTimeoutScale: number): Promise<void> {
   const { sqs, events, dynamodb } = services;
+  // On a data directory that already holds the stack, creating is a no-op: resources exist.
+  let stackExisted = false;
   for (const table of plan.tables) {
     await dynamodb.client.call('CreateTable', table).catch((error: unknown) => {
       if (!(error instanceof DynaliteError && error.code === 'ResourceInUseException')) throw error;
+      stackExisted = true;
     });
   }
   for (const queue of plan.queues) sqs.createQueue({ QueueName: queue.QueueName, Attributes: scaleVisibilityTimeout(queue.Attributes, visibilityTimeoutScale) });
-  for (const bus of plan.buses) events.createEventBus({ Name: bus });
+  for (const bus of plan.buses) ignoreAlreadyExists(() => events.createEventBus({ Name: bus }));
   for (const archive of plan.archives) {
-    events.createArchive({ ArchiveName: archive.ArchiveName, EventSourceArn: events.describeEventBus({ Name: archive.EventBusName }).Arn, EventPattern: archive.EventPattern, RetentionDays: archive.RetentionDays });
+    ignoreAlreadyExists(() =>
+      events.createArchive({ ArchiveName: archive.ArchiveName, EventSourceArn: events.describeEventBus({ Name: archive.EventBusName }).Arn, EventPattern: archive.EventPattern, RetentionDays: archive.RetentionDays }),
+    );
   }
   for (const rule of plan.rules) {
     events.putRule({ Name: rule.Name, EventBusName: rule.EventBusName, EventPattern: rule.EventPattern, State: rule.State });
@@ -250,9 +265,19 @@ async function createResources(plan: StackPlan, services: { sqs: SqsService; eve
     const result = events.putTargets({ Rule: rule.Name, EventBusName: rule.EventBusName, Targets: rule.Targets as never });
     if (result.FailedEntryCount > 0) throw new Error(`rule ${rule.Name}: ${result.FailedEntries.map((entry) => entry.ErrorMessage).join('; ')}`);
   }
+  // CloudFormation makes a custom resource's create call once, when the stack is created.
+  if (stackExisted) return;
   await runCustomResourceCalls(plan.customResourceCalls, {
     dynamodb: (operation, input) => dynamodb.client.call(operation, input),
   });
+}
+
+function ignoreAlreadyExists(create: () => unknown): void {
+  try {
+    create();
+  } catch (error) {
+    if (!(error instanceof AwsServiceError && error.code === 'ResourceAlreadyExistsException')) throw error;
+  }
 }
 
 /** Queue attributes with the visibility timeout scaled (see `visibilityTimeoutScale`); SQS takes whole seconds. */

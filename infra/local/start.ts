@@ -1,7 +1,8 @@
 /**
  * `npm start`: runs the order pipeline on this machine and shows what it does. Flags:
  * `--aws-port N` (default 4566), `--http-port N` (default 3000), `--verbose` (function logs
- * on the console; otherwise they go to .local-cloud/functions.log), `--faults <spec>` (inject
+ * on the console; otherwise they go to .local-cloud/functions.log), `--data DIR` (keep queues,
+ * in-flight messages, the bus archive and the tables in DIR across restarts), `--faults <spec>` (inject
  * faults, see infra/local/faults/fault-spec.ts; else `LOCAL_CLOUD_FAULTS`) and `--seed N` (the
  * fault generator's seed; else `LOCAL_CLOUD_SEED`, else random and printed).
  */
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     'aws-port': { type: 'string', default: '4566' },
     'http-port': { type: 'string', default: '3000' },
     verbose: { type: 'boolean', default: false },
+    data: { type: 'string' },
     faults: { type: 'string' },
     seed: { type: 'string' },
   },
@@ -43,6 +45,7 @@ const cloud = await startLocalCloud({
   awsPort: port('aws-port'),
   httpPort: port('http-port'),
   functionLogs: values.verbose ? (line) => console.log(line) : { file: functionLog },
+  ...(values.data !== undefined ? { dataDirectory: values.data } : {}),
   onEvent: (event) => progress.report(event),
   faults: faultSettings.faults,
   seed: faultSettings.seed,
@@ -61,6 +64,7 @@ Running from the synthesized template:
   ${plan.tables.length} DynamoDB tables, ${plan.customResourceCalls.length} seeding call(s)
 Not run locally: ${plan.notRun.map((entry) => `${entry.type} x${entry.count}`).join(', ') || 'none'}
 Function logs: ${values.verbose ? 'on this console' : functionLog}
+State: ${values.data !== undefined ? `kept in ${values.data} (survives restarts and kills)` : 'in memory (use --data DIR to keep it)'}
 Faults: ${formatFaultSpec(cloud.faults.spec)} (seed ${cloud.faults.seed}; repeat with --seed ${cloud.faults.seed})
 
 Place an order:
