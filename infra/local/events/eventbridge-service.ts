@@ -453,6 +453,9 @@ export class EventBridgeService {
       }
     }
     let matched = 0;
+    // Most targets take the whole event: serialize it once for all of them.
+    let json: string | undefined;
+    const eventJson = () => (json ??= JSON.stringify(event));
     for (const rule of bus.rules.values()) {
       if (rule.state !== 'ENABLED' || !ruleFilter(rule) || !rule.matcher.matches(event)) continue;
       matched += 1;
@@ -462,7 +465,7 @@ export class EventBridgeService {
           eventTime: now,
           ruleArn: rule.arn,
           targetArn: target.Arn,
-          body: targetInputOf(target, event, { ruleArn: rule.arn, ruleName: rule.name, ingestionTime: new Date(now).toISOString() }),
+          body: targetInputOf(target, event, { ruleArn: rule.arn, ruleName: rule.name, ingestionTime: new Date(now).toISOString() }, eventJson),
           messageGroupId: target.SqsParameters?.MessageGroupId,
           retryPolicy: target.RetryPolicy,
           deadLetterArn: target.DeadLetterConfig?.Arn,

@@ -43,11 +43,11 @@ export function validateTargetInput(target: TargetInput, targetId: string): void
   }
 }
 
-/** The message body a target receives for `event`. */
-export function targetInputOf(target: TargetInput, event: EventEnvelope, facts: DeliveryFacts): string {
+/** The message body a target receives for `event`; `eventJson` serializes the whole event (shared across targets). */
+export function targetInputOf(target: TargetInput, event: EventEnvelope, facts: DeliveryFacts, eventJson: () => string = () => JSON.stringify(event)): string {
   if (target.Input !== undefined) return target.Input;
   if (target.InputPath !== undefined) return JSON.stringify(select(event, target.InputPath) ?? null);
-  if (target.InputTransformer === undefined) return JSON.stringify(event);
+  if (target.InputTransformer === undefined) return eventJson();
   const values = new Map<string, unknown>(Object.entries(target.InputTransformer.InputPathsMap ?? {}).map(([name, path]) => [name, select(event, path)]));
   values.set('aws.events.rule-arn', facts.ruleArn);
   values.set('aws.events.rule-name', facts.ruleName);
