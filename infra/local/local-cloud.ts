@@ -9,7 +9,8 @@ import { resolve as resolvePath } from 'node:path';
 import { AwsServiceError } from '#local/aws-error';
 import { runCustomResourceCalls } from '#local/custom-resources';
 import { dataDirectoryOptions } from '#local/persistence/data-directory';
-import { startLocalDynamoDb, DYNAMODB_TARGET_PREFIX, type LocalDynamoDb } from '#local/dynamodb/dynamodb-service';
+import { startLocalDynamoDbProcess, type LocalDynamoDbProcess } from '#local/dynamodb/dynamodb-process';
+import { DYNAMODB_TARGET_PREFIX } from '#local/dynamodb/dynamodb-service';
 import { DynaliteError } from '#local/dynamodb/dynalite-client';
 import { withDeliveryFaults } from '#local/faults/delivery-faults';
 import { FaultInjector, type FaultControl } from '#local/faults/fault-injector';
@@ -85,6 +86,14 @@ export interface LocalCloudOptions {
    * @default 1, the template's values
    */
   readonly visibilityTimeoutScale?: number;
+  /**
+   * A test accelerator: EventBridge's first retry delay for a target delivery (doubled on
+   * each retry, with jitter). The attempts and the dead-lettering stay the template's; only
+   * the waiting between them shrinks, so an unreachable target reaches its DLQ in about a
+   * second instead of about thirteen.
+   * @default 100 ms
+   */
+  readonly eventBridgeRetryBaseDelayMs?: number;
 }
 
 /** A running local cloud. */
@@ -99,7 +108,7 @@ export interface LocalCloud {
   /** The stack outputs, resolved to local values. */
   readonly outputs: Readonly<Record<string, string>>;
   /** The local services, for the cloud's own tools (tests, soak, benchmarks). */
-  readonly services: { readonly sqs: SqsService; readonly events: EventBridgeService; readonly dynamodb: LocalDynamoDb };
+  readonly services: { readonly sqs: SqsService; readonly events: EventBridgeService; readonly dynamodb: LocalDynamoDbProcess };
   readonly functions: ReadonlyMap<string, LocalFunction>;
   /** The injected faults: their seed, and switches to change or clear them at run time. */
   readonly faults: FaultControl;
@@ -142,10 +151,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       accountId: ACCOUNT_ID,
       onEvent: options.onEvent,
       onDelivery: options.onDelivery,
+      retryBaseDelayMs: options.eventBridgeRetryBaseDelayMs,
       ...data?.eventBridge,
     });
     stopping.push(() => events.close());
-    const dynamodb = await startLocalDynamoDb(data?.dynamoDb);
+    const dynamodb = await startLocalDynamoDbProcess(data?.dynamoDb);
     stopping.push(() => dynamodb.close());
     gateway.register(sqsRegistration(sqs));
     gateway.register({ name: 'events', json: withPutEventsFaults(events.binding(), faults) });
@@ -173,7 +183,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           functionName: fn.name,
           codeDirectory: fn.codeDirectory,
           handler: fn.handler,
-          environment: { ...fn.environment, AWS_ENDPOINT_URL: gateway.endpoint, ...DUMMY_CREDENTIALS },
+          // DynamoDB has its own process and port; the SDK's per-service variable sends the function there directly.
+          environment: { ...fn.environment, AWS_ENDPOINT_URL: gateway.endpoint, AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint, ...DUMMY_CREDENTIALS },
           timeoutSeconds: fn.timeoutSeconds,
           memorySize: fn.memoryMb,
           maxConcurrency: concurrencyOf(fn.name),
@@ -242,7 +253,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 }
 
 /** Creates what the plan lists, in dependency order, then makes the custom resources' calls. */
-async function createResources(plan: StackPlan, services: { sqs: SqsService; events: EventBridgeService; dynamodb: LocalDynamoDb }, visibilityTimeoutScale: number): Promise<void> {
+async function createResources(plan: StackPlan, services: { sqs: SqsService; events: EventBridgeService; dynamodb: LocalDynamoDbProcess }, visibilityTimeoutScale: number): Promise<void> {
   const { sqs, events, dynamodb } = services;
   // On a data directory that already holds the stack, creating is a no-op: resources exist.
   let stackExisted = false;
