@@ -107,3 +107,14 @@ export class InsufficientStockError extends PipelineError {
     this.skus = skus;
   }
 }
+
+/**
+ * An event names an order this step's predecessor never recorded an outcome for: it belongs
+ * to no placed order (a forged, misrouted or corrupted event) and can never succeed.
+ */
+export class UnknownOrderError extends PermanentError {
+  constructor(orderId: string, step: string, expected: readonly string[], found: string | undefined, context: ErrorContext = {}) {
+    super(`order ${orderId}: ${step} recorded ${found ?? 'nothing'}, not ${expected.join(' or ')}; the event belongs to no placed order`, { orderId, ...context });
+    this.name = 'UnknownOrderError';
+  }
+}

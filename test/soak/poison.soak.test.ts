@@ -4,6 +4,7 @@
  * batch, and the other orders settle.
  */
 import { randomUUID } from 'node:crypto';
+import { anOrder } from '#test/support/factories';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { describe, expect, it } from 'vitest';
@@ -16,18 +17,31 @@ interface Poison {
   readonly orderId: string;
   readonly entry: Omit<PutEventsRequestEntry, 'EventBusName'>;
   readonly parkedBy: readonly string[];
+  /** The error each DLQ copy must name. */
+  readonly error: { readonly name: string; readonly message: string };
 }
 
 /** A placed order whose detail breaks the contract (reserve-inventory and the projection consume it). */
 function anInvalidOrderPlaced(): Poison {
   const orderId = randomUUID();
-  return { orderId, entry: { Source: 'shop.orders', DetailType: 'OrderPlaced', Detail: JSON.stringify({ schemaVersion: 1, orderId, order: { items: 'none' } }) }, parkedBy: ['ReserveInventoryDeadLetterQueue', 'ProjectOrderDeadLetterQueue'] };
+  return { orderId, entry: { Source: 'shop.orders', DetailType: 'OrderPlaced', Detail: JSON.stringify({ schemaVersion: 1, orderId, order: { items: 'none' } }) }, parkedBy: ['ReserveInventoryDeadLetterQueue', 'ProjectOrderDeadLetterQueue'], error: { name: 'ValidationError', message: 'OrderPlaced detail is invalid' } };
 }
 
 /** A reservation of an order never placed, with an impossible amount (capture-payment and the projection consume it). */
 function anInvalidInventoryReserved(): Poison {
   const orderId = randomUUID();
-  return { orderId, entry: { Source: 'shop.inventory', DetailType: 'InventoryReserved', Detail: JSON.stringify({ schemaVersion: 1, orderId, amountCents: -1, currency: 'USD' }) }, parkedBy: ['CapturePaymentDeadLetterQueue', 'ProjectOrderDeadLetterQueue'] };
+  return { orderId, entry: { Source: 'shop.inventory', DetailType: 'InventoryReserved', Detail: JSON.stringify({ schemaVersion: 1, orderId, amountCents: -1, currency: 'USD' }) }, parkedBy: ['CapturePaymentDeadLetterQueue', 'ProjectOrderDeadLetterQueue'], error: { name: 'ValidationError', message: 'InventoryReserved detail is invalid' } };
+}
+
+/**
+ * A well-formed capture for an order that was never placed: ship-order must not ship it (it
+ * would take units other orders reserved). The projection, which tolerates events arriving
+ * before OrderPlaced, keeps it in a read model of its own.
+ */
+function aCaptureOfAnUnknownOrder(): Poison {
+  const orderId = randomUUID();
+  const detail = { schemaVersion: 1, orderId, order: anOrder(), paymentId: 'pay_forged', amountCents: 100 };
+  return { orderId, entry: { Source: 'shop.payments', DetailType: 'PaymentCaptured', Detail: JSON.stringify(detail) }, parkedBy: ['ShipOrderDeadLetterQueue'], error: { name: 'UnknownOrderError', message: 'the event belongs to no placed order' } };
 }
 
 /** Puts `poisons` on the cloud's bus, sending again any entry PutEvents failed (faults are on). */
@@ -50,9 +64,9 @@ describe('poison messages in a soak under faults', () => {
   it('parks each poison event once, on its first receive, with its reason, while the other orders settle', async () => {
     // Prepare: three rounds of poison while the orders are being placed. The faults spare the
     // poisons' consumers: a crash or duplicate there would (rightly) park a poison twice.
-    const rounds = [0, 1, 2].map(() => [anInvalidOrderPlaced(), anInvalidInventoryReserved()]);
+    const rounds = [0, 1, 2].map(() => [anInvalidOrderPlaced(), anInvalidInventoryReserved(), aCaptureOfAnUnknownOrder()]);
     const poisons = rounds.flat();
-    const faults = { throw: { probability: 0.05, targets: ['ship-order'] }, crash: { probability: 0.05, targets: ['notify-customer'] }, delay: { maxDelayMs: 100 }, unreachableTarget: { probability: 0.1 }, putEventsFailure: { probability: 0.05 } };
+    const faults = { throw: { probability: 0.05, targets: ['release-inventory'] }, crash: { probability: 0.05, targets: ['notify-customer'] }, delay: { maxDelayMs: 100 }, unreachableTarget: { probability: 0.1 }, putEventsFailure: { probability: 0.05 } };
     // Act
     const report = await soakUnder(faults, {
       orders: 40,
@@ -70,8 +84,8 @@ describe('poison messages in a soak under faults', () => {
       for (const queue of poison.parkedBy) {
         const parked = parkedCopies(report.deadLettersBeforeRedrive, poison, queue);
         expect(parked, `${poison.entry.DetailType} ${poison.orderId} in ${queue}`).toHaveLength(1);
-        expect(parked[0]?.attributes).toMatchObject({ errorName: 'ValidationError', receiveCount: '1', orderId: poison.orderId });
-        expect(parked[0]?.attributes.errorMessage).toContain(`${poison.entry.DetailType} detail is invalid`);
+        expect(parked[0]?.attributes).toMatchObject({ errorName: poison.error.name, receiveCount: '1', orderId: poison.orderId });
+        expect(parked[0]?.attributes.errorMessage).toContain(poison.error.message);
         // An operator's redrive gives it one more try: it is parked again, once, with its reason.
         expect(parkedCopies(report.deadLettersAfterRedrive, poison, queue).map((letter) => letter.attributes.receiveCount)).toEqual(['1']);
       }

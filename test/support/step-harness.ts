@@ -2,12 +2,13 @@
  * Runs one SQS-fed step's handler as Lambda would, against the local DynamoDB with real
  * adapters; only the bus and the DLQ are recorded in memory.
  */
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { DynamoDbCatalogue } from '#shared/adapters/dynamodb-catalogue';
 import { DynamoDbOrderViews } from '#shared/adapters/dynamodb-order-views';
 import { DynamoDbStepLedger } from '#shared/adapters/dynamodb-step-ledger';
 import { sqsStepHandler } from '#shared/runtime/sqs-step-handler';
+import type { DetailType } from '#shared/contracts';
 import type { StepLogic } from '#shared/steps/step';
 import type { StepName } from '#shared/subscriptions';
 import { aLambdaContext, anSqsEvent } from '#test/support/factories';
@@ -29,6 +30,8 @@ export interface StepHarness {
   readonly client: DynamoDBDocumentClient;
   /** The real adapters on the harness's tables, to set the scene through other steps. */
   readonly adapters: Adapters;
+  /** Records that `step` already reached `outcome` for the order, as the pipeline's earlier steps would have. */
+  given(orderId: string, step: string, outcome: DetailType): Promise<void>;
   /** Delivers records as one SQS batch. */
   deliver(...records: SQSRecord[]): Promise<SQSBatchResponse>;
   /** A SKU's stock counters. */
@@ -62,6 +65,9 @@ export async function stepHarness<S extends StepName, Deps>(
     tables,
     client,
     adapters,
+    given: async (orderId, givenStep, outcome) => {
+      await client.send(new PutCommand({ TableName: tables.ledger, Item: { orderId, step: givenStep, outcome: { detailType: outcome, detail: { schemaVersion: 1, orderId } } } }));
+    },
     deliver: (...records) => handler(anSqsEvent(...records), aLambdaContext),
     stock: async (sku) => {
       const { Item } = await client.send(new GetCommand({ TableName: tables.inventory, Key: { sku } }));

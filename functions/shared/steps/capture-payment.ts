@@ -1,6 +1,7 @@
 import { domainEvent } from '#shared/contracts';
 import { capturePayment as chargeCard } from '#shared/payment-gateway';
 import type { StepLedger } from '#shared/ports';
+import { requireRecorded } from '#shared/steps/prerequisites';
 import type { StepLogic } from '#shared/steps/step';
 
 /**
@@ -11,6 +12,7 @@ export const capturePayment: StepLogic<'capture-payment', { readonly ledger: Ste
   const { orderId, order, amountCents } = detail;
   const recorded = await ledger.find(orderId, 'capture-payment');
   if (recorded) return [recorded];
+  await requireRecorded(ledger, orderId, 'reserve-inventory', ['InventoryReserved']);
   const result = chargeCard(orderId, order.paymentToken, amountCents);
   const outcome =
     result.status === 'captured'

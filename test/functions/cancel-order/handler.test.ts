@@ -19,15 +19,21 @@ describe('cancel-order handler', () => {
   });
 
   it('cancels after a rejection, keeping the reason', async () => {
+    // Prepare
+    const orderId = randomUUID();
+    await step.given(orderId, 'reserve-inventory', 'InventoryRejected');
     // Act
-    await step.deliver(anSqsRecord(anEnvelope('InventoryRejected', { schemaVersion: 1, orderId: randomUUID(), customer, reason: { code: 'OUT_OF_STOCK', message: 'out of stock: SKU-SOLD-OUT', skus: ['SKU-SOLD-OUT'] } })));
+    await step.deliver(anSqsRecord(anEnvelope('InventoryRejected', { schemaVersion: 1, orderId, customer, reason: { code: 'OUT_OF_STOCK', message: 'out of stock: SKU-SOLD-OUT', skus: ['SKU-SOLD-OUT'] } })));
     // Assess
     expect(step.publisher.events[0]).toMatchObject({ detailType: 'OrderCancelled', detail: { reason: { code: 'OUT_OF_STOCK', skus: ['SKU-SOLD-OUT'] } } });
   });
 
   it('cancels after a release, keeping the decline reason', async () => {
+    // Prepare
+    const orderId = randomUUID();
+    await step.given(orderId, 'release-inventory', 'InventoryReleased');
     // Act
-    await step.deliver(anSqsRecord(anEnvelope('InventoryReleased', { schemaVersion: 1, orderId: randomUUID(), customer, reason: { code: 'CARD_DECLINED', message: 'declined' } })));
+    await step.deliver(anSqsRecord(anEnvelope('InventoryReleased', { schemaVersion: 1, orderId, customer, reason: { code: 'CARD_DECLINED', message: 'declined' } })));
     // Assess
     expect(step.publisher.events[0]).toMatchObject({ detailType: 'OrderCancelled', detail: { reason: { code: 'CARD_DECLINED' } } });
   });
@@ -35,12 +41,21 @@ describe('cancel-order handler', () => {
   it('records one cancellation per order', async () => {
     // Prepare
     const orderId = randomUUID();
+    await step.given(orderId, 'reserve-inventory', 'InventoryRejected');
     const rejected = anEnvelope('InventoryRejected', { schemaVersion: 1, orderId, customer, reason: { code: 'UNKNOWN_SKU', message: 'unknown' } });
     // Act
     await step.deliver(anSqsRecord(rejected), anSqsRecord(rejected));
     // Assess
-    expect(await step.ledgerItems(orderId)).toHaveLength(1);
+    expect((await step.ledgerItems(orderId)).filter((item) => item.step === 'cancel-order')).toHaveLength(1);
     expect(step.publisher.types()).toEqual(['OrderCancelled', 'OrderCancelled']);
+  });
+
+  it('parks at once a release for an order release-inventory never released', async () => {
+    // Act
+    await step.deliver(anSqsRecord(anEnvelope('InventoryReleased', { schemaVersion: 1, orderId: randomUUID(), customer, reason: { code: 'CARD_DECLINED', message: 'declined' } })));
+    // Assess
+    expect(step.publisher.events).toEqual([]);
+    expect(step.parking.parked[0]?.reason).toMatchObject({ errorName: 'UnknownOrderError', receiveCount: 1 });
   });
 
   it('parks an event it does not consume, with the reason', async () => {

@@ -6,7 +6,7 @@ import { anEnvelope, anOrder, anSqsRecord } from '#test/support/factories';
 import { startTestDynamoDb, type TestDynamoDb } from '#test/support/local-dynamodb';
 import { stepHarness, type StepHarness } from '#test/support/step-harness';
 
-const reserved = (options: { paymentToken?: string; amountCents?: number; orderId?: string } = {}) =>
+const reservedEvent = (options: { paymentToken?: string; amountCents?: number; orderId?: string } = {}) =>
   anEnvelope('InventoryReserved', {
     schemaVersion: 1,
     orderId: options.orderId ?? randomUUID(),
@@ -27,9 +27,16 @@ describe('capture-payment handler', () => {
     step = await stepHarness(db, 'capture-payment', capturePayment, ({ ledger }) => ({ ledger }));
   });
 
+  /** An InventoryReserved event for an order whose stock reserve-inventory did reserve. */
+  const reserved = async (options: { paymentToken?: string; amountCents?: number; orderId?: string } = {}) => {
+    const orderId = options.orderId ?? randomUUID();
+    await step.given(orderId, 'reserve-inventory', 'InventoryReserved');
+    return reservedEvent({ ...options, orderId });
+  };
+
   it('captures the amount and publishes PaymentCaptured', async () => {
     // Act
-    await step.deliver(anSqsRecord(reserved({ amountCents: 14_700 })));
+    await step.deliver(anSqsRecord(await reserved({ amountCents: 14_700 })));
     // Assess
     expect(step.publisher.events[0]).toMatchObject({ detailType: 'PaymentCaptured', detail: { amountCents: 14_700, paymentId: expect.stringMatching(/^pay_/) } });
   });
@@ -40,16 +47,25 @@ describe('capture-payment handler', () => {
     ['an amount above the limit', { amountCents: AMOUNT_LIMIT_CENTS + 1 }, 'AMOUNT_LIMIT_EXCEEDED'],
   ])('declines %s with PaymentDeclined', async (_case, options, code) => {
     // Act
-    await step.deliver(anSqsRecord(reserved(options)));
+    await step.deliver(anSqsRecord(await reserved(options)));
     // Assess
     expect(step.publisher.events[0]).toMatchObject({ detailType: 'PaymentDeclined', detail: { reason: { code } } });
   });
 
   it('captures an amount exactly at the limit', async () => {
     // Act
-    await step.deliver(anSqsRecord(reserved({ amountCents: AMOUNT_LIMIT_CENTS })));
+    await step.deliver(anSqsRecord(await reserved({ amountCents: AMOUNT_LIMIT_CENTS })));
     // Assess
     expect(step.publisher.types()).toEqual(['PaymentCaptured']);
+  });
+
+  it('parks at once an InventoryReserved for an order reserve-inventory never reserved', async () => {
+    // Act
+    const response = await step.deliver(anSqsRecord(reservedEvent()));
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(step.publisher.events).toEqual([]);
+    expect(step.parking.parked[0]?.reason).toMatchObject({ errorName: 'UnknownOrderError', receiveCount: 1 });
   });
 
   it('never captures twice for one order, whatever is redelivered', async () => {
@@ -57,11 +73,11 @@ describe('capture-payment handler', () => {
     const orderId = randomUUID();
     // Act: a duplicate, a concurrent duplicate in the same batch, and a redelivery after a publish failure.
     step.publisher.failures = 1;
-    await step.deliver(anSqsRecord(reserved({ orderId })));
-    await step.deliver(anSqsRecord(reserved({ orderId })), anSqsRecord(reserved({ orderId })));
+    await step.deliver(anSqsRecord(await reserved({ orderId })));
+    await step.deliver(anSqsRecord(await reserved({ orderId })), anSqsRecord(await reserved({ orderId })));
     // Assess
-    const ledger = await step.ledgerItems(orderId);
-    expect(ledger).toHaveLength(1);
+    const captures = (await step.ledgerItems(orderId)).filter((item) => item.step === 'capture-payment');
+    expect(captures).toHaveLength(1);
     const paymentIds = new Set(step.publisher.events.map((event) => (event.detail as { paymentId: string }).paymentId));
     expect(paymentIds.size).toBe(1);
     expect(step.publisher.types()).toEqual(['PaymentCaptured', 'PaymentCaptured']);

@@ -9,7 +9,12 @@ describe('notify-customer handler', () => {
   let db: TestDynamoDb;
   let step: StepHarness;
   const { customer } = anOrder();
-  const shipped = (orderId: string) => anEnvelope('OrderShipped', { schemaVersion: 1, orderId, customer, shipment: { carrier: 'UPS', trackingNumber: '1Z0000000000000001' } });
+  /** An OrderShipped event for an order ship-order did ship. */
+  const shipped = async (orderId: string) => {
+    await step.given(orderId, 'ship-order', 'OrderShipped');
+    return shippedEvent(orderId);
+  };
+  const shippedEvent = (orderId: string) => anEnvelope('OrderShipped', { schemaVersion: 1, orderId, customer, shipment: { carrier: 'UPS', trackingNumber: '1Z0000000000000001' } });
 
   beforeAll(async () => {
     db = await startTestDynamoDb();
@@ -23,15 +28,18 @@ describe('notify-customer handler', () => {
     // Prepare
     const orderId = randomUUID();
     // Act
-    await step.deliver(anSqsRecord(shipped(orderId)));
+    await step.deliver(anSqsRecord(await shipped(orderId)));
     // Assess
     expect(step.publisher.events[0]).toMatchObject({ detailType: 'CustomerNotified', detail: { orderId, outcome: 'shipped', recipient: customer.email } });
-    expect(await step.ledgerItems(orderId)).toEqual([expect.objectContaining({ step: 'notify-customer#shipped' })]);
+    expect((await step.ledgerItems(orderId)).filter((item) => String(item.step).startsWith('notify-customer'))).toEqual([expect.objectContaining({ step: 'notify-customer#shipped' })]);
   });
 
   it('notifies of a cancellation', async () => {
+    // Prepare
+    const orderId = randomUUID();
+    await step.given(orderId, 'cancel-order', 'OrderCancelled');
     // Act
-    await step.deliver(anSqsRecord(anEnvelope('OrderCancelled', { schemaVersion: 1, orderId: randomUUID(), customer, reason: { code: 'CARD_DECLINED', message: 'declined' } })));
+    await step.deliver(anSqsRecord(anEnvelope('OrderCancelled', { schemaVersion: 1, orderId, customer, reason: { code: 'CARD_DECLINED', message: 'declined' } })));
     // Assess
     expect(step.publisher.events[0]).toMatchObject({ detail: { outcome: 'cancelled' } });
   });
@@ -39,15 +47,24 @@ describe('notify-customer handler', () => {
   it('records one notification per outcome however often it is delivered', async () => {
     // Prepare
     const orderId = randomUUID();
+    const record = await shipped(orderId);
     // Act
-    await step.deliver(anSqsRecord(shipped(orderId)), anSqsRecord(shipped(orderId)), anSqsRecord(shipped(orderId)));
+    await step.deliver(anSqsRecord(record), anSqsRecord(record), anSqsRecord(record));
     // Assess
-    expect(await step.ledgerItems(orderId)).toHaveLength(1);
+    expect((await step.ledgerItems(orderId)).filter((item) => String(item.step).startsWith('notify-customer'))).toHaveLength(1);
+  });
+
+  it('parks at once a shipment notice for an order ship-order never shipped', async () => {
+    // Act
+    await step.deliver(anSqsRecord(shippedEvent(randomUUID())));
+    // Assess
+    expect(step.publisher.events).toEqual([]);
+    expect(step.parking.parked[0]?.reason).toMatchObject({ errorName: 'UnknownOrderError', receiveCount: 1 });
   });
 
   it('parks a record that is not JSON at once, with the reason', async () => {
     // Act
-    const response = await step.deliver(anSqsRecord('not json'), anSqsRecord(shipped(randomUUID())));
+    const response = await step.deliver(anSqsRecord('not json'), anSqsRecord(await shipped(randomUUID())));
     // Assess
     expect(response.batchItemFailures).toEqual([]);
     expect(step.parking.parked).toEqual([{ body: 'not json', reason: expect.objectContaining({ errorName: 'ValidationError', errorMessage: expect.stringContaining('not valid JSON') }) }]);

@@ -25,6 +25,7 @@ describe('release-inventory handler', () => {
       { id: randomUUID(), detailType: 'OrderPlaced', time: new Date().toISOString(), detail: { schemaVersion: 1, orderId, order, placedAt: new Date().toISOString() } },
       step.adapters,
     );
+    await step.given(orderId, 'capture-payment', 'PaymentDeclined');
     return anEnvelope('PaymentDeclined', { schemaVersion: 1, orderId, order, reason: { code: 'CARD_DECLINED', message: 'the card was declined' } });
   };
 
@@ -51,9 +52,20 @@ describe('release-inventory handler', () => {
     expect(step.publisher.types()).toEqual(['InventoryReleased', 'InventoryReleased', 'InventoryReleased']);
   });
 
+  it('parks at once a decline for an order capture-payment never declined', async () => {
+    // Act
+    const response = await step.deliver(anSqsRecord(anEnvelope('PaymentDeclined', { schemaVersion: 1, orderId: randomUUID(), order: anOrder(), reason: { code: 'CARD_DECLINED', message: 'declined' } })));
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(step.parking.parked[0]?.reason).toMatchObject({ errorName: 'UnknownOrderError', receiveCount: 1 });
+    expect(await step.stock('SKU-MOUSE')).toEqual({ available: 1_000_000, reserved: 0, shipped: 0 });
+  });
+
   it('refuses to release what was never reserved, and parks it on its last delivery with the cause', async () => {
-    // Prepare: a decline for an order whose reservation does not exist.
-    const declined = anEnvelope('PaymentDeclined', { schemaVersion: 1, orderId: randomUUID(), order: anOrder(), reason: { code: 'CARD_DECLINED', message: 'declined' } });
+    // Prepare: a recorded decline whose reservation does not exist (the ledger and stock disagree).
+    const orderId = randomUUID();
+    await step.given(orderId, 'capture-payment', 'PaymentDeclined');
+    const declined = anEnvelope('PaymentDeclined', { schemaVersion: 1, orderId, order: anOrder(), reason: { code: 'CARD_DECLINED', message: 'declined' } });
     // Act
     const early = await step.deliver(anSqsRecord(declined, { receiveCount: 1 }));
     const last = await step.deliver(anSqsRecord(declined, { receiveCount: 4 }));

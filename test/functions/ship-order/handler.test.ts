@@ -22,22 +22,36 @@ describe('ship-order handler', () => {
     }
   });
 
-  const captured = (orderId: string, country = 'US') =>
+  /** A PaymentCaptured event for an order capture-payment did capture. */
+  const captured = async (orderId: string, country = 'US') => {
+    await step.given(orderId, 'capture-payment', 'PaymentCaptured');
+    return capturedEvent(orderId, country);
+  };
+  const capturedEvent = (orderId: string, country = 'US') =>
     anEnvelope('PaymentCaptured', { schemaVersion: 1, orderId, order: anOrder({ shippingAddress: { line1: '1 Main St', city: 'Springfield', postalCode: '12345', country } }), paymentId: 'pay_1', amountCents: 14_700 });
 
   it('books a shipment with carrier and tracking number and moves the units to shipped', async () => {
     // Prepare
     const orderId = randomUUID();
     // Act
-    await step.deliver(anSqsRecord(captured(orderId)));
+    await step.deliver(anSqsRecord(await captured(orderId)));
     // Assess
     expect(step.publisher.events[0]).toMatchObject({ detailType: 'OrderShipped', detail: { orderId, shipment: { carrier: 'UPS', trackingNumber: expect.stringMatching(/^1Z[0-9]{16}$/) } } });
     expect(await step.stock('SKU-MOUSE')).toEqual({ available: 999_998, reserved: 0, shipped: 2 });
   });
 
+  it('parks at once a capture for an order capture-payment never captured, shipping nothing', async () => {
+    // Act
+    const response = await step.deliver(anSqsRecord(capturedEvent(randomUUID())));
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(step.parking.parked[0]?.reason).toMatchObject({ errorName: 'UnknownOrderError', receiveCount: 1 });
+    expect(await step.stock('SKU-MOUSE')).toEqual({ available: 999_998, reserved: 2, shipped: 0 });
+  });
+
   it('chooses the carrier by destination', async () => {
     // Act
-    await step.deliver(anSqsRecord(captured(randomUUID(), 'DE')));
+    await step.deliver(anSqsRecord(await captured(randomUUID(), 'DE')));
     // Assess
     expect(step.publisher.events[0]).toMatchObject({ detail: { shipment: { carrier: 'DHL' } } });
   });
@@ -46,8 +60,8 @@ describe('ship-order handler', () => {
     // Prepare
     const orderId = randomUUID();
     // Act
-    await step.deliver(anSqsRecord(captured(orderId)));
-    await step.deliver(anSqsRecord(captured(orderId)));
+    await step.deliver(anSqsRecord(await captured(orderId)));
+    await step.deliver(anSqsRecord(await captured(orderId)));
     // Assess
     const [first, second] = step.publisher.events;
     expect(second?.detail).toEqual(first?.detail);
