@@ -2,7 +2,9 @@
  * `npm start`: runs the order pipeline on this machine and shows what it does. Flags:
  * `--aws-port N` (default 4566), `--http-port N` (default 3000), `--verbose` (function logs
  * on the console; otherwise they go to .local-cloud/functions.log), `--data DIR` (keep queues,
- * in-flight messages, the bus archive and the tables in DIR across restarts), `--faults <spec>` (inject
+ * in-flight messages, the bus archive and the tables in DIR across restarts), `--assembly DIR`
+ * (run a cloud assembly synthesized earlier, e.g. by `npm run synth`, instead of synthesizing),
+ * `--visibility-timeout-scale F` (a test accelerator: queues' visibility timeouts times F), `--faults <spec>` (inject
  * faults, see infra/local/faults/fault-spec.ts; else `LOCAL_CLOUD_FAULTS`) and `--seed N` (the
  * fault generator's seed; else `LOCAL_CLOUD_SEED`, else random and printed).
  */
@@ -24,6 +26,8 @@ const { values } = parseArgs({
     'http-port': { type: 'string', default: '3000' },
     verbose: { type: 'boolean', default: false },
     data: { type: 'string' },
+    assembly: { type: 'string' },
+    'visibility-timeout-scale': { type: 'string', default: '1' },
     faults: { type: 'string' },
     seed: { type: 'string' },
   },
@@ -37,7 +41,7 @@ const port = (name: 'aws-port' | 'http-port'): number => {
 };
 
 const started = Date.now();
-console.log('Synthesizing the OrderPipeline stack and starting the local cloud…');
+console.log(values.assembly !== undefined ? `Starting the local cloud from the assembly in ${values.assembly}…` : 'Synthesizing the OrderPipeline stack and starting the local cloud…');
 mkdirSync(LOG_DIRECTORY, { recursive: true });
 const functionLog = `${LOG_DIRECTORY}/functions.log`;
 const progress = new OrderProgress((line) => console.log(line));
@@ -46,6 +50,8 @@ const cloud = await startLocalCloud({
   httpPort: port('http-port'),
   functionLogs: values.verbose ? (line) => console.log(line) : { file: functionLog },
   ...(values.data !== undefined ? { dataDirectory: values.data } : {}),
+  ...(values.assembly !== undefined ? { assemblyDirectory: values.assembly } : {}),
+  visibilityTimeoutScale: Number(values['visibility-timeout-scale']),
   onEvent: (event) => progress.report(event),
   faults: faultSettings.faults,
   seed: faultSettings.seed,
