@@ -13,7 +13,8 @@ import type { StepLogic } from '#shared/steps/step';
 import type { StepName } from '#shared/subscriptions';
 import { aLambdaContext, anSqsEvent } from '#test/support/factories';
 import { RecordingParking, RecordingPublisher } from '#test/support/fakes';
-import type { TestDynamoDb, TestTables } from '#test/support/local-dynamodb';
+import { startTestDynamoDb, type TestDynamoDb, type TestTables } from '#test/support/local-dynamodb';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 /** The real adapters of one test environment, for a step's dependencies. */
 export interface Adapters {
@@ -76,4 +77,26 @@ export async function stepHarness<S extends StepName, Deps>(
     ledgerItems: async (orderId) =>
       (await client.send(new QueryCommand({ TableName: tables.ledger, KeyConditionExpression: 'orderId = :orderId', ExpressionAttributeValues: { ':orderId': orderId } }))).Items ?? [],
   };
+}
+
+/**
+ * Registers the hooks a step's test file needs (one local DynamoDB per file, fresh tables and
+ * a fresh harness per test) and returns the current test's harness.
+ */
+export function useStepHarness<S extends StepName, Deps>(step: S, logic: StepLogic<S, Deps>, pick: (adapters: Adapters) => Deps): StepHarness {
+  let db: TestDynamoDb | undefined;
+  let current: StepHarness | undefined;
+  beforeAll(async () => {
+    db = await startTestDynamoDb();
+  });
+  afterAll(() => db?.close());
+  beforeEach(async () => {
+    current = await stepHarness(db as TestDynamoDb, step, logic, pick);
+  });
+  return new Proxy({} as StepHarness, {
+    get: (_target, key) => {
+      if (current === undefined) throw new Error('the step harness exists only inside a test');
+      return current[key as keyof StepHarness];
+    },
+  });
 }

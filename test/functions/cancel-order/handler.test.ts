@@ -1,22 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cancelOrder } from '#shared/steps/cancel-order';
 import { anEnvelope, anOrder, anSqsRecord } from '#test/support/factories';
-import { startTestDynamoDb, type TestDynamoDb } from '#test/support/local-dynamodb';
-import { stepHarness, type StepHarness } from '#test/support/step-harness';
+import { useStepHarness } from '#test/support/step-harness';
 
 describe('cancel-order handler', () => {
-  let db: TestDynamoDb;
-  let step: StepHarness;
+  const step = useStepHarness('cancel-order', cancelOrder, ({ ledger }) => ({ ledger }));
   const { customer } = anOrder();
 
-  beforeAll(async () => {
-    db = await startTestDynamoDb();
-  });
-  afterAll(() => db.close());
-  beforeEach(async () => {
-    step = await stepHarness(db, 'cancel-order', cancelOrder, ({ ledger }) => ({ ledger }));
-  });
 
   it('cancels after a rejection, keeping the reason', async () => {
     // Prepare

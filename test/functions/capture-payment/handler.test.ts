@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AMOUNT_LIMIT_CENTS } from '#shared/payment-gateway';
 import { capturePayment } from '#shared/steps/capture-payment';
 import { anEnvelope, anOrder, anSqsRecord } from '#test/support/factories';
-import { startTestDynamoDb, type TestDynamoDb } from '#test/support/local-dynamodb';
-import { stepHarness, type StepHarness } from '#test/support/step-harness';
+import { useStepHarness } from '#test/support/step-harness';
 
 const reservedEvent = (options: { paymentToken?: string; amountCents?: number; orderId?: string } = {}) =>
   anEnvelope('InventoryReserved', {
@@ -16,16 +15,8 @@ const reservedEvent = (options: { paymentToken?: string; amountCents?: number; o
   });
 
 describe('capture-payment handler', () => {
-  let db: TestDynamoDb;
-  let step: StepHarness;
+  const step = useStepHarness('capture-payment', capturePayment, ({ ledger }) => ({ ledger }));
 
-  beforeAll(async () => {
-    db = await startTestDynamoDb();
-  });
-  afterAll(() => db.close());
-  beforeEach(async () => {
-    step = await stepHarness(db, 'capture-payment', capturePayment, ({ ledger }) => ({ ledger }));
-  });
 
   /** An InventoryReserved event for an order whose stock reserve-inventory did reserve. */
   const reserved = async (options: { paymentToken?: string; amountCents?: number; orderId?: string } = {}) => {

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { notifyCustomer } from '#shared/steps/notify-customer';
 import { anEnvelope, anOrder, anSqsRecord } from '#test/support/factories';
-import { startTestDynamoDb, type TestDynamoDb } from '#test/support/local-dynamodb';
-import { stepHarness, type StepHarness } from '#test/support/step-harness';
+import { useStepHarness } from '#test/support/step-harness';
 
 describe('notify-customer handler', () => {
-  let db: TestDynamoDb;
-  let step: StepHarness;
+  const step = useStepHarness('notify-customer', notifyCustomer, ({ ledger }) => ({ ledger }));
   const { customer } = anOrder();
   /** An OrderShipped event for an order ship-order did ship. */
   const shipped = async (orderId: string) => {
@@ -16,13 +14,6 @@ describe('notify-customer handler', () => {
   };
   const shippedEvent = (orderId: string) => anEnvelope('OrderShipped', { schemaVersion: 1, orderId, customer, shipment: { carrier: 'UPS', trackingNumber: '1Z0000000000000001' } });
 
-  beforeAll(async () => {
-    db = await startTestDynamoDb();
-  });
-  afterAll(() => db.close());
-  beforeEach(async () => {
-    step = await stepHarness(db, 'notify-customer', notifyCustomer, ({ ledger }) => ({ ledger }));
-  });
 
   it('records the shipping notification and publishes CustomerNotified', async () => {
     // Prepare

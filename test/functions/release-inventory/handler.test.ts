@@ -1,22 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { releaseInventory } from '#shared/steps/release-inventory';
 import { reserveInventory } from '#shared/steps/reserve-inventory';
 import { anEnvelope, anOrder, anSqsRecord } from '#test/support/factories';
-import { startTestDynamoDb, type TestDynamoDb } from '#test/support/local-dynamodb';
-import { stepHarness, type StepHarness } from '#test/support/step-harness';
+import { useStepHarness } from '#test/support/step-harness';
 
 describe('release-inventory handler', () => {
-  let db: TestDynamoDb;
-  let step: StepHarness;
+  const step = useStepHarness('release-inventory', releaseInventory, ({ ledger }) => ({ ledger }));
 
-  beforeAll(async () => {
-    db = await startTestDynamoDb();
-  });
-  afterAll(() => db.close());
-  beforeEach(async () => {
-    step = await stepHarness(db, 'release-inventory', releaseInventory, ({ ledger }) => ({ ledger }));
-  });
 
   const reserveThenDecline = async (orderId: string) => {
     const order = anOrder();

@@ -1,25 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { reserveInventory } from '#shared/steps/reserve-inventory';
 import { anEnvelope, anOrder, anSqsRecord } from '#test/support/factories';
-import { startTestDynamoDb, type TestDynamoDb } from '#test/support/local-dynamodb';
-import { stepHarness, type StepHarness } from '#test/support/step-harness';
+import { useStepHarness } from '#test/support/step-harness';
 import type { Order } from '#shared/contracts';
 
 const placed = (order: Order, orderId = randomUUID()) => anEnvelope('OrderPlaced', { schemaVersion: 1, orderId, order, placedAt: new Date().toISOString() });
 
 describe('reserve-inventory handler', () => {
-  let db: TestDynamoDb;
-  let step: StepHarness;
+  const step = useStepHarness('reserve-inventory', reserveInventory, ({ catalogue, ledger }) => ({ catalogue, ledger }));
 
-  beforeAll(async () => {
-    db = await startTestDynamoDb();
-  });
-  afterAll(() => db.close());
-  beforeEach(async () => {
-    step = await stepHarness(db, 'reserve-inventory', reserveInventory, ({ catalogue, ledger }) => ({ catalogue, ledger }));
-  });
 
   it('reserves every line, prices the order and publishes InventoryReserved', async () => {
     // Prepare

@@ -1,21 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { shipOrder } from '#shared/steps/ship-order';
 import { anEnvelope, anOrder, anSqsRecord } from '#test/support/factories';
-import { startTestDynamoDb, type TestDynamoDb } from '#test/support/local-dynamodb';
-import { stepHarness, type StepHarness } from '#test/support/step-harness';
+import { useStepHarness } from '#test/support/step-harness';
 
 describe('ship-order handler', () => {
-  let db: TestDynamoDb;
-  let step: StepHarness;
+  const step = useStepHarness('ship-order', shipOrder, ({ ledger }) => ({ ledger }));
 
-  beforeAll(async () => {
-    db = await startTestDynamoDb();
-  });
-  afterAll(() => db.close());
   beforeEach(async () => {
-    step = await stepHarness(db, 'ship-order', shipOrder, ({ ledger }) => ({ ledger }));
     // The order's units are reserved, as reserve-inventory leaves them.
     for (const [sku, quantity] of [['SKU-KEYBOARD', 1], ['SKU-MOUSE', 2]] as const) {
       await step.client.send(new UpdateCommand({ TableName: step.tables.inventory, Key: { sku }, UpdateExpression: 'ADD available :minus, reserved :plus', ExpressionAttributeValues: { ':minus': -quantity, ':plus': quantity } }));
