@@ -38,8 +38,9 @@ export async function writeResults(file: string, results: BenchResults): Promise
 }
 
 /**
- * The printed table of `groups`: each group's plain figures as `name value` rows, and each
- * list of named records (e.g. `functions`) as a sub-table with one row per record.
+ * The printed table of `groups`: each group's plain figures as `name value` rows, nested
+ * figures (e.g. `e2e.usage`) flattened into `name.key` rows, and each list of named records
+ * (e.g. `functions`) as a sub-table with one row per record.
  */
 export function formatTable(results: BenchResults, groups: readonly string[]): string {
   const lines: string[] = [];
@@ -49,14 +50,20 @@ export function formatTable(results: BenchResults, groups: readonly string[]): s
     lines.push(`== ${group}`);
     const plain: string[][] = [];
     const tables: string[] = [];
-    for (const [name, value] of Object.entries(figures)) {
-      if (isListOfRecords(value)) tables.push(formatRecords(`${group}.${name}`, value));
-      else plain.push([`${group}.${name}`, formatFigure(value)]);
-    }
+    const collect = (name: string, value: Figure) => {
+      if (isListOfRecords(value)) tables.push(formatRecords(name, value));
+      else if (isRecord(value)) for (const [key, nested] of Object.entries(value)) collect(`${name}.${key}`, nested);
+      else plain.push([name, formatFigure(value)]);
+    };
+    for (const [name, value] of Object.entries(figures)) collect(`${group}.${name}`, value);
     if (plain.length > 0) lines.push(alignColumns(plain));
     lines.push(...tables);
   }
   return lines.join('\n');
+}
+
+function isRecord(value: Figure): value is { readonly [key: string]: Figure } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** One line per verdict: `ok`, `MISSED` or `n/a`, the target and the measured value. */

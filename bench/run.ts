@@ -8,19 +8,21 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import type { BenchmarkGroup, GroupFigures, TargetVerdict } from './benchmark.ts';
 import { parseBenchArguments } from './cli-options.ts';
+import { costBenchmark } from './cost-bench.ts';
+import { e2eBenchmark } from './e2e-bench.ts';
 import { eventsBenchmark } from './events-bench.ts';
 import { functionsBenchmark } from './functions-bench.ts';
 import { formatTable, formatVerdicts, mergeResults, readResults, writeResults } from './report.ts';
+import { RESULTS_FILE } from './results-file.ts';
 import { sqsBenchmark } from './sqs-bench.ts';
 
-/** Every benchmark group, in the order they run. Register a new group here. */
-const GROUPS: readonly BenchmarkGroup[] = [sqsBenchmark, eventsBenchmark, functionsBenchmark];
-
-/** Where the figures go (ignored by git). */
-const RESULTS_FILE = fileURLToPath(new URL('../bench-results.json', import.meta.url));
+/**
+ * Every benchmark group, in the order they run. Register a new group here. `cost` prices the
+ * figures `e2e` wrote, so it comes after it.
+ */
+const GROUPS: readonly BenchmarkGroup[] = [sqsBenchmark, eventsBenchmark, functionsBenchmark, e2eBenchmark, costBenchmark];
 
 async function main(): Promise<void> {
   // Lambda runs Node.js 24; the SDK's notice that this machine's Node.js 20 is ageing is noise here.
@@ -43,6 +45,8 @@ async function main(): Promise<void> {
           note: (message) => notes.push(message),
         });
         fresh[group.name] = { ...figures, measuredAt: new Date().toISOString(), durationSeconds: (performance.now() - started) / 1000 };
+        // Written at once, so a later group can read it (cost reads e2e) and a failed run keeps it.
+        await writeResults(RESULTS_FILE, mergeResults(await readResults(RESULTS_FILE), { [group.name]: fresh[group.name] as GroupFigures }));
         verdicts.push(...(group.targets?.(figures) ?? []));
       } catch (error) {
         // The other groups still run; a failed group keeps its previous figures in the file.

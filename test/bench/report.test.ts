@@ -72,6 +72,17 @@ describe('formatTable', () => {
     ]);
   });
 
+  it('flattens nested figures into dotted rows, and their lists of records into sub-tables', () => {
+    // Prepare
+    const results = { e2e: { p99Ms: 900, usage: { events: 5.1, functions: [{ name: 'ship-order', invocations: 0.7 }] } } };
+
+    // Act
+    const table = formatTable(results, ['e2e']);
+
+    // Assess
+    expect(table.split('\n')).toEqual(['== e2e', 'e2e.p99Ms           900', 'e2e.usage.events  5.100', 'e2e.usage.functions', 'name        invocations', 'ship-order        0.700']);
+  });
+
   it('prints only the groups asked for', () => {
     expect(formatTable({ sqs: { ratioSingle: 1 }, events: { perSecond: 2 } }, ['events'])).toBe('== events\nevents.perSecond  2');
   });

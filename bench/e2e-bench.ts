@@ -1,0 +1,437 @@
+/**
+ * Group `e2e`: orders through the whole pipeline in the local cloud, placed open-loop (POSTs at
+ * a fixed rate, whatever the answers), at the highest rate the pipeline sustains on this
+ * machine. An order is settled when the bus sees its `CustomerNotified` (the `onEvent` hook;
+ * polling GET would load the machine with get-order invocations); its latency runs from the
+ * 202 that accepted it to then.
+ *
+ * Phases: a machine baseline (loopback HTTP round trips, for the ratio), the cloud's start, a
+ * warm-up, the rate search (see `rate-search.ts`), then {@link MEASURED_ORDERS} orders at the
+ * highest sustained rate. During the measurement the hooks count what the `cost` group prices:
+ * events, deliveries, invocations and billed durations, SQS requests, the AWS requests the
+ * functions made, and the bytes they logged.
+ */
+import diagnosticsChannel from 'node:diagnostics_channel';
+import { Agent, request, type IncomingMessage } from 'node:http';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startLocalCloud, type LocalCloud } from '#local/local-cloud';
+import type { InvocationResult } from '#local/lambda/invocation-result';
+import { synthesizeOrderPipeline } from '#local/synthesize';
+import { EnvName } from '#shared/config';
+import { verdict, type BenchmarkGroup, type GroupFigures } from './benchmark.ts';
+import type { FunctionUsage, OrderUsage, PipelineDesign } from './cost-model.ts';
+import { itemSizeBytes, OrderKind, orderCapacity, strongReadUnits, writeUnits, type ItemSizes, type WireAttributeValue } from './dynamodb-units.ts';
+import { measureLoopbackRoundTrips } from './loopback-baseline.ts';
+import { plannedOrder, type PlannedOrder } from './order-mix.ts';
+import { highestSustained, judgeStep, nextRate, type RateTried, type StepObservation, type StepVerdict } from './rate-search.ts';
+import { percentile } from './statistics.ts';
+import { designFromTemplate } from './template-design.ts';
+import { UsageTally } from './usage-tally.ts';
+
+/** Issue targets: at least 150 orders/s, p99 under 2 s at that rate. */
+const MIN_ORDERS_PER_SECOND = 150;
+const MAX_P99_MS = 2_000;
+
+/** Orders of the measurement. */
+const MEASURED_ORDERS = 2_000;
+/** Orders of the warm-up, and their rate: every function gets its environments started. */
+const WARMUP_ORDERS = 50;
+const WARMUP_RATE = 10;
+/** How long each step of the rate search places orders. */
+const STEP_SECONDS = 8;
+const RATE_SEARCH = { start: 10, max: 320, relativeResolution: 0.2, maxSteps: 6 } as const;
+/**
+ * A step stops placing orders once an accepted order has waited this long unsettled: the
+ * backlog is growing, and placing more would only lengthen the drain before the next step.
+ */
+const ABANDON_AFTER_UNSETTLED_MS = 2 * MAX_P99_MS;
+/** Longest wait for a phase's orders to settle after its last POST. */
+const DRAIN_TIMEOUT_MS = 60_000;
+/** The event after which an order has left every step but the read-model projection. */
+const SETTLED_EVENT = 'CustomerNotified';
+/** POSTs in flight at most (sockets of the client's agent). */
+const MAX_SOCKETS = 256;
+
+/** The `e2e` benchmark group. */
+export const e2eBenchmark: BenchmarkGroup = {
+  name: 'e2e',
+  async run(context) {
+    context.log('e2e: machine baseline (loopback HTTP round trips)');
+    const baselineRoundTripsPerSecond = await measureLoopbackRoundTrips();
+
+    context.log('e2e: synthesizing the stack');
+    const stack = synthesizeOrderPipeline(path.join(context.workDirectory, 'cdk.out'));
+    const design = designFromTemplate(stack.template);
+    const run = await PipelineRun.start(stack.assemblyDirectory, path.join(context.workDirectory, 'functions.log'));
+    try {
+      context.log(`e2e: warm-up, ${WARMUP_ORDERS} orders at ${WARMUP_RATE}/s`);
+      const warmup = await run.phase(WARMUP_RATE, WARMUP_ORDERS, { abandonWhenBacklogged: false });
+
+      const steps: (StepVerdict & { readonly rate: number; readonly placed: number })[] = [];
+      const tried: RateTried[] = [];
+      for (let rate = nextRate(tried, RATE_SEARCH); rate !== undefined; rate = nextRate(tried, RATE_SEARCH)) {
+        const placed = Math.max(40, Math.round(rate * STEP_SECONDS));
+        const phase = await run.phase(rate, placed, { abandonWhenBacklogged: true });
+        const judged = judgeStep(phase.observation, { maxP99Ms: MAX_P99_MS });
+        context.log(`e2e: ${rate}/s: ${judged.sustained ? 'sustained' : `not sustained (${judged.reason})`}, p99 ${judged.p99Ms?.toFixed(0) ?? '-'} ms`);
+        steps.push({ rate, placed: phase.observation.placed, ...judged });
+        tried.push({ rate, sustained: judged.sustained });
+      }
+      const sustainedRate = highestSustained(tried);
+      const measuredRate = sustainedRate ?? Math.min(...tried.map((step) => step.rate));
+      if (sustainedRate === undefined) context.note(`e2e: no rate was sustained; the measurement ran at the lowest rate tried, ${measuredRate}/s`);
+
+      context.log(`e2e: measurement, ${MEASURED_ORDERS} orders at ${measuredRate}/s`);
+      const measurement = await run.phase(measuredRate, MEASURED_ORDERS, { abandonWhenBacklogged: false, count: true });
+      const usage = await run.usage(measurement, design);
+      if (Object.values(usage.dynamodbRequestsPerOrder as Record<string, { measured: number | null }>).every((requests) => requests.measured === null)) {
+        context.note('e2e: the functions\' DynamoDB requests bypass the gateway (the local DynamoDB runs in its own process), so they are not measured; the units are those of the access-pattern table in bench/dynamodb-units.ts with item sizes scanned from the run\'s tables');
+      }
+
+      const latencies = measurement.observation.latenciesMs;
+      const settled = latencies.length;
+      if (settled < MEASURED_ORDERS) context.note(`e2e: ${MEASURED_ORDERS - settled} of ${MEASURED_ORDERS} orders did not settle within ${DRAIN_TIMEOUT_MS / 1000} s of the last POST`);
+      context.note('e2e: latency is from the 202 to the bus receiving CustomerNotified; the read model is projected a few ms later');
+      const ordersPerSecond = settled / measurement.spanSeconds;
+      return {
+        ordersPerSecond,
+        ordersPerSecondPerBaseline: ordersPerSecond / baselineRoundTripsPerSecond,
+        baselineRoundTripsPerSecond,
+        arrivalRate: measurement.verdict.arrivalRate,
+        targetRate: measuredRate,
+        // The search's steps are short; over the whole measurement a slowly growing backlog shows.
+        measurementSustained: measurement.verdict.sustained,
+        measurementVerdict: measurement.verdict.reason,
+        p50Ms: percentile(latencies, 50),
+        p95Ms: percentile(latencies, 95),
+        p99Ms: percentile(latencies, 99),
+        maxMs: Math.max(...latencies),
+        orders: MEASURED_ORDERS,
+        settled,
+        outcomes: countKinds(measurement.orders),
+        warmupP50Ms: warmup.observation.latenciesMs.length > 0 ? percentile(warmup.observation.latenciesMs, 50) : null,
+        rateSteps: steps.map((step) => ({ rate: step.rate, placed: step.placed, arrivalRate: step.arrivalRate, p99Ms: step.p99Ms, sustained: step.sustained, reason: step.reason })),
+        ...usage,
+        design: design as unknown as GroupFigures[string],
+      };
+    } finally {
+      await run.stop();
+    }
+  },
+  targets: (figures: GroupFigures) => [
+    verdict(`e2e.ordersPerSecond >= ${MIN_ORDERS_PER_SECOND}`, figures.ordersPerSecond as number, { atLeast: MIN_ORDERS_PER_SECOND }),
+    verdict(`e2e.p99Ms <= ${MAX_P99_MS}`, figures.p99Ms as number, { atMost: MAX_P99_MS }),
+  ],
+};
+
+/** One placed order of a phase. */
+interface PlacedOrder {
+  readonly planned: PlannedOrder;
+  sentAt: number;
+  acceptedAt?: number;
+  orderId?: string;
+  status?: number;
+}
+
+/** What a phase did. */
+interface PhaseResult {
+  readonly orders: readonly PlacedOrder[];
+  readonly observation: StepObservation;
+  readonly verdict: StepVerdict;
+  /** Seconds from the first POST to the last settlement. */
+  readonly spanSeconds: number;
+  /** What the phase used, when it was counted. */
+  readonly tally?: UsageTally;
+  /** Bytes the functions logged during the phase. */
+  readonly logBytes: number;
+}
+
+/** The local cloud under load, with its hooks wired to the settlement times and the tallies. */
+class PipelineRun {
+  readonly #cloud: LocalCloud;
+  readonly #logFile: string;
+  readonly #settledAt = new Map<string, number>();
+  readonly #agent = new Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
+  readonly #handlerNames: Map<string, string>;
+  readonly #unsubscribe: () => void;
+  #tally: UsageTally | undefined;
+  #nextIndex = 0;
+
+  private constructor(cloud: LocalCloud, logFile: string, hooks: { setRun(run: PipelineRun): void }, unsubscribe: () => void) {
+    this.#cloud = cloud;
+    this.#logFile = logFile;
+    this.#unsubscribe = unsubscribe;
+    this.#handlerNames = new Map(cloud.plan.functions.flatMap((fn) => {
+      const handler = fn.environment[EnvName.serviceName];
+      return handler === undefined ? [] : [[fn.name, handler] as const];
+    }));
+    hooks.setRun(this);
+    this.#countHttpInvocations();
+  }
+
+  /** Starts the cloud on free ports with the function logs in `logFile`. */
+  static async start(assemblyDirectory: string, logFile: string): Promise<PipelineRun> {
+    let run: PipelineRun | undefined;
+    const cloud = await startLocalCloud({
+      assemblyDirectory,
+      awsPort: 0,
+      httpPort: 0,
+      functionLogs: { file: logFile },
+      onEvent: (event) => run?.onEvent(event),
+      onBatch: (functionName, outcome) => run?.tally?.batch(functionName, outcome),
+      onDelivery: (_delivery, outcome) => run?.tally?.delivery(outcome.attempts),
+    });
+    // Every AWS request a function makes crosses the gateway; its X-Amz-Target names the
+    // operation. Read from the request's headers only, so the body is left to the gateway.
+    const awsPort = new URL(cloud.awsEndpoint).port;
+    const onRequest = (message: unknown) => {
+      const incoming = (message as { request: IncomingMessage }).request;
+      const target = incoming.headers['x-amz-target'];
+      if (typeof target === 'string' && incoming.headers.host?.endsWith(`:${awsPort}`)) run?.tally?.apiRequest(target);
+    };
+    diagnosticsChannel.subscribe('http.server.request.start', onRequest);
+    return new PipelineRun(cloud, logFile, { setRun: (created) => (run = created) }, () => diagnosticsChannel.unsubscribe('http.server.request.start', onRequest));
+  }
+
+  get tally(): UsageTally | undefined {
+    return this.#tally;
+  }
+
+  onEvent(event: { readonly source: string; readonly 'detail-type': string; readonly detail: unknown }): void {
+    this.#tally?.event(event, Buffer.byteLength(JSON.stringify(event)));
+    if (event['detail-type'] !== SETTLED_EVENT) return;
+    const orderId = (event.detail as { orderId?: unknown }).orderId;
+    if (typeof orderId === 'string' && !this.#settledAt.has(orderId)) this.#settledAt.set(orderId, performance.now());
+  }
+
+  /**
+   * Places `count` orders at `rate` per second, open-loop, and waits for them to settle. With
+   * `abandonWhenBacklogged`, stops placing once an order has waited {@link ABANDON_AFTER_UNSETTLED_MS}.
+   * With `count`, the phase's usage is tallied (after the pipeline went idle, so nothing earlier counts).
+   */
+  async phase(rate: number, count: number, options: { readonly abandonWhenBacklogged: boolean; readonly count?: boolean }): Promise<PhaseResult> {
+    await this.#untilIdle();
+    const tally = options.count ? new UsageTally() : undefined;
+    this.#tally = tally;
+    const logBytesBefore = await fileSize(this.#logFile);
+    const orders: PlacedOrder[] = [];
+    const answers: Promise<void>[] = [];
+    const start = performance.now();
+    let abandoned: string | undefined;
+    let oldestUnsettled = 0;
+    for (let index = 0; index < count; index += 1) {
+      const dueAt = start + (index * 1000) / rate;
+      const wait = dueAt - performance.now();
+      if (wait >= 1) await sleep(wait);
+      if (options.abandonWhenBacklogged) {
+        while (oldestUnsettled < orders.length && this.#isSettledOrUnaccepted(orders[oldestUnsettled] as PlacedOrder)) oldestUnsettled += 1;
+        const oldest = orders[oldestUnsettled];
+        if (oldest?.acceptedAt !== undefined && performance.now() - oldest.acceptedAt > ABANDON_AFTER_UNSETTLED_MS) {
+          abandoned = `abandoned after ${orders.length} orders: an order waited over ${ABANDON_AFTER_UNSETTLED_MS} ms`;
+          break;
+        }
+      }
+      const placed: PlacedOrder = { planned: plannedOrder(this.#nextIndex), sentAt: performance.now() };
+      this.#nextIndex += 1;
+      orders.push(placed);
+      answers.push(this.#place(placed));
+    }
+    const lastSentAt = orders.at(-1)?.sentAt ?? start;
+    await Promise.all(answers);
+    const accepted = orders.filter((order) => order.orderId !== undefined);
+    const deadline = lastSentAt + DRAIN_TIMEOUT_MS;
+    while (accepted.some((order) => !this.#settledAt.has(order.orderId as string)) && performance.now() < deadline) await sleep(25);
+    if (tally !== undefined) await this.#untilIdle();
+    this.#tally = undefined;
+
+    const latenciesMs: number[] = [];
+    let settledInGrace = 0;
+    let lastSettledAt = start;
+    for (const order of accepted) {
+      const settledAt = this.#settledAt.get(order.orderId as string);
+      if (settledAt === undefined || order.acceptedAt === undefined) continue;
+      latenciesMs.push(Math.max(0, settledAt - order.acceptedAt));
+      if (settledAt <= lastSentAt + MAX_P99_MS) settledInGrace += 1;
+      lastSettledAt = Math.max(lastSettledAt, settledAt);
+    }
+    const observation = {
+      targetRate: rate,
+      placed: orders.length,
+      accepted: accepted.length,
+      arrivalSeconds: (lastSentAt - start) / 1000,
+      settledInGrace,
+      latenciesMs,
+      ...(abandoned === undefined ? {} : { abandonedBecause: abandoned }),
+    };
+    return {
+      orders,
+      observation,
+      verdict: judgeStep(observation, { maxP99Ms: MAX_P99_MS }),
+      spanSeconds: (lastSettledAt - start) / 1000,
+      ...(tally === undefined ? {} : { tally }),
+      logBytes: (await fileSize(this.#logFile)) - logBytesBefore,
+    };
+  }
+
+  /** The measured phase's usage per order, and the figures behind it. */
+  async usage(phase: PhaseResult, design: PipelineDesign): Promise<GroupFigures> {
+    const tally = phase.tally;
+    if (tally === undefined) throw new Error('e2e: the measured phase was not tallied');
+    const orders = phase.orders.filter((order) => order.orderId !== undefined);
+    const perOrder = (count: number) => count / orders.length;
+    const sizes = await this.#itemSizes();
+    const modeled = orders.map((order) => orderCapacity(order.planned.kind, order.planned.skuCount, sizes));
+    const modeledRequests: Record<string, number> = {};
+    for (const capacity of modeled) for (const [operation, count] of Object.entries(capacity.requests)) modeledRequests[operation] = (modeledRequests[operation] ?? 0) + count;
+    // Functions reach the local DynamoDB directly when it runs in its own process
+    // (AWS_ENDPOINT_URL_DYNAMODB), out of this process's sight: then nothing is measured.
+    const measuredRequests = tally.requestsOf('DynamoDB_20120810');
+    const measured = Object.keys(measuredRequests).length > 0;
+    // Retries the table does not foresee (a projection that lost a race reads and writes again)
+    // are in the measured counts: they are priced at the read model's size.
+    const extraGets = Math.max(0, (measuredRequests.GetItem ?? 0) - (modeledRequests.GetItem ?? 0));
+    const extraPuts = Math.max(0, (measuredRequests.PutItem ?? 0) - (modeledRequests.PutItem ?? 0));
+    const readRequestUnits = modeled.reduce((sum, capacity) => sum + capacity.readRequestUnits, 0) + extraGets * strongReadUnits(sizes.orderViewBytes);
+    const writeRequestUnits = modeled.reduce((sum, capacity) => sum + capacity.writeRequestUnits, 0) + extraPuts * writeUnits(sizes.orderViewBytes);
+
+    const functionUsage: FunctionUsage[] = [];
+    const functionFigures: GroupFigures[] = [];
+    for (const fn of design.functions) {
+      const localName = [...this.#handlerNames].find(([, handler]) => handler === fn.name)?.[0];
+      const counted = localName === undefined ? undefined : tally.functions.get(localName);
+      if (counted === undefined) continue;
+      functionUsage.push({ name: fn.name, invocations: perOrder(counted.invocations), records: perOrder(counted.records), billedMs: perOrder(counted.billedMs) });
+      functionFigures.push({
+        name: fn.name,
+        invocationsPerOrder: perOrder(counted.invocations),
+        recordsPerInvocation: counted.records / counted.invocations,
+        billedMsPerInvocation: counted.billedMs / counted.invocations,
+        warmMsPerInvocation: counted.warmInvocations > 0 ? counted.warmMs / counted.warmInvocations : null,
+        coldStarts: counted.coldStarts,
+        failedRecords: counted.failedRecords,
+      });
+    }
+    const usage: OrderUsage = {
+      functions: functionUsage,
+      events: perOrder(tally.eventChunks),
+      eventBytes: perOrder(tally.eventBytes),
+      sqsSends: perOrder(tally.deliveryAttempts),
+      sqsReceives: perOrder(tally.sqsReceives),
+      sqsDeletes: perOrder(tally.sqsDeletes),
+      sqsParked: perOrder(tally.requestsOf('AmazonSQS').SendMessage ?? 0),
+      httpRequests: perOrder(phase.orders.length),
+      readRequestUnits: perOrder(readRequestUnits),
+      writeRequestUnits: perOrder(writeRequestUnits),
+      functionLogBytes: perOrder(phase.logBytes),
+    };
+    return {
+      usage: usage as unknown as GroupFigures[string],
+      functions: functionFigures,
+      putEventsRequestsPerOrder: perOrder(tally.requestsOf('AWSEvents').PutEvents ?? 0),
+      dynamodbRequestsPerOrder: Object.fromEntries(
+        [...new Set([...Object.keys(measuredRequests), ...Object.keys(modeledRequests)])].sort().map((operation) => [
+          operation,
+          { measured: measured ? perOrder(measuredRequests[operation] ?? 0) : null, modeled: perOrder(modeledRequests[operation] ?? 0) },
+        ]),
+      ),
+      itemSizes: sizes as unknown as GroupFigures[string],
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.#unsubscribe();
+    this.#agent.destroy();
+    await this.#cloud.stop();
+  }
+
+  #isSettledOrUnaccepted(order: PlacedOrder): boolean {
+    if (order.status !== undefined && order.orderId === undefined) return true;
+    return order.orderId !== undefined && this.#settledAt.has(order.orderId);
+  }
+
+  /** POST /orders; records the acceptance time and the order id. */
+  async #place(placed: PlacedOrder): Promise<void> {
+    const body = JSON.stringify(placed.planned.order);
+    const url = new URL(`${this.#cloud.httpApiUrl}/orders`);
+    const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const outgoing = request(
+        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent: this.#agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+          response.on('error', reject);
+        },
+      );
+      outgoing.on('error', reject);
+      outgoing.end(body);
+    }).catch((error: unknown) => ({ status: 0, text: String(error) }));
+    placed.status = answer.status;
+    if (answer.status !== 202) return;
+    placed.acceptedAt = performance.now();
+    placed.orderId = (JSON.parse(answer.text) as { orderId: string }).orderId;
+  }
+
+  /**
+   * The HTTP API invokes its functions directly, not through a queue, so `onBatch` does not see
+   * them: their invocations are counted by wrapping `invoke` (the route calls it on each request).
+   */
+  #countHttpInvocations(): void {
+    for (const route of this.#cloud.plan.routes) {
+      const fn = this.#cloud.functions.get(route.functionName);
+      if (fn === undefined) continue;
+      const invoke = fn.invoke.bind(fn);
+      fn.invoke = async (event: unknown): Promise<InvocationResult> => {
+        const result = await invoke(event);
+        this.#tally?.invocation(route.functionName, 1, result.durationMs, result.ok ? result.initDurationMs : undefined);
+        return result;
+      };
+    }
+  }
+
+  /** Waits until no queue has a message, visible or in flight. */
+  async #untilIdle(): Promise<void> {
+    const deadline = performance.now() + DRAIN_TIMEOUT_MS;
+    const queueNames = this.#cloud.plan.queues.map((queue) => queue.QueueName);
+    const busy = () =>
+      queueNames.some((name) => {
+        const { Attributes = {} } = this.#cloud.services.sqs.getQueueAttributes({ QueueUrl: name, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] });
+        return Attributes.ApproximateNumberOfMessages !== '0' || Attributes.ApproximateNumberOfMessagesNotVisible !== '0';
+      });
+    while (busy() && performance.now() < deadline) await sleep(50);
+  }
+
+  /** Sizes of the items the run wrote, from a scan of (a page of) each table. */
+  async #itemSizes(): Promise<ItemSizes> {
+    const scan = async (output: string): Promise<Record<string, WireAttributeValue>[]> => {
+      const tableName = this.#cloud.outputs[output];
+      if (tableName === undefined) throw new Error(`e2e: the stack has no output ${output}`);
+      const { Items = [] } = (await this.#cloud.services.dynamodb.client.call('Scan', { TableName: tableName, Limit: 1_000 })) as { Items?: Record<string, WireAttributeValue>[] };
+      return Items;
+    };
+    const mean = (values: readonly number[]) => (values.length === 0 ? 0 : values.reduce((sum, value) => sum + value, 0) / values.length);
+    const ledgerByStep = new Map<string, number[]>();
+    for (const item of await scan('LedgerTableName')) {
+      const step = String((item.step as { S?: string } | undefined)?.S ?? '').split('#')[0] ?? '';
+      ledgerByStep.set(step, [...(ledgerByStep.get(step) ?? []), itemSizeBytes(item)]);
+    }
+    return {
+      ledgerBytesByStep: Object.fromEntries([...ledgerByStep].map(([step, sizes]) => [step, Math.round(mean(sizes))])),
+      inventoryBytes: Math.max(0, ...(await scan('InventoryTableName')).map(itemSizeBytes)),
+      orderViewBytes: Math.round(mean((await scan('OrdersTableName')).map(itemSizeBytes))),
+    };
+  }
+}
+
+function countKinds(orders: readonly PlacedOrder[]): Record<OrderKind, number> {
+  const counts: Record<OrderKind, number> = { [OrderKind.fulfilled]: 0, [OrderKind.outOfStock]: 0, [OrderKind.declined]: 0 };
+  for (const order of orders) counts[order.planned.kind] += 1;
+  return counts;
+}
+
+async function fileSize(file: string): Promise<number> {
+  return stat(file).then((stats) => stats.size, () => 0);
+}

@@ -1,0 +1,5 @@
+/** Where `npm run bench` keeps its figures: `bench-results.json` at the repository root (ignored by git). */
+import { fileURLToPath } from 'node:url';
+
+/** The results file; groups that build on another group's figures (cost on e2e) read it. */
+export const RESULTS_FILE = fileURLToPath(new URL('../bench-results.json', import.meta.url));

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { costPerMillionOrders, cpuShare, naiveScenario, savingVersusNaive, type OrderUsage, type PipelineDesign } from '../../bench/cost-model.ts';
+import { PRICES } from '../../bench/prices.ts';
+
+/** One SQS-fed step and one HTTP function, both arm64 with 256 MB. */
+function aDesign(): PipelineDesign {
+  return {
+    polledQueues: 1,
+    functions: [
+      { name: 'step', memoryMb: 256, architecture: 'arm64', batchSize: 10, batchingWindowSeconds: 0 },
+      { name: 'http', memoryMb: 256, architecture: 'arm64' },
+    ],
+  };
+}
+
+function aUsage(overrides: Partial<OrderUsage> = {}): OrderUsage {
+  return {
+    functions: [
+      { name: 'step', invocations: 0.5, records: 2, billedMs: 40 },
+      { name: 'http', invocations: 1, records: 1, billedMs: 100 },
+    ],
+    events: 2,
+    eventBytes: 0,
+    sqsSends: 2,
+    sqsReceives: 0.5,
+    sqsDeletes: 0.5,
+    sqsParked: 0,
+    httpRequests: 1,
+    readRequestUnits: 4,
+    writeRequestUnits: 10,
+    functionLogBytes: 1000,
+    ...overrides,
+  };
+}
+
+/** One idle poll per order: 1 poller x 2,592,000 s / 20 s = 129,600 polls a month, over 129,600 orders. */
+const ASSUMPTIONS = { ordersPerMonth: 129_600, idlePollersPerQueue: 1, idlePollSeconds: 20, platformLogBytesPerInvocation: 100, accessLogBytesPerRequest: 100 };
+
+describe('costPerMillionOrders', () => {
+  it('prices each service as computed by hand', () => {
+    // Act
+    const cost = costPerMillionOrders(aDesign(), aUsage(), PRICES, ASSUMPTIONS);
+
+    // Assess: USD per million orders.
+    expect(cost.lambdaRequests).toBeCloseTo(1.5 * 0.2, 9);
+    expect(cost.lambdaDuration).toBeCloseTo(0.25 * 0.14 * 13.3334, 6); // 0.035 GB-s an order
+    expect(cost.sqs).toBeCloseTo(3 * 0.4, 9);
+    expect(cost.sqsIdlePolling).toBeCloseTo(0.4, 9);
+    expect(cost.eventBridge).toBeCloseTo(2, 9);
+    expect(cost.apiGateway).toBeCloseTo(1, 9);
+    expect(cost.dynamoDb).toBeCloseTo(4 * 0.125 + 10 * 0.625, 9);
+    expect(cost.logs).toBeCloseTo((1250e6 / 1024 ** 3) * 0.5, 9); // 1,000 + 1.5 x 100 + 1 x 100 bytes an order
+    expect(cost.total).toBeCloseTo(12.698746, 5);
+  });
+
+  it('prices x86_64 duration at the x86_64 rate', () => {
+    // Prepare
+    const design: PipelineDesign = { ...aDesign(), functions: aDesign().functions.map((fn) => ({ ...fn, architecture: 'x86_64' as const })) };
+
+    // Act
+    const cost = costPerMillionOrders(design, aUsage(), PRICES, ASSUMPTIONS);
+
+    // Assess
+    expect(cost.lambdaDuration).toBeCloseTo(0.035 * 16.6667, 6);
+  });
+
+  it('refuses usage of a function the design does not have', () => {
+    expect(() => costPerMillionOrders(aDesign(), aUsage({ functions: [{ name: 'other', invocations: 1, records: 1, billedMs: 1 }] }), PRICES, ASSUMPTIONS)).toThrow(RangeError);
+  });
+});
+
+describe('naiveScenario', () => {
+  it('runs every record alone, on x86_64 with 128 MB, twice as long, with twice the writes', () => {
+    // Act
+    const naive = naiveScenario(aDesign(), aUsage());
+
+    // Assess
+    expect(naive.design.functions).toEqual([
+      { name: 'step', memoryMb: 128, architecture: 'x86_64', batchSize: 1, batchingWindowSeconds: 0 },
+      { name: 'http', memoryMb: 128, architecture: 'x86_64' },
+    ]);
+    expect(naive.usage.functions).toEqual([
+      { name: 'step', invocations: 2, records: 2, billedMs: 80 },
+      { name: 'http', invocations: 1, records: 1, billedMs: 200 },
+    ]);
+    expect(naive.usage.sqsReceives).toBe(2);
+    expect(naive.usage.sqsDeletes).toBe(2);
+    expect(naive.usage.writeRequestUnits).toBe(20);
+    expect(naive.usage.events).toBe(2);
+  });
+
+  it('costs what the same arithmetic gives by hand, and the saving follows', () => {
+    // Prepare
+    const naive = naiveScenario(aDesign(), aUsage());
+
+    // Act
+    const naiveCost = costPerMillionOrders(naive.design, naive.usage, PRICES, ASSUMPTIONS);
+    const tunedCost = costPerMillionOrders(aDesign(), aUsage(), PRICES, ASSUMPTIONS);
+
+    // Assess: 0.6 requests + 0.035 GB-s x 16.6667 + 6 x 0.4 SQS + 0.4 idle + 2 events + 1 HTTP + 13 DynamoDB + 1,400 log bytes.
+    expect(naiveCost.total).toBeCloseTo(0.6 + 0.035 * 16.6667 + 2.4 + 0.4 + 2 + 1 + 13 + (1400e6 / 1024 ** 3) * 0.5, 5);
+    expect(savingVersusNaive(tunedCost, naiveCost)).toBeCloseTo(1 - 12.698746 / naiveCost.total, 6);
+  });
+});
+
+describe('cpuShare', () => {
+  it.each([
+    { memoryMb: 128, expected: 128 / 1769 },
+    { memoryMb: 1769, expected: 1 },
+    { memoryMb: 4096, expected: 1 },
+  ])('gives $memoryMb MB $expected of a vCPU', ({ memoryMb, expected }) => {
+    expect(cpuShare(memoryMb)).toBeCloseTo(expected, 10);
+  });
+});

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { itemSizeBytes, orderCapacity, strongReadUnits, writeUnits, type ItemSizes } from '../../bench/dynamodb-units.ts';
+
+/** Ledger items of 500 bytes, SKU items of 100, a settled read model of 1,500 (2 WRU, 1 RRU). */
+const SIZES: ItemSizes = {
+  ledgerBytesByStep: { 'reserve-inventory': 500, 'capture-payment': 500, 'ship-order': 500, 'release-inventory': 500, 'cancel-order': 500, 'notify-customer': 500 },
+  inventoryBytes: 100,
+  orderViewBytes: 1500,
+};
+
+describe('orderCapacity', () => {
+  it('counts a fulfilled order of two lines as worked out by hand', () => {
+    // Act
+    const capacity = orderCapacity('fulfilled', 2, SIZES);
+
+    // Assess: reads: batch get 2 x 0.5 + capture's ledger get 1 + 5 projection gets;
+    // writes: two transactions of 3 items x 2 + two puts + 5 projection puts of 2.
+    expect(capacity.readRequestUnits).toBe(7);
+    expect(capacity.writeRequestUnits).toBe(24);
+    expect(capacity.requests).toEqual({ BatchGetItem: 1, TransactWriteItems: 2, GetItem: 6, PutItem: 7 });
+  });
+
+  it('counts an out-of-stock order of one line: no transaction, no payment', () => {
+    // Act
+    const capacity = orderCapacity('outOfStock', 1, SIZES);
+
+    // Assess: reads 0.5 + 4; writes: reserve, cancel and notify puts + 4 projection puts of 2.
+    expect(capacity.readRequestUnits).toBe(4.5);
+    expect(capacity.writeRequestUnits).toBe(11);
+    expect(capacity.requests).toEqual({ BatchGetItem: 1, PutItem: 7, GetItem: 4 });
+  });
+
+  it('counts a declined order: reserved, then released and cancelled', () => {
+    // Act
+    const capacity = orderCapacity('declined', 2, SIZES);
+
+    // Assess: reads 1 + 1 + 6; writes 6 + 1 + 6 + 1 + 1 + 6 x 2.
+    expect(capacity.readRequestUnits).toBe(8);
+    expect(capacity.writeRequestUnits).toBe(27);
+  });
+});
+
+describe('units', () => {
+  it.each([
+    { bytes: 0, write: 1, read: 1 },
+    { bytes: 1024, write: 1, read: 1 },
+    { bytes: 1025, write: 2, read: 1 },
+    { bytes: 4097, write: 5, read: 2 },
+  ])('$bytes bytes cost $write WRU and $read RRU', ({ bytes, write, read }) => {
+    expect(writeUnits(bytes)).toBe(write);
+    expect(strongReadUnits(bytes)).toBe(read);
+  });
+});
+
+describe('itemSizeBytes', () => {
+  it('adds names and values as DynamoDB sizes them', () => {
+    // Prepare: 7+3, 1+(2+1), 1+(3+1+1+1), 1+(3+1+1).
+    const item = { orderId: { S: 'abc' }, n: { N: '123' }, m: { M: { a: { S: 'x' } } }, l: { L: [{ BOOL: true }] } };
+
+    // Act
+    const size = itemSizeBytes(item);
+
+    // Assess
+    expect(size).toBe(27);
+  });
+
+  it('counts strings in UTF-8 bytes', () => {
+    expect(itemSizeBytes({ s: { S: 'é' } })).toBe(3);
+  });
+
+  it('refuses an unknown attribute type', () => {
+    expect(() => itemSizeBytes({ x: { Q: 1 } })).toThrow(RangeError);
+  });
+});
