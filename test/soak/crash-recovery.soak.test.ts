@@ -14,6 +14,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { DEMO_CATALOGUE } from '#shared/demo-catalogue';
+import type { OrderView } from '#shared/order-view';
 import { mapConcurrently } from '#local/soak/concurrency';
 import { deadLetterRoutes } from '#local/soak/dead-letter-routes';
 import { checkInvariants, type AcceptedOrder } from '#local/soak/invariants';
@@ -101,7 +102,9 @@ describe('crash recovery of the local cloud (--data)', () => {
     const orders: AcceptedOrder[] = outcomes.flatMap((outcome, index) => (outcome.accepted ? [{ orderId: outcome.orderId, items: planned[index]?.order.items ?? [], expected: planned[index]?.expected }] : []));
     const deadline = Date.now() + 90_000;
     let views = await readOrderViews(httpApiUrl, orders.map((order) => order.orderId), 8);
-    while ([...views.values()].some((view) => view?.status !== 'notified' && view?.status !== 'cancelled') && Date.now() < deadline) {
+    // Settled means the customer was told: a cancelled order shows `cancelled` before that.
+    const settled = (view: OrderView | undefined) => view?.timeline.some((entry) => entry.type === 'CustomerNotified') === true;
+    while ([...views.values()].some((view) => !settled(view)) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 500));
       views = await readOrderViews(httpApiUrl, orders.map((order) => order.orderId), 8);
     }
