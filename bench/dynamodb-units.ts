@@ -52,14 +52,16 @@ export const EVENTS_BY_KIND: Readonly<Record<OrderKind, readonly string[]>> = {
  *
  * | step | reads | writes |
  * |---|---|---|
- * | place-order (no Idempotency-Key) | - | - |
+ * | place-order (no Idempotency-Key) | - | conditional PutItem of the new view (the settled size is used, an upper bound) |
  * | reserve-inventory | BatchGetItem of the SKUs, eventually consistent: 0.5 RRU per item per 4 KB | reserved: TransactWriteItems of the ledger put + one stock update per SKU, 2 WRU per item per KB; rejected: one conditional PutItem of the ledger |
- * | capture-payment | GetItem of its ledger item, consistent (missing: 1 RRU) | conditional PutItem of the ledger |
- * | release-inventory (declined) | - | TransactWriteItems, ledger + one update per SKU |
- * | ship-order (fulfilled) | - | TransactWriteItems, ledger + one update per SKU |
- * | cancel-order (rejected, declined) | - | conditional PutItem of the ledger |
- * | notify-customer | - | conditional PutItem of the ledger |
- * | project-order, per event | GetItem of the view, consistent | conditional PutItem of the view (its size then; the settled size is used, an upper bound) |
+ * | capture-payment | GetItem of its own ledger item and of reserve-inventory's, consistent | conditional PutItem of the ledger |
+ * | release-inventory (declined) | GetItem of capture-payment's ledger item, consistent | TransactWriteItems, ledger + one update per SKU |
+ * | ship-order (fulfilled) | GetItem of capture-payment's ledger item, consistent | TransactWriteItems, ledger + one update per SKU |
+ * | cancel-order (rejected, declined) | GetItem of reserve-inventory's or release-inventory's ledger item, consistent | conditional PutItem of the ledger |
+ * | notify-customer | GetItem of ship-order's or cancel-order's ledger item, consistent | conditional PutItem of the ledger |
+ * | project-order, per event | GetItem of the view, consistent | conditional PutItem of the view, except for OrderPlaced, which place-order already applied |
+ *
+ * Every step but reserve-inventory first reads its predecessor's ledger item (`requireRecorded`).
  *
  * A stock update's size is the SKU item's (the larger of before and after, which differ by a digit).
  */
@@ -82,23 +84,35 @@ export function orderCapacity(kind: OrderKind, skuCount: number, sizes: ItemSize
     read += strongReadUnits(itemBytes);
   };
 
-  // reserve-inventory
+  // place-order writes the new view; reserve-inventory
+  put(sizes.orderViewBytes);
   request('BatchGetItem');
   read += skuCount * 0.5 * strongReadUnits(sizes.inventoryBytes);
   if (kind === OrderKind.outOfStock) put(ledger('reserve-inventory'));
   else transact(ledger('reserve-inventory'));
   if (kind !== OrderKind.outOfStock) {
     consistentGet(0);
+    consistentGet(ledger('reserve-inventory'));
     put(ledger('capture-payment'));
   }
-  if (kind === OrderKind.fulfilled) transact(ledger('ship-order'));
-  if (kind === OrderKind.declined) transact(ledger('release-inventory'));
-  if (kind !== OrderKind.fulfilled) put(ledger('cancel-order'));
+  if (kind === OrderKind.fulfilled) {
+    consistentGet(ledger('capture-payment'));
+    transact(ledger('ship-order'));
+  }
+  if (kind === OrderKind.declined) {
+    consistentGet(ledger('capture-payment'));
+    transact(ledger('release-inventory'));
+  }
+  if (kind !== OrderKind.fulfilled) {
+    consistentGet(ledger(kind === OrderKind.outOfStock ? 'reserve-inventory' : 'release-inventory'));
+    put(ledger('cancel-order'));
+  }
+  consistentGet(ledger(kind === OrderKind.fulfilled ? 'ship-order' : 'cancel-order'));
   put(ledger('notify-customer'));
-  // project-order: every event of the order.
-  for (const _event of EVENTS_BY_KIND[kind]) {
+  // project-order: every event of the order; OrderPlaced is already applied.
+  for (const event of EVENTS_BY_KIND[kind]) {
     consistentGet(sizes.orderViewBytes);
-    put(sizes.orderViewBytes);
+    if (event !== 'OrderPlaced') put(sizes.orderViewBytes);
   }
   return { readRequestUnits: read, writeRequestUnits: write, requests };
 }

@@ -13,29 +13,32 @@ describe('orderCapacity', () => {
     // Act
     const capacity = orderCapacity('fulfilled', 2, SIZES);
 
-    // Assess: reads: batch get 2 x 0.5 + capture's ledger get 1 + 5 projection gets;
-    // writes: two transactions of 3 items x 2 + two puts + 5 projection puts of 2.
-    expect(capacity.readRequestUnits).toBe(7);
+    // Assess: reads: batch get 2 x 0.5 + capture's own ledger get 1 + the prerequisite gets of
+    // capture, ship and notify 3 + 5 projection gets; writes: place-order's view 2 + two
+    // transactions of 3 items x 2 + two puts + 4 projection puts of 2 (OrderPlaced is applied).
+    expect(capacity.readRequestUnits).toBe(10);
     expect(capacity.writeRequestUnits).toBe(24);
-    expect(capacity.requests).toEqual({ BatchGetItem: 1, TransactWriteItems: 2, GetItem: 6, PutItem: 7 });
+    expect(capacity.requests).toEqual({ BatchGetItem: 1, TransactWriteItems: 2, GetItem: 9, PutItem: 7 });
   });
 
   it('counts an out-of-stock order of one line: no transaction, no payment', () => {
     // Act
     const capacity = orderCapacity('outOfStock', 1, SIZES);
 
-    // Assess: reads 0.5 + 4; writes: reserve, cancel and notify puts + 4 projection puts of 2.
-    expect(capacity.readRequestUnits).toBe(4.5);
+    // Assess: reads 0.5 + the prerequisite gets of cancel and notify 2 + 4 projection gets;
+    // writes: place-order's view 2 + reserve, cancel and notify puts + 3 projection puts of 2.
+    expect(capacity.readRequestUnits).toBe(6.5);
     expect(capacity.writeRequestUnits).toBe(11);
-    expect(capacity.requests).toEqual({ BatchGetItem: 1, PutItem: 7, GetItem: 4 });
+    expect(capacity.requests).toEqual({ BatchGetItem: 1, PutItem: 7, GetItem: 6 });
   });
 
   it('counts a declined order: reserved, then released and cancelled', () => {
     // Act
     const capacity = orderCapacity('declined', 2, SIZES);
 
-    // Assess: reads 1 + 1 + 6; writes 6 + 1 + 6 + 1 + 1 + 6 x 2.
-    expect(capacity.readRequestUnits).toBe(8);
+    // Assess: reads 1 + capture's own 1 + the prerequisite gets of capture, release, cancel and
+    // notify 4 + 6 projection gets; writes 2 + 6 + 1 + 6 + 1 + 1 + 5 x 2.
+    expect(capacity.readRequestUnits).toBe(12);
     expect(capacity.writeRequestUnits).toBe(27);
   });
 });
