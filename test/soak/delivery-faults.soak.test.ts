@@ -1,9 +1,9 @@
 /** Duplicated, delayed and undeliverable events, through the real local cloud: every invariant still holds. */
 import { describe, expect, it } from 'vitest';
-import { expectAllInvariantsHold, soakUnder } from './soak-support.ts';
+import { expectAllInvariantsHold, SOAK_TEST_TIMEOUT_MS, soakUnder } from './soak-support.ts';
 
 describe('a soak under delivery faults', () => {
-  it('duplicate: events delivered twice and messages redelivered after processing change nothing twice', async () => {
+  it('duplicate: events delivered twice and messages redelivered after processing change nothing twice', { timeout: SOAK_TEST_TIMEOUT_MS }, async () => {
     // Act
     const report = await soakUnder({ duplicate: { probability: 0.2 } }, { orders: 40, seed: 7 });
     // Assess
@@ -13,7 +13,7 @@ describe('a soak under delivery faults', () => {
     expect(report.deliveries.delivered).toBeGreaterThan(0);
   });
 
-  it('delay: deliveries held up to 300 ms arrive out of order, and status only moves forward', async () => {
+  it('delay: deliveries held up to 300 ms arrive out of order, and status only moves forward', { timeout: SOAK_TEST_TIMEOUT_MS }, async () => {
     // Act
     const report = await soakUnder({ delay: { maxDelayMs: 300 } }, { orders: 40, seed: 8 });
     // Assess
@@ -21,7 +21,7 @@ describe('a soak under delivery faults', () => {
     expect(report.injected.delay).toBeGreaterThan(100);
   });
 
-  it('unreachableTarget: events EventBridge cannot deliver go to the target DLQ with their cause, and the redrive completes the orders', async () => {
+  it('unreachableTarget: events EventBridge cannot deliver go to the target DLQ with their cause, and the redrive completes the orders', { timeout: SOAK_TEST_TIMEOUT_MS }, async () => {
     // Act: the notify-customer queue refuses every send until the faults are cleared.
     const report = await soakUnder({ unreachableTarget: { probability: 1, targets: ['notify-customer'] } }, { orders: 30, seed: 9 });
     // Assess

@@ -1,9 +1,9 @@
 /** Throwing and crashing functions, through the real local cloud: every invariant still holds. */
 import { describe, expect, it } from 'vitest';
-import { aSeedStriking, expectAllInvariantsHold, recordsOf, soakUnder } from './soak-support.ts';
+import { aSeedStriking, expectAllInvariantsHold, recordsOf, SOAK_TEST_TIMEOUT_MS, soakUnder } from './soak-support.ts';
 
 describe('a soak under function faults', () => {
-  it('throw: batches that fail as a whole are retried after their visibility timeout, and every order settles', async () => {
+  it('throw: batches that fail as a whole are retried after their visibility timeout, and every order settles', { timeout: SOAK_TEST_TIMEOUT_MS }, async () => {
     // Prepare
     const seed = aSeedStriking(0.03, { draws: 200, firstWithin: 3, atMost: 3 });
     // Act
@@ -17,7 +17,7 @@ describe('a soak under function faults', () => {
     expect(redelivered).toBeGreaterThanOrEqual(failed);
   });
 
-  it('crash: a worker dying after the handler wrote (before the delete) causes redeliveries, never a second effect', async () => {
+  it('crash: a worker dying after the handler wrote (before the delete) causes redeliveries, never a second effect', { timeout: SOAK_TEST_TIMEOUT_MS }, async () => {
     // Prepare
     const seed = aSeedStriking(0.03, { draws: 200, firstWithin: 3, atMost: 3 });
     // Act

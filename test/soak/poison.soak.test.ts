@@ -10,7 +10,7 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import { describe, expect, it } from 'vitest';
 import type { LocalCloud } from '#local/local-cloud';
 import type { DeadLetter } from '#local/soak/invariants';
-import { expectAllInvariantsHold, soakUnder } from './soak-support.ts';
+import { expectAllInvariantsHold, SOAK_TEST_TIMEOUT_MS, soakUnder } from './soak-support.ts';
 
 /** A poison event: what it is, and the step DLQs that must park it (every consumer of its detail-type). */
 interface Poison {
@@ -61,7 +61,7 @@ async function putOnBus(cloud: LocalCloud, poisons: readonly Poison[]): Promise<
 const parkedCopies = (letters: readonly DeadLetter[], poison: Poison, queue: string) => letters.filter((letter) => letter.orderId === poison.orderId && letter.queueName.includes(queue));
 
 describe('poison messages in a soak under faults', () => {
-  it('parks each poison event once, on its first receive, with its reason, while the other orders settle', async () => {
+  it('parks each poison event once, on its first receive, with its reason, while the other orders settle', { timeout: SOAK_TEST_TIMEOUT_MS }, async () => {
     // Prepare: three rounds of poison while the orders are being placed. The faults spare the
     // poisons' consumers: a crash or duplicate there would (rightly) park a poison twice.
     const rounds = [0, 1, 2].map(() => [anInvalidOrderPlaced(), anInvalidInventoryReserved(), aCaptureOfAnUnknownOrder()]);

@@ -8,6 +8,12 @@ import type { FaultSpec } from '#local/faults/fault-spec';
 import { SeededRandom } from '#local/faults/prng';
 import { runSoak, type SoakOptions, type SoakReport } from '#local/soak/soak-run';
 
+/**
+ * Time a soak test may take: about 10-15 s alone, but the suite runs files in parallel on two
+ * cores, and a soak is the heaviest thing it runs.
+ */
+export const SOAK_TEST_TIMEOUT_MS = 120_000;
+
 /** Runs a soak of `orders` orders under `faults` on its own local cloud. */
 export function soakUnder(faults: FaultSpec, options: { readonly orders: number; readonly seed: number } & Pick<SoakOptions, 'alongside'>): Promise<SoakReport> {
   return runSoak({
