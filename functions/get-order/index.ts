@@ -2,4 +2,5 @@
 import { documentClient, orderViews } from '#shared/runtime/aws-clients';
 import { getOrderHandler } from './get-order-handler.ts';
 
+/** The function's Lambda entry point (the template's `index.handler`). */
 export const handler = getOrderHandler(orderViews(documentClient()));

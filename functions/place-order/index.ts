@@ -2,4 +2,5 @@
 import { documentClient, eventPublisher, orderViews } from '#shared/runtime/aws-clients';
 import { placeOrderHandler } from './place-order-handler.ts';
 
+/** The function's Lambda entry point (the template's `index.handler`). */
 export const handler = placeOrderHandler({ publisher: eventPublisher(), views: orderViews(documentClient()) });

@@ -4,6 +4,7 @@ import { reserveInventory } from '#shared/steps/reserve-inventory';
 
 const client = documentClient();
 
+/** The function's Lambda entry point (the template's `index.handler`). */
 export const handler = configuredStepHandler('reserve-inventory', reserveInventory, {
   catalogue: catalogue(client),
   ledger: stepLedger(client, { movesStock: true }),
