@@ -10,6 +10,8 @@ import { parseArgs } from 'node:util';
 import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Order } from '#shared/contracts';
 import { startLocalCloud, type LocalCloud } from '#local/local-cloud';
+import { mapConcurrently } from '#local/soak/concurrency';
+import { getOrderView } from '#local/soak/order-client';
 
 // The project runs on Node 20 by design (Lambda runs 24); the SDK's notice about Node 20 is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -95,11 +97,8 @@ async function runningCloudOrOwn(url: string, awsEndpoint: string): Promise<Loca
 async function settledStatus(orderId: string, timeoutMs = 60_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const response = await fetch(`${httpApiUrl}/orders/${orderId}`);
-    if (response.status === 200) {
-      const view = (await response.json()) as { status: string; timeline: { type: string }[] };
-      if (view.timeline.some((entry) => entry.type === 'CustomerNotified')) return view.status;
-    }
+    const view = await getOrderView(httpApiUrl, orderId);
+    if (view?.timeline.some((entry) => entry.type === 'CustomerNotified')) return view.status;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   return 'not settled';
@@ -119,20 +118,6 @@ async function deadLetterDepths(endpoint: string): Promise<string[][]> {
   } finally {
     sqs.destroy();
   }
-}
-
-async function mapConcurrently<T, R>(items: readonly T[], concurrency: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        results[index] = await work(items[index] as T);
-      }
-    }),
-  );
-  return results;
 }
 
 function countBy(values: readonly string[]): Map<string, number> {
