@@ -10,6 +10,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { domainEvent, type DomainEvent, type Order } from '#shared/contracts';
 import { ConcurrentUpdateError, IdempotencyKeyReuseError } from '#shared/errors';
+import { canonicalJson } from '#shared/canonical-json';
 import { applyEvent } from '#shared/order-view';
 import type { EventPublisher, OrderViewStore } from '#shared/ports';
 
@@ -76,14 +77,4 @@ export function orderIdFor(customerId: string, idempotencyKey: string): string {
 
 function sameOrder(a: Order, b: Order): boolean {
   return canonicalJson(a) === canonicalJson(b);
-}
-
-/** JSON with object keys sorted, so two equal orders serialize alike whatever their key order. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, item]) => item !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

@@ -6,6 +6,7 @@
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html
  */
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '#shared/canonical-json';
 import { AwsServiceError } from '#local/aws-error';
 import { DynaliteError, type DynaliteClient } from '#local/dynamodb/dynalite-client';
 
@@ -127,7 +128,7 @@ export class DynamoDbTransactions {
   #rejectRepeatedItems(actions: readonly WriteAction[], keys: readonly AttributeMap[]): void {
     const seen = new Set<string>();
     for (const [index, action] of actions.entries()) {
-      const identity = `${action.TableName}\u0000${canonical(keys[index])}`;
+      const identity = `${action.TableName}\u0000${canonicalJson(keys[index])}`;
       if (seen.has(identity)) throw new AwsServiceError('ValidationException', 'Transaction request cannot include multiple operations on one item');
       seen.add(identity);
     }
@@ -206,15 +207,7 @@ export class DynamoDbTransactions {
   }
 }
 
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 function requestHash(input: unknown): string {
   const { ClientRequestToken: _token, ...rest } = input as Record<string, unknown>;
-  return createHash('sha256').update(canonical(rest)).digest('hex');
+  return createHash('sha256').update(canonicalJson(rest)).digest('hex');
 }
