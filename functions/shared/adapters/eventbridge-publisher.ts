@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { EventSourceOf, type DomainEvent } from '#shared/contracts';
 import { PublishError } from '#shared/errors';
@@ -82,8 +83,4 @@ export class EventBridgePublisher implements EventPublisher {
       Detail: JSON.stringify(event.detail),
     };
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
