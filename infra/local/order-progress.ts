@@ -4,8 +4,8 @@
  */
 import type { EventEnvelope } from '#local/events/put-events-entry';
 
-/** The events after which an order is settled, and what they mean. */
-const SETTLED: Readonly<Record<string, string>> = { CustomerNotified: 'settled' };
+/** The event after which an order is settled: the customer was told its outcome. */
+const SETTLED_BY = 'CustomerNotified';
 
 /** Formats pipeline events into progress lines. */
 export class OrderProgress {
@@ -22,7 +22,7 @@ export class OrderProgress {
     const clock = new Date(now).toISOString().slice(11, 23);
     const facts = [detail.reason?.code, detail.outcome].filter(Boolean).join(' ');
     let line = `${clock}  order ${detail.orderId.slice(0, 8)}  ${event['detail-type']}${facts ? ` (${facts})` : ''}${event['replay-name'] ? ` [replay ${event['replay-name']}]` : ''}`;
-    if (SETTLED[event['detail-type']]) {
+    if (event['detail-type'] === SETTLED_BY) {
       const placedAt = this.#placedAt.get(detail.orderId);
       this.#placedAt.delete(detail.orderId);
       if (placedAt !== undefined) line += `  — ${detail.outcome === 'shipped' ? 'fulfilled' : 'cancelled'} in ${now - placedAt} ms`;

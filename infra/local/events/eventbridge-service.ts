@@ -456,6 +456,7 @@ export class EventBridgeService {
     // Most targets take the whole event: serialize it once for all of them.
     let json: string | undefined;
     const eventJson = () => (json ??= JSON.stringify(event));
+    const ingestionTime = new Date(now).toISOString();
     for (const rule of bus.rules.values()) {
       if (rule.state !== 'ENABLED' || !ruleFilter(rule) || !rule.matcher.matches(event)) continue;
       matched += 1;
@@ -465,7 +466,7 @@ export class EventBridgeService {
           eventTime: now,
           ruleArn: rule.arn,
           targetArn: target.Arn,
-          body: targetInputOf(target, event, { ruleArn: rule.arn, ruleName: rule.name, ingestionTime: new Date(now).toISOString() }, eventJson),
+          body: targetInputOf(target, event, { ruleArn: rule.arn, ruleName: rule.name, ingestionTime }, eventJson),
           messageGroupId: target.SqsParameters?.MessageGroupId,
           retryPolicy: target.RetryPolicy,
           deadLetterArn: target.DeadLetterConfig?.Arn,
