@@ -11,6 +11,7 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-d
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order } from '#shared/contracts';
 import { anOrder } from '#test/support/factories';
+import { until } from '#test/support/until';
 import type { PipelineTarget, SkippedTarget } from './pipeline-target.ts';
 
 type OrderView = { orderId: string; status: string; reason?: { code: string }; timeline: { type: string }[]; shipment?: { carrier: string } };
@@ -155,7 +156,7 @@ export async function describeOrderPipeline(resolve: () => Promise<PipelineTarge
       // Act
       await new Promise((resolve) => setTimeout(resolve, 1_100));
       await events.send(new StartReplayCommand({ ReplayName: replayName, EventSourceArn: ArchiveArn, EventStartTime: from, EventEndTime: new Date(), Destination: { Arn: busArn } }));
-      await waitFor(async () => (await events.send(new DescribeReplayCommand({ ReplayName: replayName }))).State === 'COMPLETED');
+      await until(async () => (await events.send(new DescribeReplayCommand({ ReplayName: replayName }))).State === 'COMPLETED', { timeoutMs: 10_000, intervalMs: 100 });
       const replay = await events.send(new DescribeReplayCommand({ ReplayName: replayName }));
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       // Assess: the order's events were sent again, and nothing changed.
@@ -175,12 +176,4 @@ async function receiveUntil(sqs: SQSClient, queueUrl: string, wanted: (body: str
     if (match) return match;
   }
   throw new Error(`no matching message on ${queueUrl} in ${timeoutMs} ms`);
-}
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }

@@ -19,6 +19,7 @@ import { AwsServiceError } from '#local/aws-error';
 import { EventBridgeService } from '#local/events/eventbridge-service';
 import type { SqsSendPort } from '#local/events/target-delivery';
 import { startAwsGateway, type AwsGateway } from '#local/gateway';
+import { until } from '#test/support/until';
 
 type Sent = Parameters<SqsSendPort['sendMessage']>[0];
 
@@ -39,14 +40,6 @@ class RecordingQueues implements SqsSendPort {
     return this.sent.filter((message) => message.QueueUrl === queue);
   }
 }
-
-const until = async (condition: () => boolean | Promise<boolean>, timeoutMs = 5_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
 
 describe('local EventBridge (real SDK v3 client)', () => {
   let queues: RecordingQueues;
