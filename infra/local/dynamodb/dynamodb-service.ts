@@ -10,13 +10,14 @@ import { AwsServiceError } from '#local/aws-error';
 import { DynaliteClient } from '#local/dynamodb/dynalite-client';
 import { ReadWriteLock } from '#local/dynamodb/read-write-lock';
 import { DynamoDbTransactions, TransactionCanceledError } from '#local/dynamodb/transactions';
+import { UndoLog } from '#local/dynamodb/undo-log';
 
 /** The JSON-protocol target prefix of DynamoDB requests. */
 export const DYNAMODB_TARGET_PREFIX = 'DynamoDB_20120810';
 
 /** Options of {@link startLocalDynamoDb}. */
 export interface LocalDynamoDbOptions {
-  /** Directory of the LevelDB store. @default in memory */
+  /** Directory of the LevelDB store; the transaction undo log is the file `<path>.undo`. @default in memory */
   readonly path?: string;
 }
 
@@ -34,7 +35,8 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions = {}): Pr
   const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.path ? { path: options.path } : {}) });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const client = new DynaliteClient((server.address() as AddressInfo).port);
-  const transactions = new DynamoDbTransactions(client);
+  const transactions = new DynamoDbTransactions(client, options.path ? new UndoLog(`${options.path}.undo`) : undefined);
+  await transactions.rollBackInterrupted();
   const lock = new ReadWriteLock();
 
   const handle = (request: IncomingMessage, response: ServerResponse): void => {

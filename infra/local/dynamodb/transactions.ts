@@ -3,12 +3,14 @@
  * the exclusive lock, so no other request sees or changes the items in between: every item is
  * read first, each action is applied as its own conditional write, and if any condition fails
  * every item is put back as it was, with one cancellation reason per action, as DynamoDB does.
+ * With an undo log, a transaction a crash cut in half is put back at the next start.
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '#shared/canonical-json';
 import { AwsServiceError } from '#local/aws-error';
 import { DynaliteError, type DynaliteClient } from '#local/dynamodb/dynalite-client';
+import type { UndoLog } from '#local/dynamodb/undo-log';
 
 type AttributeMap = Record<string, unknown>;
 
@@ -50,7 +52,18 @@ export class DynamoDbTransactions {
   readonly #keySchemas = new Map<string, readonly string[]>();
   readonly #clientTokens = new Map<string, { readonly requestHash: string; readonly expiresAt: number }>();
 
-  constructor(private readonly dynalite: DynaliteClient) {}
+  constructor(
+    private readonly dynalite: DynaliteClient,
+    private readonly undoLog?: UndoLog,
+  ) {}
+
+  /** Puts back the items of a transaction the last run was killed in the middle of. */
+  async rollBackInterrupted(): Promise<void> {
+    if (!this.undoLog) return;
+    const images = this.undoLog.interrupted();
+    await Promise.all(images.map((image) => this.#restore(image.TableName, image.Key, image.Item)));
+    if (images.length > 0) this.undoLog.clear();
+  }
 
   /** TransactWriteItems; the caller must hold the exclusive lock. */
   async transactWriteItems(input: { TransactItems?: Record<string, unknown>[]; ClientRequestToken?: string }): Promise<Record<string, unknown>> {
@@ -60,13 +73,22 @@ export class DynamoDbTransactions {
     this.#rejectRepeatedItems(actions, keys);
     const before = await Promise.all(actions.map((action, index) => this.#get(action.TableName, keys[index] as AttributeMap)));
 
-    const reasons: CancellationReason[] = [];
-    for (const [index, action] of actions.entries()) reasons.push(await this.#apply(action, keys[index] as AttributeMap, before[index]));
+    this.undoLog?.record(actions.map((action, index) => ({ TableName: action.TableName, Key: keys[index] as AttributeMap, ...(before[index] ? { Item: before[index] } : {}) })));
+    const restore = (indexes: readonly number[]) =>
+      Promise.all(indexes.map((index) => this.#restore((actions[index] as WriteAction).TableName, keys[index] as AttributeMap, before[index])));
 
+    const reasons: CancellationReason[] = [];
+    try {
+      for (const [index, action] of actions.entries()) reasons.push(await this.#apply(action, keys[index] as AttributeMap, before[index]));
+    } catch (error) {
+      await restore(actions.map((_action, index) => index));
+      this.undoLog?.clear();
+      throw error;
+    }
     const cancelled = reasons.some((reason) => reason.Code !== 'None');
     // A condition check only tests; its probe write is always undone.
-    const toRestore = actions.flatMap((action, index) => (cancelled || action.kind === 'ConditionCheck' ? [index] : []));
-    await Promise.all(toRestore.map((index) => this.#restore(actions[index] as WriteAction, keys[index] as AttributeMap, before[index])));
+    await restore(actions.flatMap((action, index) => (cancelled || action.kind === 'ConditionCheck' ? [index] : [])));
+    this.undoLog?.clear();
     if (cancelled) {
       throw new TransactionCanceledError(reasons);
     }
@@ -175,9 +197,9 @@ export class DynamoDbTransactions {
     }
   }
 
-  async #restore(action: WriteAction, key: AttributeMap, before: AttributeMap | undefined): Promise<void> {
-    if (before) await this.#call('PutItem', { TableName: action.TableName, Item: before });
-    else await this.#call('DeleteItem', { TableName: action.TableName, Key: key });
+  async #restore(tableName: string, key: AttributeMap, before: AttributeMap | undefined): Promise<void> {
+    if (before) await this.#call('PutItem', { TableName: tableName, Item: before });
+    else await this.#call('DeleteItem', { TableName: tableName, Key: key });
   }
 
   #alreadyApplied(token: string, input: unknown): boolean {

@@ -8,7 +8,8 @@
  *   events, replays, unfinished deliveries ({@link EventBridgeServiceOptions.persistence}).
  * - `DIR/dynamodb/`: dynalite's LevelDB store of the tables ({@link LocalDynamoDbOptions.path});
  *   LevelDB writes each change to its log with write(2) before dynalite answers, so it
- *   survives SIGKILL like the journals do.
+ *   survives SIGKILL like the journals do. `DIR/dynamodb.undo`: the items a transaction is
+ *   changing, put back at the next start if the process died in the middle of it.
  */
 import { join } from 'node:path';
 import type { LocalDynamoDbOptions } from '#local/dynamodb/dynamodb-service';
