@@ -14,6 +14,7 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { Agent, request, type IncomingMessage } from 'node:http';
 import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -147,6 +148,18 @@ interface PhaseResult {
   readonly tally?: UsageTally;
   /** Bytes the functions logged during the phase. */
   readonly logBytes: number;
+  /** CPU the phase used, when it was counted. */
+  readonly cpu?: PhaseCpu;
+}
+
+/** CPU a counted phase used, from its first POST until the pipeline was idle again. */
+interface PhaseCpu {
+  /** This process: the local cloud's thread, the functions' workers, and the load generator. */
+  readonly hostMs: number;
+  /** The local DynamoDB's own process. */
+  readonly dynamodbMs: number;
+  /** Share of the time the local cloud's thread was busy (event-loop utilisation). */
+  readonly mainThreadUtilization: number;
 }
 
 /** The local cloud under load, with its hooks wired to the settlement times and the tallies. */
@@ -217,6 +230,7 @@ class PipelineRun {
     const tally = options.count ? new UsageTally() : undefined;
     this.#tally = tally;
     const logBytesBefore = await fileSize(this.#logFile);
+    const cpuBefore = options.count ? { host: process.cpuUsage(), dynamodb: await this.#cloud.services.dynamodb.cpuUsage(), loop: performance.eventLoopUtilization() } : undefined;
     const orders: PlacedOrder[] = [];
     const answers: Promise<void>[] = [];
     const start = performance.now();
@@ -246,6 +260,14 @@ class PipelineRun {
     while (accepted.some((order) => !this.#settledAt.has(order.orderId as string)) && performance.now() < deadline) await sleep(25);
     if (tally !== undefined) await this.#untilIdle();
     this.#tally = undefined;
+    const cpu: PhaseCpu | undefined =
+      cpuBefore === undefined
+        ? undefined
+        : {
+            hostMs: cpuMs(process.cpuUsage(cpuBefore.host)),
+            dynamodbMs: cpuMs(await this.#cloud.services.dynamodb.cpuUsage()) - cpuMs(cpuBefore.dynamodb),
+            mainThreadUtilization: performance.eventLoopUtilization(cpuBefore.loop).utilization,
+          };
 
     const latenciesMs: number[] = [];
     let settledInGrace = 0;
@@ -273,6 +295,7 @@ class PipelineRun {
       spanSeconds: (lastSettledAt - start) / 1000,
       ...(tally === undefined ? {} : { tally }),
       logBytes: (await fileSize(this.#logFile)) - logBytesBefore,
+      ...(cpu === undefined ? {} : { cpu }),
     };
   }
 
@@ -283,7 +306,10 @@ class PipelineRun {
     const orders = phase.orders.filter((order) => order.orderId !== undefined);
     const perOrder = (count: number) => count / orders.length;
     const sizes = await this.#itemSizes();
-    const modeled = orders.map((order) => orderCapacity(order.planned.kind, order.planned.skuCount, sizes));
+    const versions = await this.#viewVersions(orders.map((order) => order.orderId as string));
+    // The view's version counts its writes; place-order's is the first, the projection's the rest.
+    const projectionWrites = (orderId: string) => Math.max(0, (versions.get(orderId) ?? 1) - 1);
+    const modeled = orders.map((order) => orderCapacity(order.planned.kind, order.planned.skuCount, sizes, projectionWrites(order.orderId as string)));
     const modeledRequests: Record<string, number> = {};
     for (const capacity of modeled) for (const [operation, count] of Object.entries(capacity.requests)) modeledRequests[operation] = (modeledRequests[operation] ?? 0) + count;
     // Functions reach the local DynamoDB directly when it runs in its own process
@@ -338,7 +364,30 @@ class PipelineRun {
         ]),
       ),
       itemSizes: sizes as unknown as GroupFigures[string],
+      projectionWritesPerOrder: perOrder(orders.reduce((sum, order) => sum + projectionWrites(order.orderId as string), 0)),
+      ...(phase.cpu === undefined ? {} : cpuFigures(phase.cpu, orders.length)),
     };
+  }
+
+  /** The read-model version of each of `orderIds`, from the orders table. */
+  async #viewVersions(orderIds: readonly string[]): Promise<Map<string, number>> {
+    const tableName = this.#cloud.outputs.OrdersTableName;
+    if (tableName === undefined) throw new Error('e2e: the stack has no output OrdersTableName');
+    const versions = new Map<string, number>();
+    // BatchGetItem takes at most 100 keys.
+    for (let start = 0; start < orderIds.length; start += 100) {
+      const keys = orderIds.slice(start, start + 100).map((orderId) => ({ orderId: { S: orderId } }));
+      let request: Record<string, unknown> | undefined = { [tableName]: { Keys: keys, ProjectionExpression: 'orderId, version' } };
+      while (request !== undefined && Object.keys(request).length > 0) {
+        const output = (await this.#cloud.services.dynamodb.client.call('BatchGetItem', { RequestItems: request })) as {
+          Responses?: Record<string, { orderId: { S: string }; version: { N: string } }[]>;
+          UnprocessedKeys?: Record<string, unknown>;
+        };
+        for (const item of output.Responses?.[tableName] ?? []) versions.set(item.orderId.S, Number(item.version.N));
+        request = output.UnprocessedKeys;
+      }
+    }
+    return versions;
   }
 
   async stop(): Promise<void> {
@@ -430,6 +479,27 @@ function countKinds(orders: readonly PlacedOrder[]): Record<OrderKind, number> {
   const counts: Record<OrderKind, number> = { [OrderKind.fulfilled]: 0, [OrderKind.outOfStock]: 0, [OrderKind.declined]: 0 };
   for (const order of orders) counts[order.planned.kind] += 1;
   return counts;
+}
+
+/**
+ * CPU per order, and the rate at which the machine's cores would be busy all the time: the
+ * ceiling of the end-to-end rate here, whatever the pipeline's concurrency.
+ */
+function cpuFigures(cpu: PhaseCpu, orders: number): GroupFigures {
+  const cpuMsPerOrder = (cpu.hostMs + cpu.dynamodbMs) / orders;
+  return {
+    cpuMsPerOrder,
+    hostCpuMsPerOrder: cpu.hostMs / orders,
+    dynamodbCpuMsPerOrder: cpu.dynamodbMs / orders,
+    mainThreadUtilization: cpu.mainThreadUtilization,
+    cores: availableParallelism(),
+    cpuBoundOrdersPerSecond: (availableParallelism() * 1000) / cpuMsPerOrder,
+  };
+}
+
+/** User plus system CPU time, in milliseconds. */
+function cpuMs(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
 }
 
 async function fileSize(file: string): Promise<number> {

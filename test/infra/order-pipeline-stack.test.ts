@@ -157,6 +157,15 @@ describe('OrderPipeline stack', () => {
       }
     });
 
+    it('gathers the projection in batches of up to 100 for a second, and invokes the settling steps at once', () => {
+      for (const stepName of STEP_NAMES) {
+        const fn = pipeline.stack.getLogicalId(pipeline.stack.steps[stepName].function.node.defaultChild as CfnFunction);
+        const [, mapping] = resourcesOfType(json, 'AWS::Lambda::EventSourceMapping').find(([, candidate]) => referencedId(candidate.Properties?.FunctionName) === fn) ?? [];
+        const expected = stepName === 'project-order' ? { BatchSize: 100, MaximumBatchingWindowInSeconds: 1 } : { BatchSize: 10 };
+        expect({ BatchSize: mapping?.Properties?.BatchSize, MaximumBatchingWindowInSeconds: mapping?.Properties?.MaximumBatchingWindowInSeconds }).toEqual({ MaximumBatchingWindowInSeconds: undefined, ...expected });
+      }
+    });
+
     it("sets each step queue's visibility timeout to at least 6x its function's timeout", () => {
       for (const [, mapping] of resourcesOfType(json, 'AWS::Lambda::EventSourceMapping')) {
         const queue = resource(referencedId(mapping.Properties?.EventSourceArn));

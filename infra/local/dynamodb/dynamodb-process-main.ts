@@ -22,5 +22,6 @@ const shutdown = async () => {
 process.on('disconnect', () => void shutdown());
 process.on('message', (message) => {
   if (message === 'stop') void shutdown();
+  if (message === 'cpu-usage') process.send?.({ cpuUsage: process.cpuUsage() });
 });
 process.send?.({ port: (server.address() as AddressInfo).port });

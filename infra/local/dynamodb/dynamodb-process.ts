@@ -14,6 +14,8 @@ import type { LocalDynamoDb, LocalDynamoDbOptions } from '#local/dynamodb/dynamo
 export interface LocalDynamoDbProcess extends LocalDynamoDb {
   /** Its own endpoint, for SDK clients (`AWS_ENDPOINT_URL_DYNAMODB`). */
   readonly endpoint: string;
+  /** The CPU time the process has used so far (`process.cpuUsage()` in it), for benchmarks. */
+  cpuUsage(): Promise<NodeJS.CpuUsage>;
 }
 
 const ENTRY = fileURLToPath(new URL('./dynamodb-process-main.ts', import.meta.url));
@@ -44,10 +46,22 @@ export async function startLocalDynamoDbProcess(options: LocalDynamoDbOptions = 
     incoming.pipe(forwarded);
   };
 
+  const cpuUsage = () =>
+    new Promise<NodeJS.CpuUsage>((resolve) => {
+      const onMessage = (message: { cpuUsage?: NodeJS.CpuUsage }) => {
+        if (message.cpuUsage === undefined) return;
+        child.off('message', onMessage);
+        resolve(message.cpuUsage);
+      };
+      child.on('message', onMessage);
+      child.send('cpu-usage');
+    });
+
   return {
     endpoint,
     handle,
     client,
+    cpuUsage,
     close: async () => {
       client.close();
       agent.destroy();

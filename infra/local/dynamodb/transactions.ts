@@ -203,8 +203,12 @@ export class DynamoDbTransactions {
   }
 
   #alreadyApplied(token: string, input: unknown): boolean {
+    // Tokens are remembered in the order they expire (one TTL for all): only the oldest need checking.
     const now = Date.now();
-    for (const [known, entry] of this.#clientTokens) if (entry.expiresAt <= now) this.#clientTokens.delete(known);
+    for (const [known, entry] of this.#clientTokens) {
+      if (entry.expiresAt > now) break;
+      this.#clientTokens.delete(known);
+    }
     const entry = this.#clientTokens.get(token);
     if (!entry) return false;
     if (entry.requestHash !== requestHash(input)) {

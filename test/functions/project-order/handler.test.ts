@@ -56,6 +56,38 @@ describe('project-order handler', () => {
     expect(view?.timeline.map((entry) => entry.at)).toEqual([at(0), at(1), at(2), at(3), at(4)]);
   });
 
+  it("applies a batch's events of one order with one write of the view", async () => {
+    // Prepare
+    const orderId = randomUUID();
+    const [placed, ...rest] = lifeOf(orderId);
+    await step.deliver(anSqsRecord(placed as string));
+    // Act
+    const response = await step.deliver(...rest.map((body) => anSqsRecord(body)));
+    // Assess: version counts the writes, one per delivery.
+    expect(response.batchItemFailures).toEqual([]);
+    expect(await views.get(orderId)).toMatchObject({ status: 'notified', version: 2 });
+  });
+
+  it('fails every record of an order whose view could not be written, and keeps the others', async () => {
+    // Prepare: writes of the first order's view fail.
+    const [failing, succeeding] = [randomUUID(), randomUUID()];
+    const flaky = {
+      get: views.get.bind(views),
+      save: async (view: Parameters<typeof views.save>[0]) => {
+        if (view.orderId === failing) throw new Error('DynamoDB unavailable');
+        await views.save(view);
+      },
+    };
+    const flakyStep = await stepHarness(db, 'project-order', projectOrder, () => ({ views: flaky }));
+    const records = [...lifeOf(failing).slice(0, 2), ...lifeOf(succeeding).slice(0, 2)].map((body) => anSqsRecord(body));
+    // Act
+    const response = await flakyStep.deliver(...records);
+    // Assess
+    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual(records.slice(0, 2).map((record) => record.messageId).sort());
+    expect((await views.get(succeeding))?.timeline).toHaveLength(2);
+    expect(await views.get(failing)).toBeUndefined();
+  });
+
   it('orders events of the same second by the order life cycle', async () => {
     // Prepare
     const orderId = randomUUID();
