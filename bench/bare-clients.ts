@@ -12,12 +12,25 @@ import path from 'node:path';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { FUNCTION_BUNDLING, PROJECT_ROOT } from '#infra/function-defaults';
 
+/** How the baseline entry imports and constructs an SDK client package. */
+interface ClientConstruction {
+  readonly imports: string;
+  readonly construct: string;
+  /**
+   * Packages whose client this construction already builds. A document client wraps a DynamoDB
+   * client, and a handler that ships both packages builds that one client, not two.
+   * @default - none
+   */
+  readonly builds?: readonly string[];
+}
+
 /** How the baseline entry imports and constructs each SDK client package. */
-const CLIENT_CONSTRUCTION: Readonly<Record<string, { readonly imports: string; readonly construct: string }>> = {
+const CLIENT_CONSTRUCTION: Readonly<Record<string, ClientConstruction>> = {
   '@aws-sdk/client-dynamodb': { imports: "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';", construct: 'new DynamoDBClient({})' },
   '@aws-sdk/lib-dynamodb': {
     imports: "import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'; import { DynamoDBClient as DocumentsDynamoDBClient } from '@aws-sdk/client-dynamodb';",
     construct: 'DynamoDBDocumentClient.from(new DocumentsDynamoDBClient({}))',
+    builds: ['@aws-sdk/client-dynamodb'],
   },
   '@aws-sdk/client-eventbridge': { imports: "import { EventBridgeClient } from '@aws-sdk/client-eventbridge';", construct: 'new EventBridgeClient({})' },
   '@aws-sdk/client-sqs': { imports: "import { SQSClient } from '@aws-sdk/client-sqs';", construct: 'new SQSClient({})' },
@@ -75,12 +88,14 @@ export async function bundleCompositions(entries: Readonly<Record<string, string
 
 /**
  * Builds the baseline bundle constructing `sdkClients` into `directory/index.mjs` and returns
- * its path. Throws for a client package the construction table does not know yet.
+ * its path, each client once. Throws for a client package the construction table does not know yet.
  */
 export async function buildBareClientsBundle(sdkClients: readonly string[], directory: string): Promise<string> {
   const unknown = sdkClients.filter((client) => CLIENT_CONSTRUCTION[client] === undefined);
   if (unknown.length > 0) throw new Error(`bare clients: no construction for ${unknown.join(', ')}; add it to CLIENT_CONSTRUCTION in bench/bare-clients.ts`);
-  const parts = sdkClients.map((client) => CLIENT_CONSTRUCTION[client] as { imports: string; construct: string });
+  // A client that another package's construction already builds is not built a second time.
+  const builtByOthers = new Set(sdkClients.flatMap((client) => CLIENT_CONSTRUCTION[client]?.builds ?? []));
+  const parts = sdkClients.filter((client) => !builtByOthers.has(client)).map((client) => CLIENT_CONSTRUCTION[client] as ClientConstruction);
   // Exported, so minification cannot drop the clients as unused.
   const contents = `${parts.map((part) => part.imports).join('\n')}\nexport const clients = [${parts.map((part) => part.construct).join(', ')}];\n`;
   const outfile = path.join(directory, 'index.mjs');

