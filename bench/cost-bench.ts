@@ -37,7 +37,7 @@ export const costBenchmark: BenchmarkGroup = {
     const naive = naiveScenario(design, usage);
     const naiveCost = costPerMillionOrders(naive.design, naive.usage, PRICES, assumptions);
     context.note('cost: Lambda durations are those of the local cloud, whose AWS calls are slower than AWS\'s under load, so duration cost is an upper bound; `warmMsPerInvocation` in the e2e functions table shows them');
-    context.note('cost: naive = x86_64, 128 MB, batch size 1 (a receive and a delete per message), durations x2 (CPU in proportion to memory), twice the write units; events, deliveries, reads and HTTP requests as observed');
+    context.note("cost: naive = x86_64, 128 MB, batch size 1 (a receive and a delete per message), durations x2 (CPU in proportion to memory), twice the write units, Lambda's default Text logs (START, END and REPORT for every invocation); events, deliveries, reads, HTTP requests and the functions' own log lines as observed");
     context.note('cost: HTTP requests are the POSTs only (the client does not poll GET); the idle long polls assume 5 pollers per queue, 20 s each, spread over a month at the observed rate');
     return {
       perMillionOrders: tuned.total,

@@ -6,6 +6,7 @@
  *
  * @see ./prices.ts for the prices, their date and their sources.
  */
+import { DEFAULT_LOGGING_CONFIG, writesPlatformInvocationLines, type LambdaLoggingConfig } from '#infra/lambda-logging';
 import type { Prices } from './prices.ts';
 
 /** Lambda's two architectures, as the template spells them. */
@@ -21,6 +22,12 @@ export interface FunctionDesign {
   readonly batchSize?: number;
   /** `MaximumBatchingWindowInSeconds` of that mapping. @default 0 */
   readonly batchingWindowSeconds?: number;
+  /**
+   * Its `LoggingConfig`: whether Lambda writes START, END and REPORT lines for each invocation
+   * (not in JSON at system log level WARN).
+   * @default Lambda's default: the Text format, every platform line written
+   */
+  readonly logging?: LambdaLoggingConfig;
 }
 
 /** What the template says about the parts that cost. */
@@ -80,7 +87,10 @@ export interface CostAssumptions {
   readonly idlePollersPerQueue?: number;
   /** `WaitTimeSeconds` of an idle poll. @default 20 */
   readonly idlePollSeconds?: number;
-  /** Bytes of the START, END and REPORT lines Lambda writes per invocation. @default 330 */
+  /**
+   * Bytes of the START, END and REPORT lines Lambda writes per invocation of a function whose
+   * logging configuration lets them through (see {@link FunctionDesign.logging}). @default 330
+   */
   readonly platformLogBytesPerInvocation?: number;
   /** Bytes of one HTTP API access-log line (the stage's JSON format). @default 360 */
   readonly accessLogBytesPerRequest?: number;
@@ -112,19 +122,21 @@ export const FULL_VCPU_MEMORY_MB = 1769;
 export function costPerMillionOrders(design: PipelineDesign, usage: OrderUsage, prices: Prices, assumptions: CostAssumptions): CostBreakdown {
   const designs = new Map(design.functions.map((fn) => [fn.name, fn]));
   let invocations = 0;
+  let invocationsWithPlatformLines = 0;
   let gbSecondsArm = 0;
   let gbSecondsX86 = 0;
   for (const fn of usage.functions) {
     const configured = designs.get(fn.name);
     if (configured === undefined) throw new RangeError(`function ${fn.name} is in the usage but not in the design`);
     invocations += fn.invocations;
+    if (writesPlatformInvocationLines(configured.logging ?? DEFAULT_LOGGING_CONFIG)) invocationsWithPlatformLines += fn.invocations;
     const gbSeconds = (configured.memoryMb / 1024) * (fn.billedMs / 1000);
     if (configured.architecture === 'arm64') gbSecondsArm += gbSeconds;
     else gbSecondsX86 += gbSeconds;
   }
   const platformLogBytes = assumptions.platformLogBytesPerInvocation ?? 330;
   const accessLogBytes = assumptions.accessLogBytesPerRequest ?? 360;
-  const logBytes = usage.functionLogBytes + platformLogBytes * invocations + accessLogBytes * usage.httpRequests;
+  const logBytes = usage.functionLogBytes + platformLogBytes * invocationsWithPlatformLines + accessLogBytes * usage.httpRequests;
 
   const idleReceivesPerMonth = design.polledQueues * (assumptions.idlePollersPerQueue ?? 5) * (SECONDS_PER_MONTH / (assumptions.idlePollSeconds ?? 20));
   const idleReceivesPerOrder = idleReceivesPerMonth / assumptions.ordersPerMonth;
@@ -150,6 +162,8 @@ export const NAIVE_DESIGN = {
   batchSize: 1,
   /** Each step writes its state and its status apart: twice the write units. */
   writesPerStepFactor: 2,
+  /** Lambda's default logging: the Text format, with START, END and REPORT lines for every invocation. */
+  logging: DEFAULT_LOGGING_CONFIG,
 } as const;
 
 /**
@@ -159,8 +173,10 @@ export const NAIVE_DESIGN = {
  * proportional to memory below {@link FULL_VCPU_MEMORY_MB}: a record that took `t` ms at 256 MB
  * takes `t x 256 / 128` ms at 128 MB. That treats the whole invocation as CPU-bound, so it
  * overstates the naive duration of I/O-bound steps; the per-invocation overhead that batching
- * saved is not added back, which understates it. Events, deliveries, HTTP requests, reads and
- * the functions' own log lines are the same work and stay as observed.
+ * saved is not added back, which understates it. Lambda's default logging (Text) writes the
+ * platform lines of every invocation. Events, deliveries, HTTP requests, reads and the
+ * functions' own log lines stay as observed: the same work, and the lines the pipeline's log
+ * level left out are not added back, which understates the naive baseline's logs.
  */
 export function naiveScenario(design: PipelineDesign, usage: OrderUsage): { readonly design: PipelineDesign; readonly usage: OrderUsage } {
   const designs = new Map(design.functions.map((fn) => [fn.name, fn]));
@@ -181,6 +197,7 @@ export function naiveScenario(design: PipelineDesign, usage: OrderUsage): { read
         ...fn,
         memoryMb: NAIVE_DESIGN.memoryMb,
         architecture: NAIVE_DESIGN.architecture,
+        logging: NAIVE_DESIGN.logging,
         ...(fn.batchSize === undefined ? {} : { batchSize: NAIVE_DESIGN.batchSize, batchingWindowSeconds: 0 }),
       })),
     },

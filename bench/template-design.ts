@@ -1,9 +1,11 @@
 /**
- * What the cost model needs from the synthesized template: each pipeline function's memory and
- * architecture, and the batch size and window of the SQS event source mapping that feeds it.
+ * What the cost model needs from the synthesized template: each pipeline function's memory,
+ * architecture and logging configuration, and the batch size and window of the SQS event
+ * source mapping that feeds it.
  * Read from the template itself (not from the CDK constructs), so it is what would be deployed.
  */
 import { EnvName } from '#shared/config';
+import { loggingConfigFromTemplate } from '#infra/lambda-logging';
 import type { Architecture, FunctionDesign, PipelineDesign } from './cost-model.ts';
 
 /** The parts of a CloudFormation template read here. */
@@ -21,6 +23,7 @@ const DEFAULT_SQS_BATCH_SIZE = 10;
  * The pipeline's functions (those with a service name: CDK's own custom-resource providers run
  * only at deployment and are left out) and the queues their mappings poll.
  * @throws Error when a mapping names a function by anything but a `Ref`.
+ * @throws InvalidLoggingConfigError when a function's `LoggingConfig` is one Lambda would reject.
  */
 export function designFromTemplate(template: TemplateResources): PipelineDesign {
   const resources = Object.entries(template.Resources);
@@ -49,6 +52,7 @@ export function designFromTemplate(template: TemplateResources): PipelineDesign 
         name,
         memoryMb: Number(properties.MemorySize ?? DEFAULT_MEMORY_MB),
         architecture: ((properties.Architectures as string[] | undefined)?.[0] ?? DEFAULT_ARCHITECTURE) as Architecture,
+        logging: loggingConfigFromTemplate(properties.LoggingConfig),
         ...(mapping === undefined ? {} : mapping),
       },
     ];

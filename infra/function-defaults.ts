@@ -8,11 +8,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Validations, type IResource } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { ApplicationLogLevel as CdkApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel as CdkSystemLogLevel } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { checkIntegerInRange, checkSecondsInRange } from '#infra/validation';
+import { APPLICATION_LOG_LEVELS, type ApplicationLogLevel, type SystemLogLevel } from '#infra/lambda-logging';
+import { checkIntegerInRange, checkSecondsInRange, InvalidPropError } from '#infra/validation';
 
 /** The repository root: `functions/`, `package-lock.json` and `tsconfig.json` live here. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -40,6 +41,58 @@ export const DEFAULT_FUNCTION_MEMORY_MB = 256;
 
 /** How long function logs are kept; longer than the 14 days a parked record waits in a DLQ. */
 export const FUNCTION_LOG_RETENTION = RetentionDays.ONE_MONTH;
+
+/**
+ * The CDK context value that sets every function's log level for an investigation, without a
+ * code change: `cdk deploy -c logLevel=DEBUG` (or INFO, TRACE...; see {@link functionLogLevels}).
+ */
+export const LOG_LEVEL_CONTEXT_KEY = 'logLevel';
+
+/**
+ * The functions' application log level when the context sets none. Logs are billed per GB
+ * ingested: with a line per record at INFO and Lambda's START, END and REPORT lines (about
+ * 330 bytes an invocation), the functions logged about 6 KB an order, about $2.90 per million
+ * orders. A record's success is told by the `RecordsProcessed` metric and by the order's
+ * timeline (`GET /orders/{id}`), so the handlers log it at DEBUG; what needs a person (a retry,
+ * a parked record, a failed request) is logged at WARN or ERROR.
+ *
+ * The level stays at INFO, not WARN, because of the metrics: Powertools writes each EMF
+ * document to stdout without a `level` key, and Lambda files such a JSON line under INFO, so a
+ * function at WARN would lose its metrics. For the same reason levels above INFO are refused.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html
+ */
+export const DEFAULT_FUNCTION_LOG_LEVEL: ApplicationLogLevel = 'INFO';
+
+/** The levels a function may log at: above INFO, Lambda would drop the metrics (see above). */
+const ALLOWED_FUNCTION_LOG_LEVELS = APPLICATION_LOG_LEVELS.slice(0, APPLICATION_LOG_LEVELS.indexOf(DEFAULT_FUNCTION_LOG_LEVEL) + 1);
+
+/** The log levels Lambda applies to a function: its code's, and its own platform lines'. */
+export interface FunctionLogLevels {
+  readonly application: ApplicationLogLevel;
+  readonly system: SystemLogLevel;
+}
+
+/**
+ * The log levels of every function under `scope`: the application level is the `logLevel`
+ * context value (any case), else {@link DEFAULT_FUNCTION_LOG_LEVEL}. The system level is WARN,
+ * which leaves out START, END and REPORT, except at DEBUG and TRACE: an investigation gets the
+ * REPORT lines (duration, memory, init time) back too. Lambda sets `AWS_LAMBDA_LOG_LEVEL` from
+ * the application level, and the handlers' Powertools logger takes its level from that variable.
+ * @throws InvalidPropError naming the context value and the levels allowed.
+ */
+export function functionLogLevels(scope: Construct): FunctionLogLevels {
+  const requested: unknown = scope.node.tryGetContext(LOG_LEVEL_CONTEXT_KEY) ?? DEFAULT_FUNCTION_LOG_LEVEL;
+  const application = ALLOWED_FUNCTION_LOG_LEVELS.find((level) => typeof requested === 'string' && level === requested.toUpperCase());
+  if (application === undefined) {
+    throw new InvalidPropError(
+      LOG_LEVEL_CONTEXT_KEY,
+      requested,
+      `context value ${LOG_LEVEL_CONTEXT_KEY} must be one of ${ALLOWED_FUNCTION_LOG_LEVELS.join(', ')} (e.g. cdk deploy -c ${LOG_LEVEL_CONTEXT_KEY}=DEBUG; above INFO Lambda would drop the EMF metric lines), got ${JSON.stringify(requested)}`,
+    );
+  }
+  const system: SystemLogLevel = application === 'TRACE' || application === 'DEBUG' ? 'DEBUG' : 'WARN';
+  return { application, system };
+}
 
 /**
  * Bundling with the project's own esbuild (never Docker): minified ESM for node22, the oldest
@@ -90,9 +143,10 @@ export interface HandlerFunctionProps {
 }
 
 /**
- * Creates a function with the pipeline's defaults, its log group (with retention) and its own
- * role. The role carries no AWS-managed policy: it may write only to its own log group, and
- * the caller adds what else it needs through `grant*` methods.
+ * Creates a function with the pipeline's defaults, its log group (with retention), JSON logs at
+ * the levels of {@link functionLogLevels} (INFO unless the `logLevel` context says otherwise)
+ * and its own role. The role carries no AWS-managed policy: it may write only to its own log
+ * group, and the caller adds what else it needs through `grant*` methods.
  * IDs: `<id>`, `<id>Role`, `<id>LogGroup`, all under `scope`.
  */
 export function handlerFunction(scope: Construct, id: string, props: HandlerFunctionProps): NodejsFunction {
@@ -111,6 +165,7 @@ export function handlerFunction(scope: Construct, id: string, props: HandlerFunc
     description: `Execution role of ${props.description}`,
   });
   logGroup.grantWrite(role);
+  const logLevels = functionLogLevels(scope);
 
   const fn = new NodejsFunction(scope, id, {
     entry: props.entry,
@@ -123,6 +178,10 @@ export function handlerFunction(scope: Construct, id: string, props: HandlerFunc
     environment: { ...props.environment },
     role,
     logGroup,
+    // Lambda filters logs by level only in the JSON format; the handlers' lines are JSON already.
+    loggingFormat: LoggingFormat.JSON,
+    applicationLogLevelV2: CdkApplicationLogLevel[logLevels.application],
+    systemLogLevelV2: CdkSystemLogLevel[logLevels.system],
     projectRoot: PROJECT_ROOT,
     depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
     bundling: FUNCTION_BUNDLING,

@@ -5,7 +5,7 @@
  */
 import { Duration, Token } from 'aws-cdk-lib';
 
-/** A construct prop is outside the range the AWS service (or our design) allows. */
+/** A construct prop (or an app context value) is outside the range the AWS service (or our design) allows. */
 export class InvalidPropError extends Error {
   /** The prop's name, e.g. `maxConcurrency`. */
   readonly prop: string;

@@ -32,7 +32,7 @@ async function answer(event: APIGatewayProxyEventV2, deps: PlaceOrderDeps): Prom
 
   try {
     const { orderId, replayed, projectionError } = await placeOrder(parsed.data, idempotencyKey, deps);
-    logger.info('order accepted', { correlation_id: orderId, replayed });
+    logger.debug('order accepted', { correlation_id: orderId, replayed });
     if (projectionError !== undefined) logger.warn('read model not written; the projection step will write it', { correlation_id: orderId, error: projectionError });
     const location = `/orders/${orderId}`;
     return json(202, { orderId, status: 'placed', location }, { location, ...(replayed ? { 'idempotent-replayed': 'true' } : {}) });

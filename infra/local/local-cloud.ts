@@ -49,6 +49,12 @@ export interface LocalCloudOptions {
    */
   readonly assemblyDirectory?: string;
   /**
+   * CDK context values for the synthesis, as `cdk deploy -c key=value` passes them, e.g.
+   * `{ logLevel: 'INFO' }` to run every function at INFO. Not used with `assemblyDirectory`.
+   * @default the app's own context (cdk.json)
+   */
+  readonly context?: Readonly<Record<string, unknown>>;
+  /**
    * Where functions' log lines go: a file their threads append to (cheap), or a callback on
    * the host's thread (each line crosses to it).
    * @default discarded
@@ -163,7 +169,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
     const stack: SynthesizedStack = options.assemblyDirectory
       ? readSynthesizedStack(resolvePath(options.assemblyDirectory), ORDER_PIPELINE_STACK_NAME)
-      : synthesizeOrderPipeline(resolvePath(options.outdir ?? 'cdk.out'));
+      : synthesizeOrderPipeline(resolvePath(options.outdir ?? 'cdk.out'), options.context);
     const httpPort = options.httpPort ?? 3000;
     const plan = planStack({
       ...stack,
@@ -191,6 +197,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           region,
           accountId: ACCOUNT_ID,
           runtime: fn.runtime,
+          logging: fn.logging,
           ...(typeof options.functionLogs === 'function' ? { logSink: options.functionLogs } : { logFile: options.functionLogs?.file ?? devNull }),
         }),
       );

@@ -4,12 +4,16 @@
  * on the console; otherwise they go to .local-cloud/functions.log), `--data DIR` (keep queues,
  * in-flight messages, the bus archive and the tables in DIR across restarts), `--assembly DIR`
  * (run a cloud assembly synthesized earlier, e.g. by `npm run synth`, instead of synthesizing),
- * `--visibility-timeout-scale F` (a test accelerator: queues' visibility timeouts times F), `--faults <spec>` (inject
- * faults, see infra/local/faults/fault-spec.ts; else `LOCAL_CLOUD_FAULTS`) and `--seed N` (the
- * fault generator's seed; else `LOCAL_CLOUD_SEED`, else random and printed).
+ * `--log-level LEVEL` (the functions' log level, default INFO, as `cdk deploy -c logLevel=LEVEL`
+ * sets it on AWS), `--visibility-timeout-scale F` (a test accelerator: queues' visibility
+ * timeouts times F), `--faults <spec>` (inject faults, see infra/local/faults/fault-spec.ts;
+ * else `LOCAL_CLOUD_FAULTS`) and `--seed N` (the fault generator's seed; else
+ * `LOCAL_CLOUD_SEED`, else random and printed).
  */
 import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { LOG_LEVEL_CONTEXT_KEY } from '#infra/function-defaults';
+import { LogFormat } from '#infra/lambda-logging';
 import { formatFaultSpec } from '#local/faults/fault-spec';
 import { resolveFaultSettings } from '#local/faults/fault-settings';
 import { startLocalCloud } from '#local/local-cloud';
@@ -27,12 +31,16 @@ const { values } = parseArgs({
     verbose: { type: 'boolean', default: false },
     data: { type: 'string' },
     assembly: { type: 'string' },
+    'log-level': { type: 'string' },
     'visibility-timeout-scale': { type: 'string', default: '1' },
     faults: { type: 'string' },
     seed: { type: 'string' },
   },
 });
 const faultSettings = resolveFaultSettings({ faults: values.faults, seed: values.seed });
+if (values['log-level'] !== undefined && values.assembly !== undefined) {
+  throw new Error(`--log-level applies when the stack is synthesized, not to an assembly synthesized earlier (--assembly); synthesize that one with -c ${LOG_LEVEL_CONTEXT_KEY}=${values['log-level']}`);
+}
 
 const port = (name: 'aws-port' | 'http-port'): number => {
   const value = Number(values[name]);
@@ -51,6 +59,7 @@ const cloud = await startLocalCloud({
   functionLogs: values.verbose ? (line) => console.log(line) : { file: functionLog },
   ...(values.data !== undefined ? { dataDirectory: values.data } : {}),
   ...(values.assembly !== undefined ? { assemblyDirectory: values.assembly } : {}),
+  ...(values['log-level'] !== undefined ? { context: { [LOG_LEVEL_CONTEXT_KEY]: values['log-level'] } } : {}),
   visibilityTimeoutScale: Number(values['visibility-timeout-scale']),
   onEvent: (event) => progress.report(event),
   faults: faultSettings.faults,
@@ -58,6 +67,7 @@ const cloud = await startLocalCloud({
 });
 
 const { plan } = cloud;
+const logLevels = [...new Set(plan.functions.flatMap((fn) => (fn.logging.logFormat === LogFormat.json ? [fn.logging.applicationLogLevel] : [])))];
 console.log(`
 Local cloud is up in ${((Date.now() - started) / 1000).toFixed(1)} s.
 
@@ -69,7 +79,7 @@ Running from the synthesized template:
   ${plan.queues.length} SQS queues, ${plan.buses.length} event bus (${plan.buses.join(', ')}), ${plan.rules.length} rules, ${plan.archives.length} archive
   ${plan.tables.length} DynamoDB tables, ${plan.customResourceCalls.length} seeding call(s)
 Not run locally: ${plan.notRun.map((entry) => `${entry.type} x${entry.count}`).join(', ') || 'none'}
-Function logs: ${values.verbose ? 'on this console' : functionLog}
+Function logs: ${values.verbose ? 'on this console' : functionLog}, ${logLevels.length > 0 ? `level ${logLevels.join(', ')} (--log-level DEBUG for more)` : 'not filtered by level'}
 State: ${values.data !== undefined ? `kept in ${values.data} (survives restarts and kills)` : 'in memory (use --data DIR to keep it)'}
 Faults: ${formatFaultSpec(cloud.faults.spec)} (seed ${cloud.faults.seed}; repeat with --seed ${cloud.faults.seed})
 

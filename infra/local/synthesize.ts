@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildOrderPipeline } from '#infra/app';
+import { App } from 'aws-cdk-lib';
+import { appContext, buildOrderPipeline } from '#infra/app';
 import type { CloudFormationTemplate } from '#local/template/stack-plan';
 
 /** A synthesized stack. */
@@ -17,9 +18,12 @@ export interface SynthesizedStack {
   readonly assetPaths: ReadonlyMap<string, string>;
 }
 
-/** Synthesizes the order pipeline into `outdir`. */
-export function synthesizeOrderPipeline(outdir: string): SynthesizedStack {
-  const { app, stack } = buildOrderPipeline({ outdir });
+/**
+ * Synthesizes the order pipeline into `outdir`, with `context` over the app's own context as
+ * `cdk synth -c key=value` would put it, e.g. `{ logLevel: 'INFO' }`.
+ */
+export function synthesizeOrderPipeline(outdir: string, context: Readonly<Record<string, unknown>> = {}): SynthesizedStack {
+  const { app, stack } = buildOrderPipeline({ app: new App({ outdir, context: { ...appContext(), ...context } }) });
   const assembly = app.synth();
   return readSynthesizedStack(assembly.directory, stack.stackName);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { costPerMillionOrders, cpuShare, naiveScenario, savingVersusNaive, type OrderUsage, type PipelineDesign } from '../../bench/cost-model.ts';
+import type { LambdaLoggingConfig } from '#infra/lambda-logging';
 import { PRICES } from '../../bench/prices.ts';
 
 /** One SQS-fed step and one HTTP function, both arm64 with 256 MB. */
@@ -12,6 +13,13 @@ function aDesign(): PipelineDesign {
     ],
   };
 }
+
+/** `aDesign()` with every function logging as `logging` says. */
+function aDesignLogging(logging: LambdaLoggingConfig): PipelineDesign {
+  return { ...aDesign(), functions: aDesign().functions.map((fn) => ({ ...fn, logging })) };
+}
+
+const JSON_AT_WARN: LambdaLoggingConfig = { logFormat: 'JSON', applicationLogLevel: 'WARN', systemLogLevel: 'WARN' };
 
 function aUsage(overrides: Partial<OrderUsage> = {}): OrderUsage {
   return {
@@ -64,6 +72,38 @@ describe('costPerMillionOrders', () => {
     expect(cost.lambdaDuration).toBeCloseTo(0.035 * 16.6667, 6);
   });
 
+  it.each<{ logging: LambdaLoggingConfig }>([
+    { logging: { logFormat: 'Text' } },
+    { logging: { logFormat: 'JSON', applicationLogLevel: 'WARN', systemLogLevel: 'INFO' } },
+    { logging: { logFormat: 'JSON', applicationLogLevel: 'DEBUG', systemLogLevel: 'DEBUG' } },
+  ])('adds the platform lines of every invocation for $logging', ({ logging }) => {
+    // Act
+    const cost = costPerMillionOrders(aDesignLogging(logging), aUsage(), PRICES, ASSUMPTIONS);
+
+    // Assess: 1,000 + 1.5 x 100 + 1 x 100 bytes an order, as with Lambda's default.
+    expect(cost.logs).toBeCloseTo((1250e6 / 1024 ** 3) * 0.5, 9);
+  });
+
+  it('adds no platform lines for a function logging JSON at system level WARN', () => {
+    // Act
+    const cost = costPerMillionOrders(aDesignLogging(JSON_AT_WARN), aUsage(), PRICES, ASSUMPTIONS);
+
+    // Assess: 1,000 + 1 x 100 bytes an order; the other services cost the same.
+    expect(cost.logs).toBeCloseTo((1100e6 / 1024 ** 3) * 0.5, 9);
+    expect(cost.total - cost.logs).toBeCloseTo(12.698746 - (1250e6 / 1024 ** 3) * 0.5, 5);
+  });
+
+  it('adds the platform lines only of the functions that write them', () => {
+    // Prepare: the SQS-fed step (0.5 invocations an order) at WARN, the HTTP function (1) by default.
+    const design: PipelineDesign = { ...aDesign(), functions: aDesign().functions.map((fn) => (fn.name === 'step' ? { ...fn, logging: JSON_AT_WARN } : fn)) };
+
+    // Act
+    const cost = costPerMillionOrders(design, aUsage(), PRICES, ASSUMPTIONS);
+
+    // Assess: 1,000 + 1 x 100 + 1 x 100 bytes an order.
+    expect(cost.logs).toBeCloseTo((1200e6 / 1024 ** 3) * 0.5, 9);
+  });
+
   it('refuses usage of a function the design does not have', () => {
     expect(() => costPerMillionOrders(aDesign(), aUsage({ functions: [{ name: 'other', invocations: 1, records: 1, billedMs: 1 }] }), PRICES, ASSUMPTIONS)).toThrow(RangeError);
   });
@@ -76,8 +116,8 @@ describe('naiveScenario', () => {
 
     // Assess
     expect(naive.design.functions).toEqual([
-      { name: 'step', memoryMb: 128, architecture: 'x86_64', batchSize: 1, batchingWindowSeconds: 0 },
-      { name: 'http', memoryMb: 128, architecture: 'x86_64' },
+      { name: 'step', memoryMb: 128, architecture: 'x86_64', logging: { logFormat: 'Text' }, batchSize: 1, batchingWindowSeconds: 0 },
+      { name: 'http', memoryMb: 128, architecture: 'x86_64', logging: { logFormat: 'Text' } },
     ]);
     expect(naive.usage.functions).toEqual([
       { name: 'step', invocations: 2, records: 2, billedMs: 80 },
@@ -100,6 +140,20 @@ describe('naiveScenario', () => {
     // Assess: 0.6 requests + 0.035 GB-s x 16.6667 + 6 x 0.4 SQS + 0.4 idle + 2 events + 1 HTTP + 13 DynamoDB + 1,400 log bytes.
     expect(naiveCost.total).toBeCloseTo(0.6 + 0.035 * 16.6667 + 2.4 + 0.4 + 2 + 1 + 13 + (1400e6 / 1024 ** 3) * 0.5, 5);
     expect(savingVersusNaive(tunedCost, naiveCost)).toBeCloseTo(1 - 12.698746 / naiveCost.total, 6);
+  });
+});
+
+describe('naiveScenario logging', () => {
+  it("keeps Lambda's default Text logs, with the platform lines of every invocation, whatever the pipeline's level", () => {
+    // Prepare
+    const naive = naiveScenario(aDesignLogging(JSON_AT_WARN), aUsage());
+
+    // Act
+    const naiveCost = costPerMillionOrders(naive.design, naive.usage, PRICES, ASSUMPTIONS);
+
+    // Assess: 1,000 + 3 invocations x 100 + 1 x 100 bytes an order.
+    expect(naive.design.functions.map((fn) => fn.logging)).toEqual([{ logFormat: 'Text' }, { logFormat: 'Text' }]);
+    expect(naiveCost.logs).toBeCloseTo((1400e6 / 1024 ** 3) * 0.5, 9);
   });
 });
 

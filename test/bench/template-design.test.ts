@@ -27,8 +27,8 @@ describe('designFromTemplate', () => {
     expect(design).toEqual({
       polledQueues: 1,
       functions: [
-        { name: 'reserve-inventory', memoryMb: 256, architecture: 'arm64', batchSize: 10, batchingWindowSeconds: 2 },
-        { name: 'place-order', memoryMb: 512, architecture: 'x86_64' },
+        { name: 'reserve-inventory', memoryMb: 256, architecture: 'arm64', logging: { logFormat: 'Text' }, batchSize: 10, batchingWindowSeconds: 2 },
+        { name: 'place-order', memoryMb: 512, architecture: 'x86_64', logging: { logFormat: 'Text' } },
       ],
     });
   });
@@ -46,7 +46,26 @@ describe('designFromTemplate', () => {
     const design = designFromTemplate(template);
 
     // Assess
-    expect(design.functions).toEqual([{ name: 'notify-customer', memoryMb: 128, architecture: 'x86_64', batchSize: 10, batchingWindowSeconds: 0 }]);
+    expect(design.functions).toEqual([{ name: 'notify-customer', memoryMb: 128, architecture: 'x86_64', logging: { logFormat: 'Text' }, batchSize: 10, batchingWindowSeconds: 0 }]);
+  });
+
+  it("reads each function's logging configuration, with Lambda's INFO for a level JSON leaves out", () => {
+    // Prepare
+    const template = {
+      Resources: {
+        AtWarn: aFunction('ship-order', { LoggingConfig: { LogGroup: { Ref: 'Logs' }, LogFormat: 'JSON', ApplicationLogLevel: 'WARN', SystemLogLevel: 'WARN' } }),
+        JsonOnly: aFunction('place-order', { LoggingConfig: { LogFormat: 'JSON' } }),
+      },
+    };
+
+    // Act
+    const design = designFromTemplate(template);
+
+    // Assess
+    expect(design.functions.map((fn) => [fn.name, fn.logging])).toEqual([
+      ['ship-order', { logFormat: 'JSON', applicationLogLevel: 'WARN', systemLogLevel: 'WARN' }],
+      ['place-order', { logFormat: 'JSON', applicationLogLevel: 'INFO', systemLogLevel: 'INFO' }],
+    ]);
   });
 
   it('refuses a mapping that names its function by anything but a Ref', () => {

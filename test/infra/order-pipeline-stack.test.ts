@@ -196,6 +196,15 @@ describe('OrderPipeline stack', () => {
       }
     });
 
+    it('has every handler log JSON at INFO without START, END and REPORT', () => {
+      const handlers = [pipeline.stack.placeOrderFunction, pipeline.stack.getOrderFunction, ...STEP_NAMES.map((name) => pipeline.stack.steps[name].function)];
+
+      for (const handler of handlers) {
+        const id = logicalIdOf(handler);
+        expect(resource(id).Properties?.LoggingConfig, id).toMatchObject({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: 'WARN' });
+      }
+    });
+
     it.each(STEP_NAMES)('%s gets its DLQ url, maxReceiveCount, service name and only the tables it needs', (stepName) => {
       const step = pipeline.stack.steps[stepName];
       const fn = resource(logicalIdOf(step.function));

@@ -52,7 +52,7 @@ export function sqsStepHandler<S extends StepName>(options: SqsStepHandlerOption
         await publisher.publish(outcomes);
       }
       metrics.addMetric(StepMetric.processed, MetricUnit.Count, 1);
-      logger.info('record processed', { correlation_id: orderId, messageId: record.messageId, eventId: event.id, published: outcomes.map((outcome) => outcome.detailType) });
+      logger.debug('record processed', { correlation_id: orderId, messageId: record.messageId, eventId: event.id, published: outcomes.map((outcome) => outcome.detailType) });
     } catch (error) {
       const receiveCount = Number(record.attributes.ApproximateReceiveCount);
       if (!(error instanceof PermanentError) && receiveCount < maxReceiveCount) {

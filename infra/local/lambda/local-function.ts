@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
+import { DEFAULT_LOGGING_CONFIG, type LambdaLoggingConfig } from '#infra/lambda-logging';
 import { LocalFunctionClosedError } from './errors.ts';
 import { ExecutionEnvironment } from './execution-environment.ts';
 import { parseHandler, type HandlerLocation } from './handler-name.ts';
@@ -51,6 +52,14 @@ export interface LocalFunctionProps {
   readonly accountId?: string;
   /** Runtime identifier, reported in `AWS_EXECUTION_ENV`. @default 'nodejs20.x' */
   readonly runtime?: string;
+  /**
+   * The function's logging controls (`LoggingConfig`), handed to it as Lambda does, in
+   * `AWS_LAMBDA_LOG_FORMAT` and `AWS_LAMBDA_LOG_LEVEL`: a Powertools logger at WARN writes no
+   * INFO line. The local runtime writes no platform lines (START, END, REPORT), so the system
+   * log level has nothing to filter here.
+   * @default Lambda's default: the Text format, without levels
+   */
+  readonly logging?: LambdaLoggingConfig;
   /** Receives each line the function writes to stdout/stderr. @default writes to the host's stdout */
   readonly logSink?: LogSink;
   /**
@@ -98,6 +107,7 @@ export class LocalFunction implements FunctionInvoker {
       region,
       accountId,
       runtime: props.runtime ?? 'nodejs20.x',
+      logging: props.logging ?? DEFAULT_LOGGING_CONFIG,
       logSink: props.logSink ?? writeToStdout,
       ...(props.logFile !== undefined ? { logFile: props.logFile } : {}),
     };
@@ -160,7 +170,7 @@ export class LocalFunction implements FunctionInvoker {
   }
 
   #start(): ExecutionEnvironment {
-    const { functionName, codeDirectory, handler, memorySize, region, runtime, timeoutSeconds, logSink, logFile } = this.#props;
+    const { functionName, codeDirectory, handler, memorySize, region, runtime, logging, timeoutSeconds, logSink, logFile } = this.#props;
     const logGroupName = `/aws/lambda/${functionName}`;
     const logStreamName = `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${randomBytes(16).toString('hex')}`;
     const runtimeData: RuntimeWorkerData = {
@@ -187,6 +197,7 @@ export class LocalFunction implements FunctionInvoker {
       codeDirectory,
       logGroupName,
       logStreamName,
+      logging,
       variables: this.#variables,
     });
     const environment = new ExecutionEnvironment({

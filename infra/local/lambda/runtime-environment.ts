@@ -4,6 +4,7 @@
  *
  * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
  */
+import { LogFormat, type LambdaLoggingConfig } from '#infra/lambda-logging';
 
 /** What the reserved variables are derived from. */
 export interface RuntimeEnvironmentSource {
@@ -19,6 +20,8 @@ export interface RuntimeEnvironmentSource {
   readonly codeDirectory: string;
   readonly logGroupName: string;
   readonly logStreamName: string;
+  /** The function's logging controls (its template `LoggingConfig`, Lambda's defaults applied). */
+  readonly logging: LambdaLoggingConfig;
   /**
    * The function's variables (its template `Environment.Variables`) plus what the host adds,
    * such as `AWS_ENDPOINT_URL` and credentials, which Lambda also injects per environment.
@@ -43,9 +46,23 @@ export function buildRuntimeEnvironment(source: RuntimeEnvironmentSource): Recor
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     AWS_LAMBDA_LOG_GROUP_NAME: source.logGroupName,
     AWS_LAMBDA_LOG_STREAM_NAME: source.logStreamName,
+    ...loggingVariables(source.logging),
     LAMBDA_TASK_ROOT: source.codeDirectory,
     LANG: 'en_US.UTF-8',
     // Lambda's value; the leading colon is POSIX for "a zone file name", and Node reads it as UTC.
     TZ: ':UTC',
   };
+}
+
+/**
+ * The variables through which Lambda hands its logging controls to the runtime and the
+ * function's code: the format always, the application log level with the JSON format (the only
+ * one with levels). Loggers that honour the level (Powertools' Logger takes it over any level
+ * of its own) never write a line below it. Lambda's own filtering of what does get written
+ * (the runtime's `console` methods, JSON lines by their `level`) is not reproduced.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html
+ */
+function loggingVariables(logging: LambdaLoggingConfig): Record<string, string> {
+  if (logging.logFormat === LogFormat.text) return { AWS_LAMBDA_LOG_FORMAT: logging.logFormat };
+  return { AWS_LAMBDA_LOG_FORMAT: logging.logFormat, AWS_LAMBDA_LOG_LEVEL: logging.applicationLogLevel };
 }

@@ -5,6 +5,7 @@
  * type it does not run is listed, never silently dropped.
  */
 import { join } from 'node:path';
+import { loggingConfigFromTemplate, type LambdaLoggingConfig } from '#infra/lambda-logging';
 import { resolve, type ResolutionContext, type ResolvedResource } from '#local/template/intrinsics';
 import { physicalResource, type LocalEndpoints, type TemplateResource } from '#local/template/physical-resources';
 
@@ -80,6 +81,8 @@ export interface FunctionPlan {
   readonly environment: Record<string, string>;
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
+  /** Its `LoggingConfig`: format and log levels, Lambda's defaults applied. */
+  readonly logging: LambdaLoggingConfig;
 }
 
 /** An SQS event source mapping. */
@@ -226,6 +229,7 @@ export function planStack(input: PlanStackInput): StackPlan {
       environment: Object.fromEntries(Object.entries(((p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {})).map(([key, value]) => [key, String(value)])),
       timeoutSeconds: Number(p.Timeout ?? 3),
       memoryMb: Number(p.MemorySize ?? 128),
+      logging: functionLogging(logicalId, p.LoggingConfig),
     };
   });
 
@@ -291,4 +295,13 @@ export function planStack(input: PlanStackInput): StackPlan {
 function orderDeadLetterQueuesFirst(queues: QueuePlan[]): QueuePlan[] {
   const deadLetterNames = new Set(queues.flatMap((queue) => (queue.deadLetterQueueName ? [queue.deadLetterQueueName] : [])));
   return [...queues.filter((queue) => deadLetterNames.has(queue.QueueName)), ...queues.filter((queue) => !deadLetterNames.has(queue.QueueName))];
+}
+
+/** A function's `LoggingConfig` as Lambda applies it; a value Lambda would reject names the function. */
+function functionLogging(logicalId: string, property: unknown): LambdaLoggingConfig {
+  try {
+    return loggingConfigFromTemplate(property);
+  } catch (cause) {
+    throw new Error(`function ${logicalId}: ${(cause as Error).message}`, { cause });
+  }
 }

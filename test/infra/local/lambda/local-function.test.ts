@@ -1,14 +1,20 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { LocalFunctionClosedError, LocalFunctionConfigError } from '#local/lambda/errors';
 import type { InvocationResult } from '#local/lambda/invocation-result';
+import { loggingConfigFromTemplate } from '#infra/lambda-logging';
 import { LocalFunction, type LocalFunctionProps } from '#local/lambda/local-function';
 import type { LogLineSource } from '#local/lambda/log-sink';
 import { HandlerBundles } from './handler-bundles.ts';
 
 const bundles = new HandlerBundles();
+
+/** The project's Powertools logger, for a bundle in a temporary directory (outside node_modules' reach). */
+const POWERTOOLS_LOGGER_URL = pathToFileURL(createRequire(import.meta.url).resolve('@aws-lambda-powertools/logger')).href;
 const functions: LocalFunction[] = [];
 
 /** A function over `codeDirectory` whose logs are dropped unless a sink is given; closed after each test. */
@@ -121,6 +127,43 @@ describe('LocalFunction', () => {
       TZ: ':UTC',
       _HANDLER: 'index.handler',
     });
+  });
+
+  it("hands the function its JSON log format and application log level, as Lambda's variables", async () => {
+    // Prepare
+    const directory = await bundles.handler('async () => ({ ...process.env })');
+    const atWarn = aFunction(directory, { logging: loggingConfigFromTemplate({ LogFormat: 'JSON', ApplicationLogLevel: 'WARN', SystemLogLevel: 'WARN' }) });
+    const byDefault = aFunction(directory);
+
+    // Act
+    const [warnEnv, defaultEnv] = [expectSuccess(await atWarn.invoke({})), expectSuccess(await byDefault.invoke({}))];
+
+    // Assess
+    expect(warnEnv).toMatchObject({ AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: 'WARN' });
+    expect(defaultEnv).toMatchObject({ AWS_LAMBDA_LOG_FORMAT: 'Text' });
+    expect(defaultEnv).not.toHaveProperty('AWS_LAMBDA_LOG_LEVEL');
+  });
+
+  it.each([
+    { applicationLogLevel: 'WARN', written: ['WARN'] },
+    { applicationLogLevel: 'INFO', written: ['INFO', 'WARN'] },
+  ])("writes to the function log only the Powertools lines at or above the template's $applicationLogLevel", async ({ applicationLogLevel, written }) => {
+    // Prepare: the function's own thread writes the log file before the invocation returns.
+    const logFile = join(mkdtempSync(join(tmpdir(), 'function-log-')), 'functions.log');
+    const fn = aFunction(
+      await bundles.handler(
+        'async () => { logger.debug("record details"); logger.info("record processed"); logger.warn("record failed; it will be retried"); return 1; }',
+        `import { Logger } from ${JSON.stringify(POWERTOOLS_LOGGER_URL)};\nconst logger = new Logger({ serviceName: 'ship-order' });`,
+      ),
+      { logging: loggingConfigFromTemplate({ LogFormat: 'JSON', ApplicationLogLevel: applicationLogLevel, SystemLogLevel: 'WARN' }), logFile },
+    );
+
+    // Act
+    expectSuccess(await fn.invoke({}));
+
+    // Assess
+    const lines = readFileSync(logFile, 'utf8').trimEnd().split('\n');
+    expect(lines.map((line) => (JSON.parse(line) as { level: string }).level)).toEqual(written);
   });
 
   it('passes a context describing the function and the time left', async () => {

@@ -47,6 +47,11 @@ const template: CloudFormationTemplate = {
   Outputs: { ApiUrl: { Value: { 'Fn::GetAtt': ['Api', 'ApiEndpoint'] } } },
 };
 
+/** A function whose code is the bundled asset `abc123.zip`, with `LoggingConfig`. */
+function aBundledFunction(LoggingConfig: Record<string, unknown>): CloudFormationTemplate['Resources'][string] {
+  return { Type: 'AWS::Lambda::Function', Properties: { Code: { S3Key: 'abc123.zip' }, Handler: 'index.handler', LoggingConfig } };
+}
+
 describe('stack plan: what the local cloud runs, read from the template', () => {
   const plan = planStack({ stackName: 'Stack', template, assemblyDirectory: '/out', assetPaths: new Map([['abc123.zip', 'asset.abc123']]), endpoints });
 
@@ -68,8 +73,39 @@ describe('stack plan: what the local cloud runs, read from the template', () => 
         environment: { TABLE: 'Stack-Table', DLQ_URL: 'http://127.0.0.1:4566/000000000000/Stack-Dlq' },
         timeoutSeconds: 10,
         memoryMb: 256,
+        logging: { logFormat: 'Text' },
       },
     ]);
+  });
+
+  it("reads each function's LoggingConfig, with Lambda's INFO for a level JSON leaves out", () => {
+    // Prepare
+    const logging: CloudFormationTemplate = {
+      Resources: {
+        Logs: { Type: 'AWS::Logs::LogGroup', Properties: {} },
+        AtWarn: aBundledFunction({ LogGroup: { Ref: 'Logs' }, LogFormat: 'JSON', ApplicationLogLevel: 'WARN', SystemLogLevel: 'WARN' }),
+        JsonOnly: aBundledFunction({ LogFormat: 'JSON' }),
+        GroupOnly: aBundledFunction({ LogGroup: { Ref: 'Logs' } }),
+      },
+    };
+
+    // Act
+    const { functions } = planStack({ stackName: 'S', template: logging, assemblyDirectory: '/out', assetPaths: new Map([['abc123.zip', 'asset.abc123']]), endpoints });
+
+    // Assess
+    expect(Object.fromEntries(functions.map((planned) => [planned.logicalId, planned.logging]))).toEqual({
+      AtWarn: { logFormat: 'JSON', applicationLogLevel: 'WARN', systemLogLevel: 'WARN' },
+      JsonOnly: { logFormat: 'JSON', applicationLogLevel: 'INFO', systemLogLevel: 'INFO' },
+      GroupOnly: { logFormat: 'Text' },
+    });
+  });
+
+  it('refuses a LoggingConfig Lambda would reject, naming the function', () => {
+    const textWithLevel: CloudFormationTemplate = { Resources: { Fn: aBundledFunction({ LogFormat: 'Text', ApplicationLogLevel: 'WARN' }) } };
+
+    expect(() => planStack({ stackName: 'S', template: textWithLevel, assemblyDirectory: '/out', assetPaths: new Map([['abc123.zip', 'asset.abc123']]), endpoints })).toThrow(
+      /^function Fn: LoggingConfig\.ApplicationLogLevel and SystemLogLevel need LogFormat JSON/,
+    );
   });
 
   it('wires the event source mapping with its batch settings', () => {

@@ -1,0 +1,56 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startLocalCloud, type LocalCloud } from '#local/local-cloud';
+import { anOrder } from '#test/support/factories';
+import { until } from '#test/support/until';
+
+describe("local cloud: function logs at the template's log level", () => {
+  const logDirectory = mkdtempSync(join(tmpdir(), 'local-cloud-logs-'));
+  const logFile = join(logDirectory, 'functions.log');
+  let cloud: LocalCloud;
+
+  beforeAll(async () => {
+    cloud = await startLocalCloud({ awsPort: 0, httpPort: 0, assemblyDirectory: inject('assemblyDirectory'), functionLogs: { file: logFile } });
+  });
+
+  afterAll(async () => {
+    await cloud?.stop();
+    rmSync(logDirectory, { recursive: true, force: true });
+  });
+
+  it("writes no line per record of a fulfilled order, only its metrics, at the stack's INFO", async () => {
+    // Prepare
+    const placed = await fetch(`${cloud.httpApiUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(anOrder()) });
+    const { orderId } = (await placed.json()) as { orderId: string };
+
+    // Act: the order settles once notify-customer has run; every step before it has written its lines.
+    await until(
+      async () => {
+        const view = (await (await fetch(`${cloud.httpApiUrl}/orders/${orderId}`)).json()) as { status?: string; timeline?: { type: string }[] };
+        return view.status === 'notified' && (view.timeline ?? []).some((entry) => entry.type === 'CustomerNotified');
+      },
+      { timeoutMs: 15_000, intervalMs: 50 },
+    );
+
+    // Assess: the steps ran and wrote their metric lines, but neither the success of each record
+    // nor the acceptance of the order, which the handlers log at DEBUG.
+    const lines = jsonLines(readFileSync(logFile, 'utf8'));
+    expect(lines.filter((line) => line.RecordsProcessed !== undefined).length).toBeGreaterThanOrEqual(4);
+    expect(lines.filter((line) => line.level !== undefined)).toEqual([]);
+    expect(placed.status).toBe(202);
+  });
+});
+
+/** The JSON objects among `text`'s lines; Node's own warnings (e.g. the SDK's notice about Node 20) are plain text. */
+function jsonLines(text: string): Record<string, unknown>[] {
+  return text.split('\n').flatMap((line) => {
+    try {
+      const parsed: unknown = JSON.parse(line);
+      return parsed !== null && typeof parsed === 'object' ? [parsed as Record<string, unknown>] : [];
+    } catch {
+      return [];
+    }
+  });
+}
