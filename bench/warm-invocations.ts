@@ -3,7 +3,8 @@
  * placed through the place-order function and flow through the real pipeline (rules, queues,
  * event source mappings, every step), a quarter of them with a declined card so that the
  * compensation steps run too; then each order is read back through get-order. Only warm
- * invocations count: a cold start's init is the `functions` group's other figure.
+ * invocations count: a cold start's init is the `functions` group's other figure. One order at
+ * a time: with several, the invocations would share the cores and each would measure the others.
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,8 +15,6 @@ import { DEMO_CATALOGUE } from '#shared/demo-catalogue';
 
 /** Orders placed; with the steps' batching, enough warm invocations of every function. */
 const ORDERS = 40;
-/** place-order and get-order invocations in flight at once, as concurrent HTTP requests would be. */
-const HTTP_CONCURRENCY = 4;
 /** How long the pipeline may take to settle every order before the measurement is abandoned. */
 const SETTLE_TIMEOUT_MS = 30_000;
 /** The event after which an order has left every step but the read-model projection. */
@@ -61,17 +60,18 @@ export async function measureWarmTimes(assemblyDirectory: string): Promise<Map<s
       return result.result as { statusCode?: number; body?: string };
     };
 
-    const orderIds = await inParallel(ORDERS, HTTP_CONCURRENCY, async (index) => {
+    const orderIds: string[] = [];
+    for (let index = 0; index < ORDERS; index += 1) {
       const response = await invokeHttp('place-order', httpEvent('POST', '/orders', { body: JSON.stringify(anOrder(index)) }));
       if (response.statusCode !== 202) throw new Error(`warm time: place-order answered ${response.statusCode}: ${response.body}`);
-      return (JSON.parse(response.body ?? '{}') as { orderId: string }).orderId;
-    });
-    await waitUntilSettled(cloud, () => ordersThroughLastStep >= ORDERS);
-    await inParallel(orderIds.length, HTTP_CONCURRENCY, async (index) => {
-      const id = orderIds[index] as string;
+      orderIds.push((JSON.parse(response.body ?? '{}') as { orderId: string }).orderId);
+      await waitUntil(() => ordersThroughLastStep > index);
+    }
+    await waitUntilSettled(cloud);
+    for (const id of orderIds) {
       const response = await invokeHttp('get-order', httpEvent('GET', `/orders/${id}`, { pathParameters: { id } }));
       if (response.statusCode !== 200) throw new Error(`warm time: get-order answered ${response.statusCode}: ${response.body}`);
-    });
+    }
 
     const microsecondsPerRecord = new Map<string, number>();
     for (const [handler, functionName] of functionNamesByHandler) {
@@ -133,32 +133,22 @@ function httpEvent(method: string, path: string, options: { body?: string; pathP
   };
 }
 
-/** Runs `task(0 … count-1)` with at most `concurrency` at once; results in index order. */
-async function inParallel<T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<T[]> {
-  const results: T[] = new Array(count);
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      const index = next;
-      next += 1;
-      results[index] = await task(index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-  return results;
+/** Waits until every queue is empty with nothing in flight (the projection's last batches). */
+function waitUntilSettled(cloud: LocalCloud): Promise<void> {
+  const queueNames = cloud.plan.queues.map((queue) => queue.QueueName);
+  return waitUntil(() =>
+    queueNames.every((name) => {
+      const { Attributes = {} } = cloud.services.sqs.getQueueAttributes({ QueueUrl: name, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] });
+      return Attributes.ApproximateNumberOfMessages === '0' && Attributes.ApproximateNumberOfMessagesNotVisible === '0';
+    }),
+  );
 }
 
-/** Waits for `done`, then for every queue to be empty with nothing in flight (the projection's last batches). */
-async function waitUntilSettled(cloud: LocalCloud, done: () => boolean): Promise<void> {
+/** Polls `done` until it holds. @throws Error after {@link SETTLE_TIMEOUT_MS}. */
+async function waitUntil(done: () => boolean): Promise<void> {
   const deadline = Date.now() + SETTLE_TIMEOUT_MS;
-  const queueNames = cloud.plan.queues.map((queue) => queue.QueueName);
-  const busy = () =>
-    queueNames.some((name) => {
-      const { Attributes = {} } = cloud.services.sqs.getQueueAttributes({ QueueUrl: name, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] });
-      return Attributes.ApproximateNumberOfMessages !== '0' || Attributes.ApproximateNumberOfMessagesNotVisible !== '0';
-    });
-  while (!done() || busy()) {
-    if (Date.now() > deadline) throw new Error(`warm time: the pipeline did not settle ${ORDERS} orders within ${SETTLE_TIMEOUT_MS} ms`);
-    await sleep(50);
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`warm time: the pipeline did not settle within ${SETTLE_TIMEOUT_MS} ms`);
+    await sleep(5);
   }
 }
