@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { SDK_NODE_NOTICE_OPT_OUT } from './infra/local/sdk-node-notice.ts';
 
 export default defineConfig({
   test: {
@@ -10,8 +11,7 @@ export default defineConfig({
       // Handlers log and emit metrics to stdout; tests assert on behaviour, not on that output.
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       POWERTOOLS_METRICS_DISABLED: 'true',
-      // The project runs on Node 20 by design (Lambda runs 24); the SDK's notice about it is noise.
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...SDK_NODE_NOTICE_OPT_OUT,
     },
   },
 });

@@ -17,6 +17,7 @@ import { functionsBenchmark } from './functions-bench.ts';
 import { formatTable, formatVerdicts, mergeResults, readResults, writeResults } from './report.ts';
 import { RESULTS_FILE } from './results-file.ts';
 import { sqsBenchmark } from './sqs-bench.ts';
+import { silenceSdkNodeNotice } from '#local/sdk-node-notice';
 
 /**
  * Every benchmark group, in the order they run. Register a new group here. `cost` prices the
@@ -25,8 +26,7 @@ import { sqsBenchmark } from './sqs-bench.ts';
 const GROUPS: readonly BenchmarkGroup[] = [sqsBenchmark, eventsBenchmark, functionsBenchmark, e2eBenchmark, costBenchmark];
 
 async function main(): Promise<void> {
-  // Lambda runs Node.js 24; the SDK's notice that this machine's Node.js 20 is ageing is noise here.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  silenceSdkNodeNotice();
   const options = parseBenchArguments(process.argv.slice(2), GROUPS.map((group) => group.name));
   const workDirectory = await mkdtemp(path.join(tmpdir(), 'order-pipeline-bench-'));
   const fresh: Record<string, GroupFigures> = {};

@@ -12,9 +12,9 @@ import type { Order } from '#shared/contracts';
 import { startLocalCloud, type LocalCloud } from '#local/local-cloud';
 import { mapConcurrently } from '#local/soak/concurrency';
 import { getOrderView } from '#local/soak/order-client';
+import { silenceSdkNodeNotice } from '#local/sdk-node-notice';
 
-// The project runs on Node 20 by design (Lambda runs 24); the SDK's notice about Node 20 is noise here.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+silenceSdkNodeNotice();
 
 const { values } = parseArgs({
   options: {

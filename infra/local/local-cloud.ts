@@ -32,6 +32,7 @@ import { SqsService } from '#local/sqs/sqs-service';
 import { readSynthesizedStack, synthesizeOrderPipeline, type SynthesizedStack } from '#local/synthesize';
 import { ORDER_PIPELINE_STACK_NAME } from '#infra/order-pipeline-stack';
 import { planStack, type StackPlan } from '#local/template/stack-plan';
+import { SDK_NODE_NOTICE_OPT_OUT } from '#local/sdk-node-notice';
 
 /** Options of {@link startLocalCloud}. */
 export interface LocalCloudOptions {
@@ -190,7 +191,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           codeDirectory: fn.codeDirectory,
           handler: fn.handler,
           // DynamoDB has its own process and port; the SDK's per-service variable sends the function there directly.
-          environment: { ...fn.environment, AWS_ENDPOINT_URL: gateway.endpoint, AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint, ...DUMMY_CREDENTIALS },
+          environment: { ...fn.environment, AWS_ENDPOINT_URL: gateway.endpoint, AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint, ...DUMMY_CREDENTIALS, ...SDK_NODE_NOTICE_OPT_OUT },
           timeoutSeconds: fn.timeoutSeconds,
           memorySize: fn.memoryMb,
           maxConcurrency: concurrencyOf(fn.name),

@@ -18,11 +18,11 @@ import { formatFaultSpec } from '#local/faults/fault-spec';
 import { resolveFaultSettings } from '#local/faults/fault-settings';
 import { startLocalCloud } from '#local/local-cloud';
 import { OrderProgress } from '#local/order-progress';
+import { silenceSdkNodeNotice } from '#local/sdk-node-notice';
 
 const LOG_DIRECTORY = '.local-cloud';
 
-// The project runs on Node 20 by design (Lambda runs 24); the SDK's notice about Node 20 is noise here.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+silenceSdkNodeNotice();
 
 const { values } = parseArgs({
   options: {

@@ -8,9 +8,9 @@ import { parseArgs } from 'node:util';
 import { resolveFaultSettings } from '#local/faults/fault-settings';
 import { formatSoakReport } from '#local/soak/soak-report';
 import { runSoak } from '#local/soak/soak-run';
+import { silenceSdkNodeNotice } from '#local/sdk-node-notice';
 
-// As in `npm start`: the project runs on Node 20 by design, the SDK's notice about it is noise in a report.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+silenceSdkNodeNotice();
 
 const { values } = parseArgs({
   options: {

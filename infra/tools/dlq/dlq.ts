@@ -13,9 +13,9 @@ import { formatList, formatProgress, formatRedriveResult, formatShow, listAsJson
 import { peekMessages } from '#infra/tools/dlq/inspect';
 import { redriveDeadLetterQueue, type RedriveResult } from '#infra/tools/dlq/redrive';
 import { createClients, resolveTarget, unreachableEndpointError, type DlqClients, type Target } from '#infra/tools/dlq/targets';
+import { silenceSdkNodeNotice } from '#local/sdk-node-notice';
 
-// The project runs on Node 20 by design (Lambda runs 24); the SDK's notice about Node 20 is noise here.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+silenceSdkNodeNotice();
 
 const ExitCode = { ok: 0, failure: 1, usage: 2 } as const;
 type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
