@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '#shared/canonical-json';
 import { AwsServiceError } from '#local/aws-error';
 import { DynaliteError, type DynaliteClient } from '#local/dynamodb/dynalite-client';
-import type { UndoLog } from '#local/dynamodb/undo-log';
+import type { BeforeImage, UndoLog } from '#local/dynamodb/undo-log';
 
 type AttributeMap = Record<string, unknown>;
 
@@ -60,9 +60,8 @@ export class DynamoDbTransactions {
   /** Puts back the items of a transaction the last run was killed in the middle of. */
   async rollBackInterrupted(): Promise<void> {
     if (!this.undoLog) return;
-    const images = this.undoLog.interrupted();
-    await Promise.all(images.map((image) => this.#restore(image.TableName, image.Key, image.Item)));
-    if (images.length > 0) this.undoLog.clear();
+    await Promise.all(this.undoLog.interrupted().map((image) => this.#restore(image)));
+    this.undoLog.clear();
   }
 
   /** TransactWriteItems; the caller must hold the exclusive lock. */
@@ -72,10 +71,10 @@ export class DynamoDbTransactions {
     const keys = await Promise.all(actions.map((action) => this.#keyOf(action)));
     this.#rejectRepeatedItems(actions, keys);
     const before = await Promise.all(actions.map((action, index) => this.#get(action.TableName, keys[index] as AttributeMap)));
+    const images: BeforeImage[] = actions.map((action, index) => ({ TableName: action.TableName, Key: keys[index] as AttributeMap, ...(before[index] ? { Item: before[index] } : {}) }));
 
-    this.undoLog?.record(actions.map((action, index) => ({ TableName: action.TableName, Key: keys[index] as AttributeMap, ...(before[index] ? { Item: before[index] } : {}) })));
-    const restore = (indexes: readonly number[]) =>
-      Promise.all(indexes.map((index) => this.#restore((actions[index] as WriteAction).TableName, keys[index] as AttributeMap, before[index])));
+    this.undoLog?.record(images);
+    const restore = (indexes: readonly number[]) => Promise.all(indexes.map((index) => this.#restore(images[index] as BeforeImage)));
 
     const reasons: CancellationReason[] = [];
     try {
@@ -197,9 +196,9 @@ export class DynamoDbTransactions {
     }
   }
 
-  async #restore(tableName: string, key: AttributeMap, before: AttributeMap | undefined): Promise<void> {
-    if (before) await this.#call('PutItem', { TableName: tableName, Item: before });
-    else await this.#call('DeleteItem', { TableName: tableName, Key: key });
+  async #restore({ TableName, Key, Item }: BeforeImage): Promise<void> {
+    if (Item) await this.#call('PutItem', { TableName, Item });
+    else await this.#call('DeleteItem', { TableName, Key });
   }
 
   #alreadyApplied(token: string, input: unknown): boolean {

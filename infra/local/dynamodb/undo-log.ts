@@ -4,7 +4,7 @@
  * would leave half of it on disk. The next start puts the images back and the transaction is
  * as if it never ran (its caller never got an answer, so it retries).
  */
-import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 /** One item as it was before the transaction: `Item` absent means it did not exist. */
 export interface BeforeImage {
@@ -24,7 +24,7 @@ export class UndoLog {
 
   /** The transaction is whole (committed or rolled back): nothing to undo any more. */
   clear(): void {
-    unlinkSync(this.path);
+    rmSync(this.path, { force: true });
   }
 
   /**
