@@ -305,10 +305,10 @@ class PipelineRun {
     if (tally === undefined) throw new Error('e2e: the measured phase was not tallied');
     const orders = phase.orders.filter((order) => order.orderId !== undefined);
     const perOrder = (count: number) => count / orders.length;
-    const sizes = await this.#itemSizes();
-    const versions = await this.#viewVersions(orders.map((order) => order.orderId as string));
+    const views = await this.#views(orders.map((order) => order.orderId as string));
+    const sizes = await this.#itemSizes([...views.values()]);
     // The view's version counts its writes; place-order's is the first, the projection's the rest.
-    const projectionWrites = (orderId: string) => Math.max(0, (versions.get(orderId) ?? 1) - 1);
+    const projectionWrites = (orderId: string) => Math.max(0, Number((views.get(orderId)?.version as { N?: string } | undefined)?.N ?? 1) - 1);
     const modeled = orders.map((order) => orderCapacity(order.planned.kind, order.planned.skuCount, sizes, projectionWrites(order.orderId as string)));
     const modeledRequests: Record<string, number> = {};
     for (const capacity of modeled) for (const [operation, count] of Object.entries(capacity.requests)) modeledRequests[operation] = (modeledRequests[operation] ?? 0) + count;
@@ -369,25 +369,25 @@ class PipelineRun {
     };
   }
 
-  /** The read-model version of each of `orderIds`, from the orders table. */
-  async #viewVersions(orderIds: readonly string[]): Promise<Map<string, number>> {
+  /** The read model of each of `orderIds`, in the wire format, from the orders table. */
+  async #views(orderIds: readonly string[]): Promise<Map<string, Record<string, WireAttributeValue>>> {
     const tableName = this.#cloud.outputs.OrdersTableName;
     if (tableName === undefined) throw new Error('e2e: the stack has no output OrdersTableName');
-    const versions = new Map<string, number>();
+    const views = new Map<string, Record<string, WireAttributeValue>>();
     // BatchGetItem takes at most 100 keys.
     for (let start = 0; start < orderIds.length; start += 100) {
       const keys = orderIds.slice(start, start + 100).map((orderId) => ({ orderId: { S: orderId } }));
-      let request: Record<string, unknown> | undefined = { [tableName]: { Keys: keys, ProjectionExpression: 'orderId, version' } };
+      let request: Record<string, unknown> | undefined = { [tableName]: { Keys: keys } };
       while (request !== undefined && Object.keys(request).length > 0) {
         const output = (await this.#cloud.services.dynamodb.client.call('BatchGetItem', { RequestItems: request })) as {
-          Responses?: Record<string, { orderId: { S: string }; version: { N: string } }[]>;
+          Responses?: Record<string, Record<string, WireAttributeValue>[]>;
           UnprocessedKeys?: Record<string, unknown>;
         };
-        for (const item of output.Responses?.[tableName] ?? []) versions.set(item.orderId.S, Number(item.version.N));
+        for (const item of output.Responses?.[tableName] ?? []) views.set(String((item.orderId as { S?: string }).S), item);
         request = output.UnprocessedKeys;
       }
     }
-    return versions;
+    return views;
   }
 
   async stop(): Promise<void> {
@@ -453,8 +453,11 @@ class PipelineRun {
     while (busy() && performance.now() < deadline) await sleep(50);
   }
 
-  /** Sizes of the items the run wrote, from a scan of (a page of) each table. */
-  async #itemSizes(): Promise<ItemSizes> {
+  /**
+   * Sizes of the items the run wrote: ledger and stock items from a scan of (a page of) their
+   * tables, the read model from `views`, the measured orders' settled views.
+   */
+  async #itemSizes(views: readonly Record<string, WireAttributeValue>[]): Promise<ItemSizes> {
     const scan = async (output: string): Promise<Record<string, WireAttributeValue>[]> => {
       const tableName = this.#cloud.outputs[output];
       if (tableName === undefined) throw new Error(`e2e: the stack has no output ${output}`);
@@ -470,7 +473,7 @@ class PipelineRun {
     return {
       ledgerBytesByStep: Object.fromEntries([...ledgerByStep].map(([step, sizes]) => [step, Math.round(mean(sizes))])),
       inventoryBytes: Math.max(0, ...(await scan('InventoryTableName')).map(itemSizeBytes)),
-      orderViewBytes: Math.round(mean((await scan('OrdersTableName')).map(itemSizeBytes))),
+      orderViewBytes: Math.round(mean(views.map(itemSizeBytes))),
     };
   }
 }
