@@ -40,22 +40,30 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions = {}): Pr
   const lock = new ReadWriteLock();
 
   const handle = (request: IncomingMessage, response: ServerResponse): void => {
+    // Whatever the request waits for, the lock it gets is released when its exchange ends. A
+    // client that went away while its request waited (its SDK timed out, its function was
+    // replaced) must not keep the lock: one such leak stalled every later request for good.
+    const ended = new Promise<void>((resolve) => response.once('close', resolve));
+    const gone = () => request.socket.destroyed || response.destroyed;
     const operation = String(request.headers['x-amz-target'] ?? '').split('.')[1];
     if (operation === 'TransactWriteItems' || operation === 'TransactGetItems') {
-      void lock.exclusive(async () => {
-        const input = JSON.parse((await readBody(request)) || '{}');
-        const output = operation === 'TransactWriteItems' ? await transactions.transactWriteItems(input) : await transactions.transactGetItems(input);
-        sendJson(response, 200, output);
-      }).catch((error: unknown) => sendError(response, error));
+      void lock
+        .exclusive(async () => {
+          if (gone()) return;
+          const input = JSON.parse((await readBody(request)) || '{}');
+          const output = operation === 'TransactWriteItems' ? await transactions.transactWriteItems(input) : await transactions.transactGetItems(input);
+          sendJson(response, 200, output);
+        })
+        .catch((error: unknown) => {
+          if (!gone()) sendError(response, error);
+        });
       return;
     }
-    void lock.shared(
-      () =>
-        new Promise<void>((resolve) => {
-          response.once('close', resolve);
-          server.emit('request', request, response);
-        }),
-    );
+    void lock.shared(async () => {
+      if (gone()) return;
+      server.emit('request', request, response);
+      await ended;
+    });
   };
 
   return {
@@ -69,12 +77,16 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions = {}): Pr
   };
 }
 
+/** The request's body; rejects when the client goes away before sending all of it. */
 function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     request.on('error', reject);
+    request.on('close', () => {
+      if (!request.complete) reject(new Error('the client went away before sending the whole request'));
+    });
   });
 }
 
