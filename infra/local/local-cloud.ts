@@ -88,8 +88,9 @@ export interface LocalCloudOptions {
   /**
    * A test accelerator, not an AWS behaviour: multiplies the template's queue visibility
    * timeouts (rounded, at least 1 s), so a failed record comes back in seconds instead of the
-   * template's 60 s. Keep it above the time a batch takes, or records are redelivered while
-   * still being processed. Function timeouts are not scaled.
+   * template's 60 s. A queue that feeds a function keeps at least the function's timeout plus
+   * its batching window, so a record is never redelivered while an invocation still works on
+   * it, however slow the machine. Function timeouts are not scaled.
    * @default 1, the template's values
    */
   readonly visibilityTimeoutScale?: number;
@@ -271,7 +272,10 @@ async function createResources(plan: StackPlan, services: { sqs: SqsService; eve
       stackExisted = true;
     });
   }
-  for (const queue of plan.queues) sqs.createQueue({ QueueName: queue.QueueName, Attributes: scaleVisibilityTimeout(queue.Attributes, visibilityTimeoutScale) });
+  const longestInvocationSeconds = longestInvocationByQueue(plan);
+  for (const queue of plan.queues) {
+    sqs.createQueue({ QueueName: queue.QueueName, Attributes: scaleVisibilityTimeout(queue.Attributes, visibilityTimeoutScale, longestInvocationSeconds.get(queue.QueueName) ?? 0) });
+  }
   for (const bus of plan.buses) ignoreAlreadyExists(() => events.createEventBus({ Name: bus }));
   for (const archive of plan.archives) {
     ignoreAlreadyExists(() =>
@@ -299,8 +303,30 @@ function ignoreAlreadyExists(create: () => unknown): void {
   }
 }
 
-/** Queue attributes with the visibility timeout scaled (see `visibilityTimeoutScale`); SQS takes whole seconds. */
-function scaleVisibilityTimeout(attributes: Record<string, string>, scale: number): Record<string, string> {
+/**
+ * How long a message received by each mapped queue's poller can stay in hand: the batching
+ * window plus the function's timeout. Lambda refuses a mapping whose queue would make a
+ * message visible again sooner than its function's timeout, so a message is never redelivered
+ * while an invocation still works on it.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+ */
+function longestInvocationByQueue(plan: StackPlan): Map<string, number> {
+  const timeoutOf = new Map(plan.functions.map((fn) => [fn.name, fn.timeoutSeconds]));
+  const longest = new Map<string, number>();
+  for (const mapping of plan.eventSourceMappings) {
+    const seconds = mapping.maximumBatchingWindowInSeconds + (timeoutOf.get(mapping.functionName) ?? 0);
+    longest.set(mapping.queueName, Math.max(longest.get(mapping.queueName) ?? 0, seconds));
+  }
+  return longest;
+}
+
+/**
+ * Queue attributes with the visibility timeout scaled (see `visibilityTimeoutScale`); SQS takes
+ * whole seconds. Never below `atLeastSeconds`: a shorter timeout would hand a message that is
+ * still being processed to a second invocation, which no deployed stack can do.
+ */
+function scaleVisibilityTimeout(attributes: Record<string, string>, scale: number, atLeastSeconds: number): Record<string, string> {
   if (scale === 1 || attributes.VisibilityTimeout === undefined) return attributes;
-  return { ...attributes, VisibilityTimeout: String(Math.max(1, Math.round(Number(attributes.VisibilityTimeout) * scale))) };
+  const scaled = Math.max(1, Math.round(Number(attributes.VisibilityTimeout) * scale));
+  return { ...attributes, VisibilityTimeout: String(Math.max(scaled, atLeastSeconds)) };
 }

@@ -31,7 +31,7 @@ export interface SoakOptions {
   readonly seed: number;
   /** POSTs in flight at once (and GETs when reading the views). @default 20 */
   readonly concurrency?: number;
-  /** See `LocalCloudOptions.visibilityTimeoutScale`. @default 0.1: failed records come back after 6 s instead of 60 s */
+  /** See `LocalCloudOptions.visibilityTimeoutScale`. @default 0.1: failed records come back after their function's timeout (10 s) instead of 60 s */
   readonly visibilityTimeoutScale?: number;
   /** See `LocalCloudOptions.eventBridgeRetryBaseDelayMs`. @default 100 ms */
   readonly eventBridgeRetryBaseDelayMs?: number;

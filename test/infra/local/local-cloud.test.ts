@@ -1,18 +1,19 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '#local/local-cloud';
 import { anOrder } from '#test/support/factories';
 import { until } from '#test/support/until';
 
-describe("local cloud: function logs at the template's log level", () => {
+describe("local cloud: function logs at the template's log level, and the test accelerators' bounds", () => {
   const logDirectory = mkdtempSync(join(tmpdir(), 'local-cloud-logs-'));
   const logFile = join(logDirectory, 'functions.log');
   let cloud: LocalCloud;
 
   beforeAll(async () => {
-    cloud = await startLocalCloud({ awsPort: 0, httpPort: 0, assemblyDirectory: inject('assemblyDirectory'), functionLogs: { file: logFile } });
+    cloud = await startLocalCloud({ awsPort: 0, httpPort: 0, assemblyDirectory: inject('assemblyDirectory'), functionLogs: { file: logFile }, visibilityTimeoutScale: 0.05 });
   });
 
   afterAll(async () => {
@@ -41,6 +42,25 @@ describe("local cloud: function logs at the template's log level", () => {
     expect(lines.filter((line) => line.RecordsProcessed !== undefined).length).toBeGreaterThanOrEqual(4);
     expect(lines.filter((line) => line.level !== undefined)).toEqual([]);
     expect(placed.status).toBe(202);
+  });
+
+  it("scales visibility timeouts, but never below the consuming function's timeout plus its batching window", async () => {
+    // Prepare
+    const sqs = new SQSClient({ region: cloud.region, endpoint: cloud.awsEndpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const visibilityOf = async (fragment: string) => {
+      const queue = cloud.plan.queues.find((candidate) => candidate.QueueName.includes(fragment));
+      const QueueUrl = cloud.services.sqs.queueUrl(queue?.QueueName ?? fragment);
+      const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['VisibilityTimeout'] }));
+      return { template: Number(queue?.Attributes.VisibilityTimeout), local: Number(Attributes?.VisibilityTimeout) };
+    };
+
+    // Act
+    const [shipOrder, projection] = await Promise.all([visibilityOf('ShipOrderQueue'), visibilityOf('ProjectOrderQueue')]);
+    sqs.destroy();
+
+    // Assess: 0.05 of 60 s would be 3 s, less than ship-order's 10 s timeout.
+    expect(shipOrder).toEqual({ template: 60, local: 10 });
+    expect(projection).toEqual({ template: 61, local: 11 });
   });
 });
 
