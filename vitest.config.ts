@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { SDK_NODE_NOTICE_OPT_OUT } from './infra/local/sdk-node-notice.ts';
+import { SDK_NODE_NOTICE_OPT_OUT } from './local-cloud/sdk-node-notice.ts';
 
 export default defineConfig({
   test: {

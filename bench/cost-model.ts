@@ -6,7 +6,7 @@
  *
  * @see ./prices.ts for the prices, their date and their sources.
  */
-import { DEFAULT_LOGGING_CONFIG, writesPlatformInvocationLines, type LambdaLoggingConfig } from '#infra/lambda-logging';
+import { DEFAULT_LOGGING_CONFIG, writesPlatformInvocationLines, type LambdaLoggingConfig } from '#cloud/lambda/logging-config';
 import type { Prices } from './prices.ts';
 
 /** Lambda's two architectures, as the template spells them. */

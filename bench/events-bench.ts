@@ -10,10 +10,10 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { EventBridgeService } from '#local/events/eventbridge-service';
-import { startAwsGateway } from '#local/gateway';
-import { sqsRegistration } from '#local/sqs/operations';
-import { SqsService } from '#local/sqs/sqs-service';
+import { EventBridgeService } from '#cloud/events/eventbridge-service';
+import { startAwsGateway } from '#cloud/gateway';
+import { sqsRegistration } from '#cloud/sqs/operations';
+import { SqsService } from '#cloud/sqs/sqs-service';
 import type { BenchmarkGroup } from './benchmark.ts';
 import { startNoopEventsServer } from './noop-events-server.ts';
 import { benchClientConfig } from './sdk-client-config.ts';
@@ -162,7 +162,7 @@ function createBusWithRules(sqs: SqsService, events: EventBridgeService): string
 /**
  * Deliveries one PutEvents of `entries` causes: matches of every entry against every rule, by
  * the service's own TestEventPattern. The pattern engine's correctness is tested elsewhere
- * (test/infra/local/events); here the count only tells a round when its deliveries are done.
+ * (test/local-cloud/events); here the count only tells a round when its deliveries are done.
  */
 function expectedDeliveries(events: EventBridgeService, entries: readonly PutEventsRequestEntry[]): number {
   let deliveries = 0;

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { buildOrderPipeline } from '#infra/app';
 import { handlerEntry } from '#infra/function-defaults';
-import { planStack, type CloudFormationTemplate } from '#local/template/stack-plan';
+import { planStack, type CloudFormationTemplate } from '#cloud/template/stack-plan';
 import { EnvName } from '#shared/config';
 
 /** A deployed handler bundle. */

@@ -17,7 +17,7 @@ import { functionsBenchmark } from './functions-bench.ts';
 import { formatTable, formatVerdicts, mergeResults, readResults, writeResults } from './report.ts';
 import { RESULTS_FILE } from './results-file.ts';
 import { sqsBenchmark } from './sqs-bench.ts';
-import { silenceSdkNodeNotice } from '#local/sdk-node-notice';
+import { silenceSdkNodeNotice } from '#cloud/sdk-node-notice';
 
 /**
  * Every benchmark group, in the order they run. Register a new group here. `cost` prices the

@@ -13,9 +13,9 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { startAwsGateway } from '#local/gateway';
-import { sqsRegistration } from '#local/sqs/operations';
-import { SqsService } from '#local/sqs/sqs-service';
+import { startAwsGateway } from '#cloud/gateway';
+import { sqsRegistration } from '#cloud/sqs/operations';
+import { SqsService } from '#cloud/sqs/sqs-service';
 import { verdict, type BenchmarkGroup, type GroupFigures } from './benchmark.ts';
 import { CANNED_MESSAGE_BODY, startNoopSqsServer } from './noop-sqs-server.ts';
 import { benchClientConfig } from './sdk-client-config.ts';

@@ -5,7 +5,7 @@
  * Read from the template itself (not from the CDK constructs), so it is what would be deployed.
  */
 import { EnvName } from '#shared/config';
-import { loggingConfigFromTemplate } from '#infra/lambda-logging';
+import { loggingConfigFromTemplate } from '#cloud/lambda/logging-config';
 import type { Architecture, FunctionDesign, PipelineDesign } from './cost-model.ts';
 
 /** The parts of a CloudFormation template read here. */

@@ -8,8 +8,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startLocalCloud, type LocalCloud } from '#local/local-cloud';
-import type { InvocationResult } from '#local/lambda/invocation-result';
+import { startLocalCloud, type LocalCloud } from '#cloud/local-cloud';
+import type { InvocationResult } from '#cloud/lambda/invocation-result';
 import { EnvName } from '#shared/config';
 import { DEMO_CATALOGUE } from '#shared/demo-catalogue';
 

@@ -12,7 +12,7 @@ import { ApplicationLogLevel as CdkApplicationLogLevel, Architecture, LoggingFor
 import { type BundlingOptions, LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { APPLICATION_LOG_LEVELS, type ApplicationLogLevel, type SystemLogLevel } from '#infra/lambda-logging';
+import { APPLICATION_LOG_LEVELS, type ApplicationLogLevel, type SystemLogLevel } from '#cloud/lambda/logging-config';
 import { checkIntegerInRange, checkSecondsInRange, InvalidPropError } from '#infra/validation';
 
 /** The repository root: `functions/`, `package-lock.json` and `tsconfig.json` live here. */

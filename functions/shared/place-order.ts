@@ -8,9 +8,9 @@
  * under the same key is refused.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { domainEvent, type DomainEvent, type Order } from '#shared/contracts';
 import { ConcurrentUpdateError, IdempotencyKeyReuseError } from '#shared/errors';
-import { canonicalJson } from '#shared/canonical-json';
 import { applyEvent } from '#shared/order-view';
 import type { EventPublisher, OrderViewStore } from '#shared/ports';
 
@@ -76,5 +76,6 @@ export function orderIdFor(customerId: string, idempotencyKey: string): string {
 }
 
 function sameOrder(a: Order, b: Order): boolean {
-  return canonicalJson(a) === canonicalJson(b);
+  // Key order does not matter; the stored copy has no undefined members, as parsed JSON has none.
+  return isDeepStrictEqual(a, b);
 }

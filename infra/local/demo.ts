@@ -9,10 +9,11 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Order } from '#shared/contracts';
-import { startLocalCloud, type LocalCloud } from '#local/local-cloud';
+import type { LocalCloud } from '#cloud/local-cloud';
+import { startOrderPipelineCloud } from '#local/order-pipeline-cloud';
 import { mapConcurrently } from '#local/soak/concurrency';
 import { getOrderView } from '#local/soak/order-client';
-import { silenceSdkNodeNotice } from '#local/sdk-node-notice';
+import { silenceSdkNodeNotice } from '#cloud/sdk-node-notice';
 
 silenceSdkNodeNotice();
 
@@ -91,7 +92,7 @@ async function runningCloudOrOwn(url: string, awsEndpoint: string): Promise<Loca
   const probe = await fetch(`${url}/orders/00000000-0000-4000-8000-000000000000`, { signal: AbortSignal.timeout(1_000) }).catch(() => undefined);
   if (probe?.status === 404) return undefined;
   const awsPort = await fetch(awsEndpoint, { signal: AbortSignal.timeout(500) }).then(() => 0, () => Number(new URL(awsEndpoint).port));
-  return startLocalCloud({ awsPort, httpPort: 0 });
+  return startOrderPipelineCloud({ awsPort, httpPort: 0 });
 }
 
 async function settledStatus(orderId: string, timeoutMs = 60_000): Promise<string> {

@@ -2,7 +2,7 @@
  * One line per pipeline event, so a person watching `npm start` sees each order move:
  * `12:00:01.234  order 3f2a9c1e  OrderPlaced`, and how long an order took once it settles.
  */
-import type { EventEnvelope } from '#local/events/put-events-entry';
+import type { EventEnvelope } from '#cloud/events/put-events-entry';
 
 /** The event after which an order is settled: the customer was told its outcome. */
 const SETTLED_BY = 'CustomerNotified';

@@ -6,19 +6,19 @@
  * (run a cloud assembly synthesized earlier, e.g. by `npm run synth`, instead of synthesizing),
  * `--log-level LEVEL` (the functions' log level, default INFO, as `cdk deploy -c logLevel=LEVEL`
  * sets it on AWS), `--visibility-timeout-scale F` (a test accelerator: queues' visibility
- * timeouts times F), `--faults <spec>` (inject faults, see infra/local/faults/fault-spec.ts;
+ * timeouts times F), `--faults <spec>` (inject faults, see local-cloud/faults/fault-spec.ts;
  * else `LOCAL_CLOUD_FAULTS`) and `--seed N` (the fault generator's seed; else
  * `LOCAL_CLOUD_SEED`, else random and printed).
  */
 import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { LOG_LEVEL_CONTEXT_KEY } from '#infra/function-defaults';
-import { LogFormat } from '#infra/lambda-logging';
-import { formatFaultSpec } from '#local/faults/fault-spec';
-import { resolveFaultSettings } from '#local/faults/fault-settings';
-import { startLocalCloud } from '#local/local-cloud';
+import { LogFormat } from '#cloud/lambda/logging-config';
+import { formatFaultSpec } from '#cloud/faults/fault-spec';
+import { resolveFaultSettings } from '#cloud/faults/fault-settings';
+import { startOrderPipelineCloud } from '#local/order-pipeline-cloud';
 import { OrderProgress } from '#local/order-progress';
-import { silenceSdkNodeNotice } from '#local/sdk-node-notice';
+import { silenceSdkNodeNotice } from '#cloud/sdk-node-notice';
 
 const LOG_DIRECTORY = '.local-cloud';
 
@@ -53,7 +53,7 @@ console.log(values.assembly !== undefined ? `Starting the local cloud from the a
 mkdirSync(LOG_DIRECTORY, { recursive: true });
 const functionLog = `${LOG_DIRECTORY}/functions.log`;
 const progress = new OrderProgress((line) => console.log(line));
-const cloud = await startLocalCloud({
+const cloud = await startOrderPipelineCloud({
   awsPort: port('aws-port'),
   httpPort: port('http-port'),
   functionLogs: values.verbose ? (line) => console.log(line) : { file: functionLog },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { costPerMillionOrders, cpuShare, naiveScenario, savingVersusNaive, type OrderUsage, type PipelineDesign } from '../../bench/cost-model.ts';
-import type { LambdaLoggingConfig } from '#infra/lambda-logging';
+import type { LambdaLoggingConfig } from '#cloud/lambda/logging-config';
 import { PRICES } from '../../bench/prices.ts';
 
 /** One SQS-fed step and one HTTP function, both arm64 with 256 MB. */

@@ -4,7 +4,7 @@
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { inject } from 'vitest';
-import { startLocalCloud } from '#local/local-cloud';
+import { startLocalCloud } from '#cloud/local-cloud';
 import { ORDER_PIPELINE_STACK_NAME } from '#infra/order-pipeline-stack';
 
 /** A running pipeline and how to reach it. */

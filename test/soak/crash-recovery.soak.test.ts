@@ -21,8 +21,8 @@ import { checkInvariants, type AcceptedOrder } from '#local/soak/invariants';
 import { placeOrder } from '#local/soak/order-client';
 import { planOrders } from '#local/soak/order-mix';
 import { readDeadLetters, readInventory, readLedger, readOrderViews } from '#local/soak/pipeline-state';
-import { readSynthesizedStack } from '#local/synthesize';
-import { planStack } from '#local/template/stack-plan';
+import { readSynthesizedStack } from '#cloud/template/cloud-assembly';
+import { planStack } from '#cloud/template/stack-plan';
 import { ORDER_PIPELINE_STACK_NAME } from '#infra/order-pipeline-stack';
 
 const ORDERS = 120;

@@ -8,7 +8,7 @@ import { anOrder } from '#test/support/factories';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { describe, expect, it } from 'vitest';
-import type { LocalCloud } from '#local/local-cloud';
+import type { LocalCloud } from '#cloud/local-cloud';
 import type { DeadLetter } from '#local/soak/invariants';
 import { expectAllInvariantsHold, SOAK_TEST_TIMEOUT_MS, soakUnder } from './soak-support.ts';
 

@@ -4,8 +4,8 @@
  * assertion that names every violated invariant.
  */
 import { expect, inject } from 'vitest';
-import type { FaultSpec } from '#local/faults/fault-spec';
-import { SeededRandom } from '#local/faults/prng';
+import type { FaultSpec } from '#cloud/faults/fault-spec';
+import { SeededRandom } from '#cloud/faults/prng';
 import { runSoak, type SoakOptions, type SoakReport } from '#local/soak/soak-run';
 
 /**

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { startLocalDynamoDb } from '#local/dynamodb/dynamodb-service';
+import { startLocalDynamoDb } from '#cloud/dynamodb/dynamodb-service';
 import { TABLE_KEYS } from '#shared/tables';
 import { DEMO_CATALOGUE, inventoryItemOf } from '#shared/demo-catalogue';
 

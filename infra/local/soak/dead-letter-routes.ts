@@ -3,7 +3,7 @@
  * queue's DLQ (its RedrivePolicy) returns to the step queue; a rule target's DLQ
  * (DeadLetterConfig) returns to the rule's target queue.
  */
-import type { StackPlan } from '#local/template/stack-plan';
+import type { StackPlan } from '#cloud/template/stack-plan';
 
 /** A DLQ and the queue its messages belong to. */
 export interface DeadLetterRoute {

@@ -7,7 +7,7 @@
 import type { Order, OrderLine } from '#shared/contracts';
 import { AMOUNT_LIMIT_CENTS } from '#shared/payment-gateway';
 import { DEMO_CATALOGUE } from '#shared/demo-catalogue';
-import { SeededRandom } from '#local/faults/prng';
+import { SeededRandom } from '#cloud/faults/prng';
 import type { ExpectedOutcome } from '#local/soak/invariants';
 
 /** An order to place, its Idempotency-Key, and how it must end. */

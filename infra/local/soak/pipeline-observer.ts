@@ -4,9 +4,9 @@
  * redelivered records per function), and target deliveries (retried, dead-lettered, dropped).
  * Pass its hooks to `startLocalCloud`.
  */
-import type { EventEnvelope } from '#local/events/put-events-entry';
-import type { Delivery, DeliveryOutcome } from '#local/events/target-delivery';
-import type { SqsBatchOutcome } from '#local/lambda/sqs-event-source-mapping';
+import type { EventEnvelope } from '#cloud/events/put-events-entry';
+import type { Delivery, DeliveryOutcome } from '#cloud/events/target-delivery';
+import type { SqsBatchOutcome } from '#cloud/lambda/sqs-event-source-mapping';
 import type { LostDelivery } from '#local/soak/invariants';
 
 /** Record counts of one function's batches. */

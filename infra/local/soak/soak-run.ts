@@ -10,9 +10,10 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DEMO_CATALOGUE } from '#shared/demo-catalogue';
 import type { OrderView } from '#shared/order-view';
-import type { InjectedFaultCounts } from '#local/faults/fault-injector';
-import { formatFaultSpec, type FaultSpec } from '#local/faults/fault-spec';
-import { startLocalCloud, type LocalCloud } from '#local/local-cloud';
+import type { InjectedFaultCounts } from '#cloud/faults/fault-injector';
+import { formatFaultSpec, type FaultSpec } from '#cloud/faults/fault-spec';
+import type { LocalCloud } from '#cloud/local-cloud';
+import { startOrderPipelineCloud } from '#local/order-pipeline-cloud';
 import { mapConcurrently } from '#local/soak/concurrency';
 import { deadLetterRoutes } from '#local/soak/dead-letter-routes';
 import { checkInvariants, type AcceptedOrder, type DeadLetter, type InvariantResult } from '#local/soak/invariants';
@@ -89,7 +90,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const started = Date.now();
   const observer = new PipelineObserver();
   progress(`starting the local cloud (faults ${formatFaultSpec(options.faults)}, seed ${options.seed})`);
-  const cloud = await startLocalCloud({
+  const cloud = await startOrderPipelineCloud({
     awsPort: 0,
     httpPort: 0,
     assemblyDirectory: options.assemblyDirectory,

@@ -5,10 +5,10 @@
  * `LOCAL_CLOUD_FAULTS`/`LOCAL_CLOUD_SEED`, then to no faults and a random (printed) seed.
  */
 import { parseArgs } from 'node:util';
-import { resolveFaultSettings } from '#local/faults/fault-settings';
+import { resolveFaultSettings } from '#cloud/faults/fault-settings';
 import { formatSoakReport } from '#local/soak/soak-report';
 import { runSoak } from '#local/soak/soak-run';
-import { silenceSdkNodeNotice } from '#local/sdk-node-notice';
+import { silenceSdkNodeNotice } from '#cloud/sdk-node-notice';
 
 silenceSdkNodeNotice();
 

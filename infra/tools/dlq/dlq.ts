@@ -13,7 +13,7 @@ import { formatList, formatProgress, formatRedriveResult, formatShow, listAsJson
 import { peekMessages } from '#infra/tools/dlq/inspect';
 import { redriveDeadLetterQueue, type RedriveResult } from '#infra/tools/dlq/redrive';
 import { createClients, resolveTarget, unreachableEndpointError, type DlqClients, type Target } from '#infra/tools/dlq/targets';
-import { silenceSdkNodeNotice } from '#local/sdk-node-notice';
+import { silenceSdkNodeNotice } from '#cloud/sdk-node-notice';
 
 silenceSdkNodeNotice();
 

@@ -8,8 +8,8 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { GetQueueAttributesCommand, SQSClient, UnsupportedOperation } from '@aws-sdk/client-sqs';
 import { inject } from 'vitest';
 import { EventSourceOf, type DetailType } from '#shared/contracts';
-import { startLocalCloud, type LocalCloud } from '#local/local-cloud';
-import type { EventEnvelope } from '#local/events/put-events-entry';
+import { startLocalCloud, type LocalCloud } from '#cloud/local-cloud';
+import type { EventEnvelope } from '#cloud/events/put-events-entry';
 import { ORDER_PIPELINE_STACK_NAME } from '#infra/order-pipeline-stack';
 import { discoverDeadLetterQueues, findDeadLetterQueue, type DeadLetterQueue } from '#infra/tools/dlq/discovery';
 import type { DlqClients } from '#infra/tools/dlq/targets';

@@ -1,0 +1,92 @@
+/**
+ * The local DynamoDB in a process of its own. dynalite does all its work on one thread; in the
+ * local cloud's process it shared that thread with every other AWS API and became the
+ * bottleneck under load. Functions reach it directly (the SDK's `AWS_ENDPOINT_URL_DYNAMODB`);
+ * other clients still reach it through the gateway, which forwards their requests.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { request as httpRequest, Agent, type IncomingMessage, type ServerResponse } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { DynaliteClient } from '#cloud/dynamodb/dynalite-client';
+import type { LocalDynamoDb, LocalDynamoDbOptions } from '#cloud/dynamodb/dynamodb-service';
+
+/** A local DynamoDB running in its own process. */
+export interface LocalDynamoDbProcess extends LocalDynamoDb {
+  /** Its own endpoint, for SDK clients (`AWS_ENDPOINT_URL_DYNAMODB`). */
+  readonly endpoint: string;
+  /** The CPU time the process has used so far (`process.cpuUsage()` in it), for benchmarks. */
+  cpuUsage(): Promise<NodeJS.CpuUsage>;
+}
+
+const ENTRY = fileURLToPath(new URL('./dynamodb-process-main.ts', import.meta.url));
+/** Starting takes well under a second; this only guards against a child that never answers. */
+const START_TIMEOUT_MS = 30_000;
+
+/** Starts the local DynamoDB in a child process (run with tsx, as the rest of the cloud). */
+export async function startLocalDynamoDbProcess(options: LocalDynamoDbOptions = {}): Promise<LocalDynamoDbProcess> {
+  const child = fork(ENTRY, [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, LOCAL_DYNAMODB_PATH: options.path ?? '' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await portOf(child);
+  const endpoint = `http://127.0.0.1:${port}`;
+  const agent = new Agent({ keepAlive: true });
+  const client = new DynaliteClient(port);
+
+  const handle = (incoming: IncomingMessage, outgoing: ServerResponse): void => {
+    const forwarded = httpRequest({ host: '127.0.0.1', port, method: incoming.method, path: incoming.url, headers: incoming.headers, agent }, (answer) => {
+      outgoing.writeHead(answer.statusCode ?? 500, answer.headers);
+      answer.pipe(outgoing);
+    });
+    forwarded.on('error', (error) => {
+      if (!outgoing.headersSent) outgoing.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
+      outgoing.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: `local DynamoDB unreachable: ${error.message}` }));
+    });
+    incoming.pipe(forwarded);
+  };
+
+  const cpuUsage = () =>
+    new Promise<NodeJS.CpuUsage>((resolve) => {
+      const onMessage = (message: { cpuUsage?: NodeJS.CpuUsage }) => {
+        if (message.cpuUsage === undefined) return;
+        child.off('message', onMessage);
+        resolve(message.cpuUsage);
+      };
+      child.on('message', onMessage);
+      child.send('cpu-usage');
+    });
+
+  return {
+    endpoint,
+    handle,
+    client,
+    cpuUsage,
+    close: async () => {
+      client.close();
+      agent.destroy();
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.send('stop');
+      await exited;
+    },
+  };
+}
+
+function portOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`the local DynamoDB process did not start within ${START_TIMEOUT_MS / 1000} s`));
+    }, START_TIMEOUT_MS);
+    child.once('message', (message: { port?: number }) => {
+      clearTimeout(timer);
+      if (typeof message.port === 'number') resolve(message.port);
+      else reject(new Error(`the local DynamoDB process sent ${JSON.stringify(message)} instead of its port`));
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`the local DynamoDB process exited before it started (code ${code}, signal ${signal})`));
+    });
+  });
+}

@@ -1,0 +1,213 @@
+/**
+ * Runs one Lambda function's deployed bundle on this machine the way Lambda runs it: a pool of
+ * execution environments (worker threads), each serving one invocation at a time, created on
+ * demand (cold starts) up to the function's concurrency limit, each with exactly the
+ * environment variables the function is configured with.
+ *
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html
+ */
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { DEFAULT_LOGGING_CONFIG, type LambdaLoggingConfig } from '#cloud/lambda/logging-config';
+import { LocalFunctionClosedError } from './errors.ts';
+import { ExecutionEnvironment } from './execution-environment.ts';
+import { parseHandler, type HandlerLocation } from './handler-name.ts';
+import type { FunctionInvoker, InvocationResult } from './invocation-result.ts';
+import { writeToStdout, type LogSink } from './log-sink.ts';
+import { validateLocalFunctionProps } from './local-function-props.ts';
+import { buildRuntimeEnvironment } from './runtime-environment.ts';
+import type { RuntimeWorkerData } from './worker-protocol.ts';
+
+/** Configuration of a {@link LocalFunction}; mirrors the `AWS::Lambda::Function` properties it needs. */
+export interface LocalFunctionProps {
+  /** The function's name (`FunctionName`). */
+  readonly functionName: string;
+  /** Directory of the deployed bundle, e.g. `cdk.out/asset.<hash>`. */
+  readonly codeDirectory: string;
+  /** Handler string, `<module>.<export>`, e.g. `index.handler` for `index.mjs` exporting `handler`. */
+  readonly handler: string;
+  /**
+   * The function's environment variables plus anything the host injects (endpoint URL,
+   * dummy credentials). Lambda's reserved variables are added on top and win.
+   * @default {}
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Seconds an invocation may run before it fails with "Task timed out". Lambda accepts whole
+   * seconds from 1 to 900; fractions are accepted here so tests can exercise timeouts quickly.
+   * @default 3
+   */
+  readonly timeoutSeconds?: number;
+  /** Memory in MB, 128 to 10240; reported to the function, not enforced. @default 128 */
+  readonly memorySize?: number;
+  /**
+   * Most execution environments alive at once (reserved concurrency). Invocations beyond it
+   * wait for a free environment instead of being throttled.
+   * @default 10, which keeps a laptop responsive while still exercising concurrency
+   */
+  readonly maxConcurrency?: number;
+  /** Region reported in `AWS_REGION` and the ARN. @default 'us-east-1' */
+  readonly region?: string;
+  /** Account in the function's ARN. @default '000000000000', the account LocalStack uses */
+  readonly accountId?: string;
+  /** Runtime identifier, reported in `AWS_EXECUTION_ENV`. @default 'nodejs20.x' */
+  readonly runtime?: string;
+  /**
+   * The function's logging controls (`LoggingConfig`), handed to it as Lambda does, in
+   * `AWS_LAMBDA_LOG_FORMAT` and `AWS_LAMBDA_LOG_LEVEL`: a Powertools logger at WARN writes no
+   * INFO line. The local runtime writes no platform lines (START, END, REPORT), so the system
+   * log level has nothing to filter here.
+   * @default Lambda's default: the Text format, without levels
+   */
+  readonly logging?: LambdaLoggingConfig;
+  /** Receives each line the function writes to stdout/stderr. @default writes to the host's stdout */
+  readonly logSink?: LogSink;
+  /**
+   * A file the function's own threads append its stdout and stderr to, instead of handing each
+   * line to `logSink` on the host's thread (much cheaper under load). Takes precedence over
+   * `logSink`; `os.devNull` discards the logs.
+   * @default none: lines go to `logSink`
+   */
+  readonly logFile?: string;
+}
+
+/** A waiting invocation, handed an environment as soon as one is free. */
+type Waiter = {
+  readonly grant: (environment: ExecutionEnvironment) => void;
+  readonly reject: (error: Error) => void;
+};
+
+/** One function, invocable many times concurrently; see the module comment. */
+export class LocalFunction implements FunctionInvoker {
+  /** The function's name. */
+  readonly functionName: string;
+  /** The function's ARN (unqualified), as `context.invokedFunctionArn` reports it. */
+  readonly functionArn: string;
+  readonly #props: Required<Omit<LocalFunctionProps, 'environment' | 'logSink' | 'logFile'>> & { readonly logSink: LogSink; readonly logFile?: string };
+  readonly #variables: Readonly<Record<string, string>>;
+  readonly #handlerLocation: HandlerLocation;
+  readonly #environments = new Set<ExecutionEnvironment>();
+  readonly #idle: ExecutionEnvironment[] = [];
+  readonly #waiters: Waiter[] = [];
+  #closed = false;
+
+  /** @throws LocalFunctionConfigError when a property is out of Lambda's range. */
+  constructor(props: LocalFunctionProps) {
+    validateLocalFunctionProps(props);
+    this.#handlerLocation = parseHandler(props.handler);
+    const region = props.region ?? 'us-east-1';
+    const accountId = props.accountId ?? '000000000000';
+    this.#props = {
+      functionName: props.functionName,
+      codeDirectory: resolve(props.codeDirectory),
+      handler: props.handler,
+      timeoutSeconds: props.timeoutSeconds ?? 3,
+      memorySize: props.memorySize ?? 128,
+      maxConcurrency: props.maxConcurrency ?? 10,
+      region,
+      accountId,
+      runtime: props.runtime ?? 'nodejs20.x',
+      logging: props.logging ?? DEFAULT_LOGGING_CONFIG,
+      logSink: props.logSink ?? writeToStdout,
+      ...(props.logFile !== undefined ? { logFile: props.logFile } : {}),
+    };
+    this.#variables = { ...props.environment };
+    this.functionName = props.functionName;
+    this.functionArn = `arn:aws:lambda:${region}:${accountId}:function:${props.functionName}`;
+  }
+
+  /** Execution environments currently alive (busy or idle). */
+  get environmentCount(): number {
+    return this.#environments.size;
+  }
+
+  /**
+   * Invokes the function with `event` and waits for the outcome. The function's own failures
+   * (a thrown error, a timeout, a crash) resolve as `ok: false`, as Lambda reports them.
+   *
+   * @throws LocalFunctionClosedError when the function is closed before the invocation starts.
+   */
+  async invoke(event: unknown): Promise<InvocationResult> {
+    // Serialize first: Lambda accepts only JSON, and the handler must get its own copy.
+    const payload = JSON.stringify(event) ?? 'null';
+    const environment = await this.#acquire();
+    const init = await environment.initialized;
+    if (!init.ok) return init;
+    try {
+      return await environment.invoke(payload);
+    } finally {
+      if (environment.alive) this.#release(environment);
+    }
+  }
+
+  /** Stops every execution environment; waiting invocations reject, running ones fail. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const waiter of this.#waiters.splice(0)) waiter.reject(new LocalFunctionClosedError(this.functionName));
+    await Promise.all([...this.#environments].map((environment) => environment.discard()));
+  }
+
+  #acquire(): Promise<ExecutionEnvironment> {
+    if (this.#closed) return Promise.reject(new LocalFunctionClosedError(this.functionName));
+    const idle = this.#idle.pop();
+    if (idle !== undefined) return Promise.resolve(idle);
+    if (this.#environments.size < this.#props.maxConcurrency) return Promise.resolve(this.#start());
+    return new Promise((grant, reject) => this.#waiters.push({ grant, reject }));
+  }
+
+  #release(environment: ExecutionEnvironment): void {
+    const waiter = this.#waiters.shift();
+    if (waiter === undefined) this.#idle.push(environment);
+    else waiter.grant(environment);
+  }
+
+  #onDiscard(environment: ExecutionEnvironment): void {
+    this.#environments.delete(environment);
+    const idleIndex = this.#idle.indexOf(environment);
+    if (idleIndex >= 0) this.#idle.splice(idleIndex, 1);
+    // The discarded environment's slot goes to the next waiting invocation, as a cold start.
+    if (!this.#closed && this.#waiters.length > 0) this.#waiters.shift()?.grant(this.#start());
+  }
+
+  #start(): ExecutionEnvironment {
+    const { functionName, codeDirectory, handler, memorySize, region, runtime, logging, timeoutSeconds, logSink, logFile } = this.#props;
+    const logGroupName = `/aws/lambda/${functionName}`;
+    const logStreamName = `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${randomBytes(16).toString('hex')}`;
+    const runtimeData: RuntimeWorkerData = {
+      codeDirectory,
+      ...this.#handlerLocation,
+      handler,
+      ...(logFile !== undefined ? { logFile } : {}),
+      context: {
+        functionName,
+        functionVersion: '$LATEST',
+        memoryLimitInMB: String(memorySize),
+        invokedFunctionArn: this.functionArn,
+        logGroupName,
+        logStreamName,
+      },
+    };
+    const env = buildRuntimeEnvironment({
+      functionName,
+      functionVersion: '$LATEST',
+      memorySize,
+      region,
+      runtime,
+      handler,
+      codeDirectory,
+      logGroupName,
+      logStreamName,
+      logging,
+      variables: this.#variables,
+    });
+    const environment = new ExecutionEnvironment({
+      env,
+      runtime: runtimeData,
+      timeoutSeconds,
+      logSink,
+      onDiscard: (discarded) => this.#onDiscard(discarded),
+    });
+    this.#environments.add(environment);
+    return environment;
+  }
+}

@@ -1,0 +1,320 @@
+/**
+ * The local cloud: a synthesized stack running on this machine, no Docker
+ * and no AWS account. AWS APIs (SQS, EventBridge, DynamoDB) on one port like LocalStack's,
+ * each function's deployed bundle in its own worker threads, SQS event source mappings, and
+ * the HTTP API. Everything it runs comes from the template.
+ */
+import { devNull } from 'node:os';
+import { resolve as resolvePath } from 'node:path';
+import { AwsServiceError } from '#cloud/aws-error';
+import { runCustomResourceCalls } from '#cloud/custom-resources';
+import { dataDirectoryOptions } from '#cloud/persistence/data-directory';
+import { startLocalDynamoDbProcess, type LocalDynamoDbProcess } from '#cloud/dynamodb/dynamodb-process';
+import { DYNAMODB_TARGET_PREFIX } from '#cloud/dynamodb/dynamodb-service';
+import { DynaliteError } from '#cloud/dynamodb/dynalite-client';
+import { withDeliveryFaults } from '#cloud/faults/delivery-faults';
+import { FaultInjector, type FaultControl } from '#cloud/faults/fault-injector';
+import type { FaultSpec } from '#cloud/faults/fault-spec';
+import { withFunctionFaults } from '#cloud/faults/function-faults';
+import { randomSeed } from '#cloud/faults/prng';
+import { withPutEventsFaults } from '#cloud/faults/put-events-faults';
+import { withRedeliveryFaults } from '#cloud/faults/redelivery-faults';
+import { EventBridgeService } from '#cloud/events/eventbridge-service';
+import type { EventEnvelope } from '#cloud/events/put-events-entry';
+import type { Delivery, DeliveryOutcome } from '#cloud/events/target-delivery';
+import { startAwsGateway, type AwsGateway } from '#cloud/gateway';
+import { startHttpApi } from '#cloud/http-api/http-api-server';
+import { LocalFunction } from '#cloud/lambda/local-function';
+import type { LogSink } from '#cloud/lambda/log-sink';
+import { SqsEventSourceMapping, type SqsBatchOutcome } from '#cloud/lambda/sqs-event-source-mapping';
+import { sqsRegistration } from '#cloud/sqs/operations';
+import { SqsService } from '#cloud/sqs/sqs-service';
+import { readSynthesizedStack, type SynthesizedStack } from '#cloud/template/cloud-assembly';
+import { planStack, type StackPlan } from '#cloud/template/stack-plan';
+import { SDK_NODE_NOTICE_OPT_OUT } from '#cloud/sdk-node-notice';
+
+/** Options of {@link startLocalCloud}. */
+export interface LocalCloudOptions {
+  /** Port of the AWS APIs. @default 4566, LocalStack's, so tools configured for it work */
+  readonly awsPort?: number;
+  /** Port of the HTTP API. @default 3000 */
+  readonly httpPort?: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** The cloud assembly to run (what `cdk synth` writes, e.g. `cdk.out`). */
+  readonly assemblyDirectory: string;
+  /** The stack of the assembly to run. @default the assembly's only stack */
+  readonly stackName?: string;
+  /**
+   * Where functions' log lines go: a file their threads append to (cheap), or a callback on
+   * the host's thread (each line crosses to it).
+   * @default discarded
+   */
+  readonly functionLogs?: { readonly file: string } | LogSink;
+  /** Told of every event put on a bus and how many rules it matched. */
+  readonly onEvent?: (event: EventEnvelope, matchedRules: number) => void;
+  /** Told of every batch a function processed from a queue. */
+  readonly onBatch?: (functionName: string, outcome: SqsBatchOutcome) => void;
+  /** Told of every event delivery to a rule target. */
+  readonly onDelivery?: (delivery: Delivery, outcome: DeliveryOutcome) => void;
+  /** @default 'us-east-1' */
+  readonly region?: string;
+  /**
+   * Keep queues (in-flight messages included), the bus's rules, archive and replays, and the
+   * tables under this directory, so a restart (even after SIGKILL) resumes where it stopped.
+   * @default everything in memory
+   */
+  readonly dataDirectory?: string;
+  /**
+   * Faults to inject (failing and crashing invocations, duplicate, delayed and failed
+   * deliveries, PutEvents entry failures, unreachable target queues); see
+   * `local-cloud/faults/fault-spec.ts`. They can be changed or cleared while running through
+   * {@link LocalCloud.faults}.
+   * @default none
+   */
+  readonly faults?: FaultSpec;
+  /** Seed of the generator every fault decision draws from; the same seed repeats a run's decisions. @default a random seed (see `faults.seed`) */
+  readonly seed?: number;
+  /**
+   * A test accelerator, not an AWS behaviour: multiplies the template's queue visibility
+   * timeouts (rounded, at least 1 s), so a failed record comes back in seconds instead of the
+   * template's 60 s. A queue that feeds a function keeps at least the function's timeout plus
+   * its batching window, so a record is never redelivered while an invocation still works on
+   * it, however slow the machine. Function timeouts are not scaled.
+   * @default 1, the template's values
+   */
+  readonly visibilityTimeoutScale?: number;
+  /**
+   * A test accelerator: EventBridge's first retry delay for a target delivery (doubled on
+   * each retry, with jitter). The attempts and the dead-lettering stay the template's; only
+   * the waiting between them shrinks, so an unreachable target reaches its DLQ in about a
+   * second instead of about thirteen.
+   * @default 100 ms
+   */
+  readonly eventBridgeRetryBaseDelayMs?: number;
+}
+
+/** A running local cloud. */
+export interface LocalCloud {
+  /** Endpoint for AWS SDK clients and the AWS CLI (`--endpoint-url`). */
+  readonly awsEndpoint: string;
+  /** Base URL of the HTTP API (`POST /orders`, `GET /orders/{id}`). */
+  readonly httpApiUrl: string;
+  readonly region: string;
+  /** What runs, as read from the template. */
+  readonly plan: StackPlan;
+  /** The stack outputs, resolved to local values. */
+  readonly outputs: Readonly<Record<string, string>>;
+  /** The local services, for the cloud's own tools (tests, soak, benchmarks). */
+  readonly services: { readonly sqs: SqsService; readonly events: EventBridgeService; readonly dynamodb: LocalDynamoDbProcess };
+  readonly functions: ReadonlyMap<string, LocalFunction>;
+  /** The injected faults: their seed, and switches to change or clear them at run time. */
+  readonly faults: FaultControl;
+  /** Stops everything and frees the ports. */
+  stop(): Promise<void>;
+}
+
+const ACCOUNT_ID = '000000000000';
+/** Credentials SDK clients need to sign requests; the local cloud does not check them. */
+const DUMMY_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' } as const;
+/** Concurrency of functions behind the HTTP API. */
+const HTTP_FUNCTION_CONCURRENCY = 10;
+
+/** Runs a synthesized stack locally. */
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const region = options.region ?? 'us-east-1';
+  const host = options.host ?? '127.0.0.1';
+  const visibilityTimeoutScale = options.visibilityTimeoutScale ?? 1;
+  if (!(visibilityTimeoutScale > 0 && visibilityTimeoutScale <= 1)) throw new RangeError(`visibilityTimeoutScale must be above 0 and at most 1, got ${visibilityTimeoutScale}`);
+  const faults = new FaultInjector({ seed: options.seed ?? randomSeed(), spec: options.faults });
+  /** Queues that rules deliver to (known once the template is planned); delivery faults hit only these. */
+  const ruleTargetQueues = new Set<string>();
+  const stopping: (() => Promise<void> | void)[] = [];
+  const stop = async () => {
+    for (const step of stopping.reverse()) await step();
+  };
+  try {
+    const gateway: AwsGateway = await startAwsGateway({ port: options.awsPort ?? 4566, host }).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'EADDRINUSE'
+        ? new Error(`port ${options.awsPort ?? 4566} is in use (is LocalStack or another local cloud running?); choose another with --aws-port`, { cause: error })
+        : error;
+    });
+    stopping.push(() => gateway.close());
+    const data = options.dataDirectory === undefined ? undefined : dataDirectoryOptions(resolvePath(options.dataDirectory));
+    const sqs = new SqsService({ endpoint: gateway.endpoint, region, accountId: ACCOUNT_ID, ...data?.sqs });
+    stopping.push(() => sqs.close());
+    const events = new EventBridgeService({
+      sqs: withDeliveryFaults({ sendMessage: async (input) => sqs.sendMessage(input) }, faults, (queueName) => ruleTargetQueues.has(queueName)),
+      region,
+      accountId: ACCOUNT_ID,
+      onEvent: options.onEvent,
+      onDelivery: options.onDelivery,
+      retryBaseDelayMs: options.eventBridgeRetryBaseDelayMs,
+      ...data?.eventBridge,
+    });
+    stopping.push(() => events.close());
+    const dynamodb = await startLocalDynamoDbProcess(data?.dynamoDb);
+    stopping.push(() => dynamodb.close());
+    gateway.register(sqsRegistration(sqs));
+    gateway.register({ name: 'events', json: withPutEventsFaults(events.binding(), faults) });
+    gateway.register({ name: 'dynamodb', passthrough: { targetPrefix: DYNAMODB_TARGET_PREFIX, handle: dynamodb.handle } });
+
+    const stack: SynthesizedStack = readSynthesizedStack(resolvePath(options.assemblyDirectory), options.stackName);
+    const httpPort = options.httpPort ?? 3000;
+    const plan = planStack({
+      ...stack,
+      endpoints: { region, accountId: ACCOUNT_ID, awsEndpoint: gateway.endpoint, httpApiUrl: `http://${host}:${httpPort}` },
+    });
+
+    for (const target of plan.rules.flatMap((rule) => rule.Targets)) ruleTargetQueues.add(String(target.Arn).split(':').pop() ?? '');
+    await createResources(plan, { sqs, events, dynamodb }, visibilityTimeoutScale);
+
+    const functions = new Map<string, LocalFunction>();
+    const concurrencyOf = (name: string) =>
+      plan.eventSourceMappings.filter((mapping) => mapping.functionName === name).reduce((total, mapping) => total + (mapping.maximumConcurrency ?? 5), 0) || HTTP_FUNCTION_CONCURRENCY;
+    for (const fn of plan.functions) {
+      functions.set(
+        fn.name,
+        new LocalFunction({
+          functionName: fn.name,
+          codeDirectory: fn.codeDirectory,
+          handler: fn.handler,
+          // DynamoDB has its own process and port; the SDK's per-service variable sends the function there directly.
+          environment: { ...fn.environment, AWS_ENDPOINT_URL: gateway.endpoint, AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint, ...DUMMY_CREDENTIALS, ...SDK_NODE_NOTICE_OPT_OUT },
+          timeoutSeconds: fn.timeoutSeconds,
+          memorySize: fn.memoryMb,
+          maxConcurrency: concurrencyOf(fn.name),
+          region,
+          accountId: ACCOUNT_ID,
+          runtime: fn.runtime,
+          logging: fn.logging,
+          ...(typeof options.functionLogs === 'function' ? { logSink: options.functionLogs } : { logFile: options.functionLogs?.file ?? devNull }),
+        }),
+      );
+    }
+    stopping.push(() => Promise.all([...functions.values()].map((fn) => fn.close())).then(() => undefined));
+
+    const mappings = plan.eventSourceMappings.map((mapping) => {
+      const target = functions.get(mapping.functionName);
+      if (!target) throw new Error(`event source mapping to ${mapping.functionName}: no such function in the template`);
+      const queueUrl = sqs.queueUrl(mapping.queueName);
+      return new SqsEventSourceMapping({
+        sqs: withRedeliveryFaults(
+          { receiveMessage: (input) => sqs.receiveMessage(input as never), deleteMessageBatch: async (input) => sqs.deleteMessageBatch(input as never) },
+          faults,
+          { queueUrl, names: [mapping.queueName, mapping.functionName], resend: (input) => sqs.sendMessage(input) },
+        ),
+        target: withFunctionFaults(target, mapping.functionName, faults),
+        queueUrl,
+        queueArn: mapping.queueArn,
+        region,
+        batchSize: mapping.batchSize,
+        maximumBatchingWindowInSeconds: mapping.maximumBatchingWindowInSeconds,
+        reportBatchItemFailures: mapping.reportBatchItemFailures,
+        maxConcurrency: mapping.maximumConcurrency,
+        enabled: mapping.enabled,
+        onBatch: options.onBatch ? (outcome) => options.onBatch?.(mapping.functionName, outcome) : undefined,
+      });
+    });
+    for (const mapping of mappings) mapping.start();
+    stopping.push(() => Promise.all(mappings.map((mapping) => mapping.stop())).then(() => undefined));
+
+    const httpApi = await startHttpApi({
+      port: httpPort,
+      host,
+      routes: plan.routes.map((route) => {
+        const fn = functions.get(route.functionName);
+        if (!fn) throw new Error(`route ${route.routeKey}: no function ${route.functionName}`);
+        return { routeKey: route.routeKey, invoke: (event: unknown) => fn.invoke(event) };
+      }),
+    }).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'EADDRINUSE' ? new Error(`port ${httpPort} is in use; choose another with --http-port`, { cause: error }) : error;
+    });
+    stopping.push(() => httpApi.close());
+
+    return {
+      awsEndpoint: gateway.endpoint,
+      httpApiUrl: httpApi.url,
+      region,
+      plan,
+      outputs: plan.outputs,
+      services: { sqs, events, dynamodb },
+      functions,
+      faults,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Creates what the plan lists, in dependency order, then makes the custom resources' calls. */
+async function createResources(plan: StackPlan, services: { sqs: SqsService; events: EventBridgeService; dynamodb: LocalDynamoDbProcess }, visibilityTimeoutScale: number): Promise<void> {
+  const { sqs, events, dynamodb } = services;
+  // On a data directory that already holds the stack, creating is a no-op: resources exist.
+  let stackExisted = false;
+  for (const table of plan.tables) {
+    await dynamodb.client.call('CreateTable', table).catch((error: unknown) => {
+      if (!(error instanceof DynaliteError && error.code === 'ResourceInUseException')) throw error;
+      stackExisted = true;
+    });
+  }
+  const longestInvocationSeconds = longestInvocationByQueue(plan);
+  for (const queue of plan.queues) {
+    sqs.createQueue({ QueueName: queue.QueueName, Attributes: scaleVisibilityTimeout(queue.Attributes, visibilityTimeoutScale, longestInvocationSeconds.get(queue.QueueName) ?? 0) });
+  }
+  for (const bus of plan.buses) ignoreAlreadyExists(() => events.createEventBus({ Name: bus }));
+  for (const archive of plan.archives) {
+    ignoreAlreadyExists(() =>
+      events.createArchive({ ArchiveName: archive.ArchiveName, EventSourceArn: events.describeEventBus({ Name: archive.EventBusName }).Arn, EventPattern: archive.EventPattern, RetentionDays: archive.RetentionDays }),
+    );
+  }
+  for (const rule of plan.rules) {
+    events.putRule({ Name: rule.Name, EventBusName: rule.EventBusName, EventPattern: rule.EventPattern, State: rule.State });
+    if (rule.Targets.length === 0) continue;
+    const result = events.putTargets({ Rule: rule.Name, EventBusName: rule.EventBusName, Targets: rule.Targets as never });
+    if (result.FailedEntryCount > 0) throw new Error(`rule ${rule.Name}: ${result.FailedEntries.map((entry) => entry.ErrorMessage).join('; ')}`);
+  }
+  // CloudFormation makes a custom resource's create call once, when the stack is created.
+  if (stackExisted) return;
+  await runCustomResourceCalls(plan.customResourceCalls, {
+    dynamodb: (operation, input) => dynamodb.client.call(operation, input),
+  });
+}
+
+function ignoreAlreadyExists(create: () => unknown): void {
+  try {
+    create();
+  } catch (error) {
+    if (!(error instanceof AwsServiceError && error.code === 'ResourceAlreadyExistsException')) throw error;
+  }
+}
+
+/**
+ * How long a message received by each mapped queue's poller can stay in hand: the batching
+ * window plus the function's timeout. Lambda refuses a mapping whose queue would make a
+ * message visible again sooner than its function's timeout, so a message is never redelivered
+ * while an invocation still works on it.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+ */
+function longestInvocationByQueue(plan: StackPlan): Map<string, number> {
+  const timeoutOf = new Map(plan.functions.map((fn) => [fn.name, fn.timeoutSeconds]));
+  const longest = new Map<string, number>();
+  for (const mapping of plan.eventSourceMappings) {
+    const seconds = mapping.maximumBatchingWindowInSeconds + (timeoutOf.get(mapping.functionName) ?? 0);
+    longest.set(mapping.queueName, Math.max(longest.get(mapping.queueName) ?? 0, seconds));
+  }
+  return longest;
+}
+
+/**
+ * Queue attributes with the visibility timeout scaled (see `visibilityTimeoutScale`); SQS takes
+ * whole seconds. Never below `atLeastSeconds`: a shorter timeout would hand a message that is
+ * still being processed to a second invocation, which no deployed stack can do.
+ */
+function scaleVisibilityTimeout(attributes: Record<string, string>, scale: number, atLeastSeconds: number): Record<string, string> {
+  if (scale === 1 || attributes.VisibilityTimeout === undefined) return attributes;
+  const scaled = Math.max(1, Math.round(Number(attributes.VisibilityTimeout) * scale));
+  return { ...attributes, VisibilityTimeout: String(Math.max(scaled, atLeastSeconds)) };
+}

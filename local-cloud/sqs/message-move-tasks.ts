@@ -1,0 +1,235 @@
+import { randomUUID } from 'node:crypto';
+import { MoveTaskStatus, SqsLimits } from '#cloud/sqs/constants';
+import { SqsErrors } from '#cloud/sqs/errors';
+import type { Queue } from '#cloud/sqs/queue';
+import type {
+  CancelMessageMoveTaskInput,
+  CancelMessageMoveTaskOutput,
+  ListMessageMoveTasksInput,
+  ListMessageMoveTasksOutput,
+  MessageMoveTaskEntry,
+  StartMessageMoveTaskInput,
+  StartMessageMoveTaskOutput,
+} from '#cloud/sqs/types';
+import { optionalInteger, optionalString, requiredString } from '#cloud/sqs/validation';
+import type { ChangeRecorder } from '#cloud/persistence/change-log';
+import type { SqsChange } from '#cloud/persistence/sqs-changes';
+
+/** A message move task, as plain data. */
+export interface MoveTaskState {
+  readonly taskId: string;
+  readonly sourceArn: string;
+  /** Absent: each message goes back to the queue it was dead-lettered from. */
+  readonly destinationArn?: string;
+  /** Absent: as fast as possible. */
+  readonly maxNumberOfMessagesPerSecond?: number;
+  status: MoveTaskStatus;
+  moved: number;
+  /** Visible messages in the source when the task started; the task stops after these. */
+  readonly toMove: number;
+  failureReason?: string;
+  /** Epoch ms. */
+  readonly startedTimestamp: number;
+}
+
+/** What the tasks need from the service. */
+export interface MoveTaskEnvironment {
+  readonly now: () => number;
+  /** The queue with this ARN, if it exists. */
+  readonly queueByArn: (arn: string) => Queue | undefined;
+  /** Whether some queue's RedrivePolicy names this ARN as its dead-letter queue. */
+  readonly isDeadLetterQueue: (arn: string) => boolean;
+  /** Told of every change to a task, for the journal. @default none */
+  readonly changes?: ChangeRecorder<SqsChange>;
+}
+
+/** How often a running task moves its next share of messages. */
+const TICK_MS = 100;
+
+/**
+ * The message move tasks of one SQS service (DLQ redrive): StartMessageMoveTask,
+ * CancelMessageMoveTask, ListMessageMoveTasks. A task moves the messages visible in a
+ * dead-letter queue when it starts, at most `MaxNumberOfMessagesPerSecond` a second, to the
+ * destination or back to each message's source queue, then completes.
+ *
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_StartMessageMoveTask.html
+ */
+export class MessageMoveTasks {
+  private readonly tasks: MoveTaskState[] = [];
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+
+  constructor(private readonly environment: MoveTaskEnvironment) {}
+
+  /** StartMessageMoveTask. */
+  start(input: StartMessageMoveTaskInput): StartMessageMoveTaskOutput {
+    const sourceArn = requiredString(input.SourceArn, 'SourceArn');
+    const destinationArn = optionalString(input.DestinationArn, 'DestinationArn');
+    const rate = optionalInteger(input.MaxNumberOfMessagesPerSecond, 'MaxNumberOfMessagesPerSecond', 1, SqsLimits.maxMoveRatePerSecond);
+    const source = this.environment.queueByArn(sourceArn);
+    if (source === undefined) {
+      throw SqsErrors.resourceNotFound('The resource that you specified for the SourceArn parameter doesn\'t exist.');
+    }
+    if (!this.environment.isDeadLetterQueue(sourceArn)) {
+      throw SqsErrors.invalidParameterValue('Source queue must be configured as a Dead Letter Queue.');
+    }
+    if (destinationArn !== undefined && this.environment.queueByArn(destinationArn) === undefined) {
+      throw SqsErrors.resourceNotFound('The resource that you specified for the DestinationArn parameter doesn\'t exist.');
+    }
+    if (this.tasks.some((task) => task.sourceArn === sourceArn && task.status === MoveTaskStatus.running)) {
+      throw SqsErrors.invalidParameterValue(
+        'There is already a task running. Only one active task is allowed for a source queue arn at a given time.',
+      );
+    }
+    const now = this.environment.now();
+    const task: MoveTaskState = {
+      taskId: randomUUID(),
+      sourceArn,
+      ...(destinationArn === undefined ? {} : { destinationArn }),
+      ...(rate === undefined ? {} : { maxNumberOfMessagesPerSecond: rate }),
+      status: MoveTaskStatus.running,
+      moved: 0,
+      toMove: source.counts(now).visible,
+      startedTimestamp: now,
+    };
+    this.tasks.push(task);
+    this.environment.changes?.record({ type: 'move-task-started', task });
+    this.schedule(task);
+    return { TaskHandle: encodeTaskHandle(task) };
+  }
+
+  /** CancelMessageMoveTask: stops a running task; messages already moved stay moved. */
+  cancel(input: CancelMessageMoveTaskInput): CancelMessageMoveTaskOutput {
+    const handle = requiredString(input.TaskHandle, 'TaskHandle');
+    const task = this.tasks.find((candidate) => candidate.taskId === decodeTaskId(handle));
+    if (task === undefined) throw SqsErrors.resourceNotFound('Task does not exist.');
+    if (task.status !== MoveTaskStatus.running) {
+      throw SqsErrors.invalidParameterValue('Only active tasks can be cancelled.');
+    }
+    // AWS passes through CANCELLING while in-flight moves settle; here moves are synchronous.
+    this.finish(task, MoveTaskStatus.cancelled);
+    return { ApproximateNumberOfMessagesMoved: task.moved };
+  }
+
+  /** ListMessageMoveTasks: the most recent tasks of a source queue, newest first. */
+  list(input: ListMessageMoveTasksInput): ListMessageMoveTasksOutput {
+    const sourceArn = requiredString(input.SourceArn, 'SourceArn');
+    const maxResults = optionalInteger(input.MaxResults, 'MaxResults', 1, SqsLimits.maxMoveTaskResults) ?? 1;
+    if (this.environment.queueByArn(sourceArn) === undefined) {
+      throw SqsErrors.resourceNotFound('The resource that you specified for the SourceArn parameter doesn\'t exist.');
+    }
+    const results = this.tasks
+      .filter((task) => task.sourceArn === sourceArn)
+      .reverse()
+      .slice(0, maxResults)
+      .map(toEntry);
+    return results.length > 0 ? { Results: results } : {};
+  }
+
+  /**
+   * Takes back tasks read from disk; running ones carry on where they stopped, as an AWS task
+   * does not notice a restart of the service.
+   */
+  restore(tasks: readonly MoveTaskState[]): void {
+    for (const task of tasks) {
+      this.tasks.push(task);
+      if (task.status === MoveTaskStatus.running) this.schedule(task);
+    }
+  }
+
+  /** Every task, as plain data (for a snapshot). */
+  snapshot(): readonly MoveTaskState[] {
+    return this.tasks;
+  }
+
+  /** Stops every running task's timer (service shutdown). */
+  close(): void {
+    for (const timer of this.timers.values()) clearInterval(timer);
+    this.timers.clear();
+  }
+
+  private schedule(task: MoveTaskState): void {
+    let budget = 0;
+    const timer = setInterval(() => {
+      budget += task.maxNumberOfMessagesPerSecond === undefined ? Infinity : (task.maxNumberOfMessagesPerSecond * TICK_MS) / 1000;
+      // One journal line per tick: the moves and the task's progress are on disk together.
+      const moveSome = () => this.moveSome(task, budget);
+      const moved = this.environment.changes?.batch(moveSome) ?? moveSome();
+      budget = Number.isFinite(budget) ? budget - moved : 0;
+    }, TICK_MS);
+    timer.unref();
+    this.timers.set(task.taskId, timer);
+  }
+
+  /** Moves up to `budget` messages; returns how many it moved. */
+  private moveSome(task: MoveTaskState, budget: number): number {
+    const source = this.environment.queueByArn(task.sourceArn);
+    if (source === undefined) {
+      this.finish(task, MoveTaskStatus.failed, 'The source queue was deleted.');
+      return 0;
+    }
+    let moved = 0;
+    while (moved < Math.floor(Math.min(budget, Number.MAX_SAFE_INTEGER)) && task.moved < task.toMove) {
+      const now = this.environment.now();
+      const message = source.firstVisible(now);
+      if (message === undefined) break;
+      const destinationArn = task.destinationArn ?? message.deadLetterQueueSourceArn;
+      const destination = destinationArn === undefined ? undefined : this.environment.queueByArn(destinationArn);
+      if (destination === undefined) {
+        this.finish(
+          task,
+          MoveTaskStatus.failed,
+          destinationArn === undefined
+            ? `Message ${message.messageId} was not moved to this queue by a redrive policy, so it has no source queue to return to.`
+            : `The destination queue ${destinationArn} does not exist.`,
+        );
+        return moved;
+      }
+      source.take(message);
+      destination.adopt(message, now, { redriven: true });
+      task.moved += 1;
+      this.environment.changes?.record({ type: 'move-task-progressed', taskId: task.taskId, moved: task.moved });
+      moved += 1;
+    }
+    if (task.moved >= task.toMove || source.firstVisible(this.environment.now()) === undefined) {
+      this.finish(task, MoveTaskStatus.completed);
+    }
+    return moved;
+  }
+
+  private finish(task: MoveTaskState, status: MoveTaskStatus, failureReason?: string): void {
+    task.status = status;
+    if (failureReason !== undefined) task.failureReason = failureReason;
+    this.environment.changes?.record({ type: 'move-task-finished', taskId: task.taskId, status, ...(failureReason === undefined ? {} : { failureReason }) });
+    clearInterval(this.timers.get(task.taskId));
+    this.timers.delete(task.taskId);
+  }
+}
+
+function toEntry(task: MoveTaskState): MessageMoveTaskEntry {
+  return {
+    ...(task.status === MoveTaskStatus.running ? { TaskHandle: encodeTaskHandle(task) } : {}),
+    Status: task.status,
+    SourceArn: task.sourceArn,
+    ...(task.destinationArn === undefined ? {} : { DestinationArn: task.destinationArn }),
+    ...(task.maxNumberOfMessagesPerSecond === undefined ? {} : { MaxNumberOfMessagesPerSecond: task.maxNumberOfMessagesPerSecond }),
+    ApproximateNumberOfMessagesMoved: task.moved,
+    ApproximateNumberOfMessagesToMove: task.toMove,
+    ...(task.failureReason === undefined ? {} : { FailureReason: task.failureReason }),
+    StartedTimestamp: task.startedTimestamp,
+  };
+}
+
+/** Task handles are opaque to clients; like AWS's, they name the task and its source queue. */
+function encodeTaskHandle(task: MoveTaskState): string {
+  return Buffer.from(JSON.stringify({ taskId: task.taskId, sourceArn: task.sourceArn }), 'utf8').toString('base64');
+}
+
+function decodeTaskId(handle: string): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(handle, 'base64').toString('utf8'));
+    const taskId = (parsed as { taskId?: unknown } | null)?.taskId;
+    return typeof taskId === 'string' ? taskId : undefined;
+  } catch {
+    return undefined;
+  }
+}

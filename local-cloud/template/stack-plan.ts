@@ -1,0 +1,307 @@
+/**
+ * What the local cloud runs, read from the synthesized template and nothing else: tables,
+ * queues, buses and archives, rules with their targets, functions with their bundles and
+ * environment, event source mappings, HTTP routes and AwsCustomResource calls. Every resource
+ * type it does not run is listed, never silently dropped.
+ */
+import { join } from 'node:path';
+import { loggingConfigFromTemplate, type LambdaLoggingConfig } from '#cloud/lambda/logging-config';
+import { resolve, type ResolutionContext, type ResolvedResource } from '#cloud/template/intrinsics';
+import { physicalResource, type LocalEndpoints, type TemplateResource } from '#cloud/template/physical-resources';
+
+/** A synthesized CloudFormation template. */
+export interface CloudFormationTemplate {
+  readonly Resources: Record<string, TemplateResource>;
+  readonly Outputs?: Record<string, { readonly Value: unknown; readonly Description?: string }>;
+  readonly Conditions?: Record<string, unknown>;
+}
+
+/** Resource types the local cloud runs (the rest are listed as not run). */
+export const RUN_TYPES = [
+  'AWS::DynamoDB::Table',
+  'AWS::SQS::Queue',
+  'AWS::Events::EventBus',
+  'AWS::Events::Archive',
+  'AWS::Events::Rule',
+  'AWS::Lambda::Function',
+  'AWS::Lambda::EventSourceMapping',
+  'AWS::ApiGatewayV2::Api',
+  'AWS::ApiGatewayV2::Route',
+  'AWS::ApiGatewayV2::Integration',
+  'Custom::AWS',
+] as const;
+
+/** A DynamoDB table to create (CreateTable input). */
+export interface TablePlan {
+  readonly TableName: string;
+  readonly KeySchema: unknown;
+  readonly AttributeDefinitions: unknown;
+  readonly GlobalSecondaryIndexes?: unknown;
+  readonly LocalSecondaryIndexes?: unknown;
+  readonly BillingMode: string;
+}
+
+/** An SQS queue to create (CreateQueue input; attributes as SQS takes them, all strings). */
+export interface QueuePlan {
+  readonly logicalId: string;
+  readonly QueueName: string;
+  readonly Attributes: Record<string, string>;
+  /** The queue's DLQ name, so DLQs are created first. */
+  readonly deadLetterQueueName?: string;
+}
+
+/** An EventBridge rule and its targets (PutRule + PutTargets inputs). */
+export interface RulePlan {
+  readonly Name: string;
+  readonly EventBusName: string;
+  readonly EventPattern: string;
+  readonly State: string;
+  readonly Targets: Record<string, unknown>[];
+}
+
+/** An archive (CreateArchive input, with the bus by name). */
+export interface ArchivePlan {
+  readonly ArchiveName: string;
+  readonly EventBusName: string;
+  readonly EventPattern?: string;
+  readonly RetentionDays?: number;
+}
+
+/** A function and the bundle CDK built for it. */
+export interface FunctionPlan {
+  readonly logicalId: string;
+  readonly name: string;
+  readonly arn: string;
+  /** Directory of the bundle CDK built (the asset the template names). */
+  readonly codeDirectory: string;
+  /** `file.export`, e.g. `index.handler`. */
+  readonly handler: string;
+  readonly runtime: string;
+  readonly architecture: string;
+  readonly environment: Record<string, string>;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  /** Its `LoggingConfig`: format and log levels, Lambda's defaults applied. */
+  readonly logging: LambdaLoggingConfig;
+}
+
+/** An SQS event source mapping. */
+export interface EventSourceMappingPlan {
+  readonly functionName: string;
+  readonly queueArn: string;
+  readonly queueName: string;
+  readonly batchSize: number;
+  readonly maximumBatchingWindowInSeconds: number;
+  readonly reportBatchItemFailures: boolean;
+  readonly maximumConcurrency?: number;
+  readonly enabled: boolean;
+}
+
+/** An HTTP API route to a function. */
+export interface RoutePlan {
+  readonly routeKey: string;
+  readonly functionName: string;
+  readonly payloadFormatVersion: string;
+}
+
+/** An AwsCustomResource call to make once, as CloudFormation's create would. */
+export interface CustomResourceCallPlan {
+  readonly logicalId: string;
+  readonly service: string;
+  readonly action: string;
+  readonly parameters: Record<string, unknown>;
+}
+
+/** Everything the local cloud runs for one stack. */
+export interface StackPlan {
+  readonly stackName: string;
+  readonly tables: readonly TablePlan[];
+  readonly queues: readonly QueuePlan[];
+  readonly buses: readonly string[];
+  readonly archives: readonly ArchivePlan[];
+  readonly rules: readonly RulePlan[];
+  readonly functions: readonly FunctionPlan[];
+  readonly eventSourceMappings: readonly EventSourceMappingPlan[];
+  readonly routes: readonly RoutePlan[];
+  readonly customResourceCalls: readonly CustomResourceCallPlan[];
+  readonly outputs: Readonly<Record<string, string>>;
+  /** Resource types present but not run, with how many of each. */
+  readonly notRun: readonly { readonly type: string; readonly count: number }[];
+}
+
+/** Inputs of {@link planStack}. */
+export interface PlanStackInput {
+  readonly stackName: string;
+  readonly template: CloudFormationTemplate;
+  /** The cloud assembly directory (cdk.out or the in-process outdir). */
+  readonly assemblyDirectory: string;
+  /** S3 object key (`<hash>.zip`) -> asset directory relative to the assembly, from the assets manifest. */
+  readonly assetPaths: ReadonlyMap<string, string>;
+  readonly endpoints: LocalEndpoints;
+}
+
+/** Reads the template into the plan of what to run locally. */
+export function planStack(input: PlanStackInput): StackPlan {
+  const { template, stackName, endpoints } = input;
+  const resources = new Map<string, ResolvedResource>(
+    Object.entries(template.Resources).map(([logicalId, resource]) => [logicalId, physicalResource(logicalId, resource, stackName, endpoints)]),
+  );
+  const context: ResolutionContext = {
+    resources,
+    pseudo: {
+      'AWS::Region': endpoints.region,
+      'AWS::AccountId': endpoints.accountId,
+      'AWS::Partition': 'aws',
+      'AWS::URLSuffix': 'amazonaws.com',
+      'AWS::StackName': stackName,
+      'AWS::StackId': `arn:aws:cloudformation:${endpoints.region}:${endpoints.accountId}:stack/${stackName}/local`,
+    },
+  };
+  const byType = (type: string) => Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
+  const props = (resource: TemplateResource) => (resolve(resource.Properties ?? {}, context) ?? {}) as Record<string, unknown>;
+  const nameOf = (logicalId: string) => resources.get(logicalId)?.ref as string;
+  const functionNameByArn = new Map(byType('AWS::Lambda::Function').map(([logicalId]) => [resources.get(logicalId)?.attributes.Arn, nameOf(logicalId)]));
+  const queueNameByArn = new Map(byType('AWS::SQS::Queue').map(([logicalId]) => [resources.get(logicalId)?.attributes.Arn, resources.get(logicalId)?.attributes.QueueName]));
+
+  const tables = byType('AWS::DynamoDB::Table').map(([logicalId, resource]): TablePlan => {
+    const p = props(resource);
+    return {
+      TableName: nameOf(logicalId),
+      KeySchema: p.KeySchema,
+      AttributeDefinitions: p.AttributeDefinitions,
+      ...(p.GlobalSecondaryIndexes ? { GlobalSecondaryIndexes: p.GlobalSecondaryIndexes } : {}),
+      ...(p.LocalSecondaryIndexes ? { LocalSecondaryIndexes: p.LocalSecondaryIndexes } : {}),
+      BillingMode: String(p.BillingMode ?? 'PROVISIONED'),
+    };
+  });
+
+  const queues = byType('AWS::SQS::Queue').map(([logicalId, resource]): QueuePlan => {
+    const p = props(resource);
+    const redrive = p.RedrivePolicy as { deadLetterTargetArn?: string; maxReceiveCount?: number } | undefined;
+    const attributes: Record<string, string> = {};
+    for (const key of ['VisibilityTimeout', 'MessageRetentionPeriod', 'DelaySeconds', 'ReceiveMessageWaitTimeSeconds', 'MaximumMessageSize', 'FifoQueue', 'ContentBasedDeduplication', 'KmsMasterKeyId', 'SqsManagedSseEnabled', 'DeduplicationScope', 'FifoThroughputLimit']) {
+      if (p[key] !== undefined) attributes[key] = String(p[key]);
+    }
+    if (redrive) attributes.RedrivePolicy = JSON.stringify(redrive);
+    if (p.RedriveAllowPolicy) attributes.RedriveAllowPolicy = JSON.stringify(p.RedriveAllowPolicy);
+    return {
+      logicalId,
+      QueueName: resources.get(logicalId)?.attributes.QueueName as string,
+      Attributes: attributes,
+      deadLetterQueueName: redrive?.deadLetterTargetArn ? queueNameByArn.get(redrive.deadLetterTargetArn) : undefined,
+    };
+  });
+
+  const archives = byType('AWS::Events::Archive').map(([logicalId, resource]): ArchivePlan => {
+    const p = props(resource);
+    return {
+      ArchiveName: nameOf(logicalId),
+      EventBusName: String(p.SourceArn).split('/').pop() as string,
+      ...(p.EventPattern ? { EventPattern: JSON.stringify(p.EventPattern) } : {}),
+      ...(p.RetentionDays !== undefined ? { RetentionDays: Number(p.RetentionDays) } : {}),
+    };
+  });
+
+  const rules = byType('AWS::Events::Rule').map(([logicalId, resource]): RulePlan => {
+    const p = props(resource);
+    return {
+      Name: nameOf(logicalId),
+      EventBusName: String(p.EventBusName ?? 'default').split('/').pop() as string,
+      EventPattern: JSON.stringify(p.EventPattern ?? {}),
+      State: String(p.State ?? 'ENABLED'),
+      Targets: (p.Targets as Record<string, unknown>[] | undefined) ?? [],
+    };
+  });
+
+  const functions = byType('AWS::Lambda::Function').map(([logicalId, resource]): FunctionPlan => {
+    const p = props(resource);
+    const code = p.Code as { S3Key?: string } | undefined;
+    const assetPath = code?.S3Key ? input.assetPaths.get(code.S3Key) : undefined;
+    if (!assetPath) throw new Error(`function ${logicalId}: its code is not a file asset of this assembly (only bundled assets can run locally)`);
+    return {
+      logicalId,
+      name: nameOf(logicalId),
+      arn: resources.get(logicalId)?.attributes.Arn as string,
+      codeDirectory: join(input.assemblyDirectory, assetPath),
+      handler: String(p.Handler ?? 'index.handler'),
+      runtime: String(p.Runtime ?? ''),
+      architecture: String((p.Architectures as string[] | undefined)?.[0] ?? 'x86_64'),
+      environment: Object.fromEntries(Object.entries(((p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {})).map(([key, value]) => [key, String(value)])),
+      timeoutSeconds: Number(p.Timeout ?? 3),
+      memoryMb: Number(p.MemorySize ?? 128),
+      logging: functionLogging(logicalId, p.LoggingConfig),
+    };
+  });
+
+  const eventSourceMappings = byType('AWS::Lambda::EventSourceMapping').map(([, resource]): EventSourceMappingPlan => {
+    const p = props(resource);
+    const queueArn = String(p.EventSourceArn);
+    const functionRef = String(p.FunctionName);
+    return {
+      functionName: functionNameByArn.get(functionRef) ?? functionRef,
+      queueArn,
+      queueName: queueNameByArn.get(queueArn) ?? (queueArn.split(':').pop() as string),
+      batchSize: Number(p.BatchSize ?? 10),
+      maximumBatchingWindowInSeconds: Number(p.MaximumBatchingWindowInSeconds ?? 0),
+      reportBatchItemFailures: ((p.FunctionResponseTypes as string[] | undefined) ?? []).includes('ReportBatchItemFailures'),
+      ...((p.ScalingConfig as { MaximumConcurrency?: number } | undefined)?.MaximumConcurrency ? { maximumConcurrency: Number((p.ScalingConfig as { MaximumConcurrency: number }).MaximumConcurrency) } : {}),
+      enabled: p.Enabled !== false,
+    };
+  });
+
+  const integrations = new Map(
+    byType('AWS::ApiGatewayV2::Integration').map(([logicalId, resource]) => {
+      const p = props(resource);
+      return [nameOf(logicalId), { functionArn: String(p.IntegrationUri), payloadFormatVersion: String(p.PayloadFormatVersion ?? '2.0') }];
+    }),
+  );
+  const routes = byType('AWS::ApiGatewayV2::Route').flatMap(([logicalId, resource]): RoutePlan[] => {
+    const p = props(resource);
+    const integration = integrations.get(String(p.Target ?? '').replace(/^integrations\//, ''));
+    const functionName = integration ? functionNameByArn.get(integration.functionArn) : undefined;
+    if (!integration || !functionName) throw new Error(`route ${logicalId} (${String(p.RouteKey)}): only Lambda proxy integrations run locally`);
+    return [{ routeKey: String(p.RouteKey), functionName, payloadFormatVersion: integration.payloadFormatVersion }];
+  });
+
+  const customResourceCalls = byType('Custom::AWS').flatMap(([logicalId, resource]): CustomResourceCallPlan[] => {
+    const create = props(resource).Create;
+    if (typeof create !== 'string') return [];
+    const call = JSON.parse(create) as { service: string; action: string; parameters?: Record<string, unknown> };
+    return [{ logicalId, service: call.service, action: call.action, parameters: call.parameters ?? {} }];
+  });
+
+  const counts = new Map<string, number>();
+  for (const resource of Object.values(template.Resources)) {
+    if (!(RUN_TYPES as readonly string[]).includes(resource.Type)) counts.set(resource.Type, (counts.get(resource.Type) ?? 0) + 1);
+  }
+
+  return {
+    stackName,
+    tables,
+    queues: orderDeadLetterQueuesFirst(queues),
+    buses: byType('AWS::Events::EventBus').map(([logicalId]) => nameOf(logicalId)),
+    archives,
+    rules,
+    functions,
+    eventSourceMappings,
+    routes,
+    customResourceCalls,
+    outputs: Object.fromEntries(Object.entries(template.Outputs ?? {}).map(([key, output]) => [key, String(resolve(output.Value, context))])),
+    notRun: [...counts].map(([type, count]) => ({ type, count })).sort((a, b) => a.type.localeCompare(b.type)),
+  };
+}
+
+/** A queue's redrive policy names its DLQ by ARN, so the DLQ must exist first. */
+function orderDeadLetterQueuesFirst(queues: QueuePlan[]): QueuePlan[] {
+  const deadLetterNames = new Set(queues.flatMap((queue) => (queue.deadLetterQueueName ? [queue.deadLetterQueueName] : [])));
+  return [...queues.filter((queue) => deadLetterNames.has(queue.QueueName)), ...queues.filter((queue) => !deadLetterNames.has(queue.QueueName))];
+}
+
+/** A function's `LoggingConfig` as Lambda applies it; a value Lambda would reject names the function. */
+function functionLogging(logicalId: string, property: unknown): LambdaLoggingConfig {
+  try {
+    return loggingConfigFromTemplate(property);
+  } catch (cause) {
+    throw new Error(`function ${logicalId}: ${(cause as Error).message}`, { cause });
+  }
+}

@@ -1,0 +1,372 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { LocalFunctionClosedError, LocalFunctionConfigError } from '#cloud/lambda/errors';
+import type { InvocationResult } from '#cloud/lambda/invocation-result';
+import { loggingConfigFromTemplate } from '#cloud/lambda/logging-config';
+import { LocalFunction, type LocalFunctionProps } from '#cloud/lambda/local-function';
+import type { LogLineSource } from '#cloud/lambda/log-sink';
+import { HandlerBundles } from './handler-bundles.ts';
+
+const bundles = new HandlerBundles();
+
+/** The project's Powertools logger, for a bundle in a temporary directory (outside node_modules' reach). */
+const POWERTOOLS_LOGGER_URL = pathToFileURL(createRequire(import.meta.url).resolve('@aws-lambda-powertools/logger')).href;
+const functions: LocalFunction[] = [];
+
+/** A function over `codeDirectory` whose logs are dropped unless a sink is given; closed after each test. */
+function aFunction(codeDirectory: string, props: Partial<LocalFunctionProps> = {}): LocalFunction {
+  const fn = new LocalFunction({ functionName: 'test-fn', codeDirectory, handler: 'index.handler', logSink: () => {}, ...props });
+  functions.push(fn);
+  return fn;
+}
+
+function expectSuccess(result: InvocationResult): unknown {
+  if (!result.ok) throw new Error(`expected success, got ${JSON.stringify(result.error)}`);
+  return result.result;
+}
+
+function expectFailure(result: InvocationResult) {
+  if (result.ok) throw new Error(`expected failure, got ${JSON.stringify(result.result)}`);
+  return result.error;
+}
+
+/** Most spans running at the same instant; a span ending at t does not overlap one starting at t. */
+function mostAtOnce(spans: ReadonlyArray<{ start: number; end: number }>): number {
+  const edges = spans.flatMap((span) => [{ at: span.start, delta: 1 }, { at: span.end, delta: -1 }]);
+  edges.sort((a, b) => a.at - b.at || a.delta - b.delta);
+  let running = 0;
+  let most = 0;
+  for (const edge of edges) {
+    running += edge.delta;
+    most = Math.max(most, running);
+  }
+  return most;
+}
+
+afterEach(async () => {
+  await Promise.all(functions.splice(0).map((fn) => fn.close()));
+});
+afterAll(() => bundles.removeAll());
+
+describe('LocalFunction', () => {
+  it('returns the handler result after a JSON round trip', async () => {
+    // Prepare
+    const fn = aFunction(await bundles.handler('async (event) => ({ echo: event, at: new Date(0), missing: undefined })'));
+
+    // Act
+    const result = await fn.invoke({ orderId: 'o-1' });
+
+    // Assess
+    expect(expectSuccess(result)).toEqual({ echo: { orderId: 'o-1' }, at: '1970-01-01T00:00:00.000Z' });
+  });
+
+  it('returns null when the handler returns nothing', async () => {
+    const fn = aFunction(await bundles.handler('async () => {}'));
+
+    const result = await fn.invoke({});
+
+    expect(expectSuccess(result)).toBeNull();
+  });
+
+  it('runs a CommonJS bundle and a callback-style handler', async () => {
+    const directory = await bundles.write({
+      'app.cjs': 'exports.main = (event, context, callback) => callback(null, { doubled: event.n * 2 });',
+    });
+    const fn = aFunction(directory, { handler: 'app.main' });
+
+    const result = await fn.invoke({ n: 21 });
+
+    expect(expectSuccess(result)).toEqual({ doubled: 42 });
+  });
+
+  it('gives each function exactly its own environment and leaves the host environment alone', async () => {
+    // Prepare
+    const directory = await bundles.handler('async () => ({ table: process.env.TABLE_NAME, home: process.env.HOME ?? null })');
+    const orders = aFunction(directory, { functionName: 'orders', environment: { TABLE_NAME: 'Orders' } });
+    const payments = aFunction(directory, { functionName: 'payments', environment: { TABLE_NAME: 'Payments' } });
+    const hostTableName = process.env.TABLE_NAME;
+
+    // Act
+    const [fromOrders, fromPayments] = await Promise.all([orders.invoke({}), payments.invoke({})]);
+
+    // Assess
+    expect(expectSuccess(fromOrders)).toEqual({ table: 'Orders', home: null });
+    expect(expectSuccess(fromPayments)).toEqual({ table: 'Payments', home: null });
+    expect(process.env.TABLE_NAME).toBe(hostTableName);
+  });
+
+  it("sets Lambda's reserved variables over the function's own, next to what the host passes", async () => {
+    // Prepare
+    const directory = await bundles.handler('async () => ({ ...process.env })');
+    const fn = aFunction(directory, {
+      functionName: 'reserve-inventory',
+      memorySize: 256,
+      region: 'eu-west-1',
+      environment: { AWS_ENDPOINT_URL: 'http://127.0.0.1:4566', AWS_ACCESS_KEY_ID: 'test', AWS_REGION: 'mars-1' },
+    });
+
+    // Act
+    const env = expectSuccess(await fn.invoke({}));
+
+    // Assess
+    expect(env).toMatchObject({
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:4566',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_LAMBDA_FUNCTION_NAME: 'reserve-inventory',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_REGION: 'eu-west-1',
+      AWS_DEFAULT_REGION: 'eu-west-1',
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs20.x',
+      AWS_LAMBDA_LOG_GROUP_NAME: '/aws/lambda/reserve-inventory',
+      LAMBDA_TASK_ROOT: directory,
+      TZ: ':UTC',
+      _HANDLER: 'index.handler',
+    });
+  });
+
+  it("hands the function its JSON log format and application log level, as Lambda's variables", async () => {
+    // Prepare
+    const directory = await bundles.handler('async () => ({ ...process.env })');
+    const atWarn = aFunction(directory, { logging: loggingConfigFromTemplate({ LogFormat: 'JSON', ApplicationLogLevel: 'WARN', SystemLogLevel: 'WARN' }) });
+    const byDefault = aFunction(directory);
+
+    // Act
+    const [warnEnv, defaultEnv] = [expectSuccess(await atWarn.invoke({})), expectSuccess(await byDefault.invoke({}))];
+
+    // Assess
+    expect(warnEnv).toMatchObject({ AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: 'WARN' });
+    expect(defaultEnv).toMatchObject({ AWS_LAMBDA_LOG_FORMAT: 'Text' });
+    expect(defaultEnv).not.toHaveProperty('AWS_LAMBDA_LOG_LEVEL');
+  });
+
+  it.each([
+    { applicationLogLevel: 'WARN', written: ['WARN'] },
+    { applicationLogLevel: 'INFO', written: ['INFO', 'WARN'] },
+  ])("writes to the function log only the Powertools lines at or above the template's $applicationLogLevel", async ({ applicationLogLevel, written }) => {
+    // Prepare: the function's own thread writes the log file before the invocation returns.
+    const logFile = join(mkdtempSync(join(tmpdir(), 'function-log-')), 'functions.log');
+    const fn = aFunction(
+      await bundles.handler(
+        'async () => { logger.debug("record details"); logger.info("record processed"); logger.warn("record failed; it will be retried"); return 1; }',
+        `import { Logger } from ${JSON.stringify(POWERTOOLS_LOGGER_URL)};\nconst logger = new Logger({ serviceName: 'ship-order' });`,
+      ),
+      { logging: loggingConfigFromTemplate({ LogFormat: 'JSON', ApplicationLogLevel: applicationLogLevel, SystemLogLevel: 'WARN' }), logFile },
+    );
+
+    // Act
+    expectSuccess(await fn.invoke({}));
+
+    // Assess
+    const lines = readFileSync(logFile, 'utf8').trimEnd().split('\n');
+    expect(lines.map((line) => (JSON.parse(line) as { level: string }).level)).toEqual(written);
+  });
+
+  it('passes a context describing the function and the time left', async () => {
+    // Prepare
+    const fn = aFunction(
+      await bundles.handler(
+        'async (event, context) => ({ ...context, remaining: context.getRemainingTimeInMillis(), hasGetter: typeof context.getRemainingTimeInMillis })',
+      ),
+      { functionName: 'ship-order', timeoutSeconds: 5, memorySize: 512 },
+    );
+
+    // Act
+    const context = expectSuccess(await fn.invoke({})) as Record<string, unknown>;
+
+    // Assess
+    expect(context).toMatchObject({
+      functionName: 'ship-order',
+      functionVersion: '$LATEST',
+      memoryLimitInMB: '512',
+      invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:ship-order',
+      logGroupName: '/aws/lambda/ship-order',
+      hasGetter: 'function',
+    });
+    expect(context.awsRequestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(context.logStreamName).toMatch(/^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/);
+    expect(context.remaining).toBeGreaterThan(4000);
+    expect(context.remaining).toBeLessThanOrEqual(5000);
+  });
+
+  it('fails an invocation that runs past the timeout and replaces its environment', async () => {
+    // Prepare
+    const fn = aFunction(
+      await bundles.handler('async (event) => { if (event.hang) await new Promise(() => setInterval(() => {}, 1000)); return "done"; }'),
+      { timeoutSeconds: 0.2 },
+    );
+    await fn.invoke({});
+
+    // Act
+    const timedOut = await fn.invoke({ hang: true });
+    const next = await fn.invoke({});
+
+    // Assess
+    expect(expectFailure(timedOut)).toEqual({
+      errorType: 'Sandbox.Timedout',
+      errorMessage: expect.stringMatching(/^RequestId: \S+ Error: Task timed out after 0\.20 seconds$/),
+    });
+    expect(expectSuccess(next)).toBe('done');
+    expect(next.ok && next.initDurationMs).toBeGreaterThan(0);
+  });
+
+  it("reports a thrown error in Lambda's shape and keeps serving", async () => {
+    // Prepare
+    const fn = aFunction(
+      await bundles.handler(
+        'async (event) => { if (event.fail) throw new OrderNotFoundError("order o-9 not found"); return "ok"; }',
+        'class OrderNotFoundError extends Error { name = "OrderNotFoundError"; }',
+      ),
+    );
+
+    // Act
+    const failed = await fn.invoke({ fail: true });
+    const next = await fn.invoke({});
+
+    // Assess
+    const error = expectFailure(failed);
+    expect(error.errorType).toBe('OrderNotFoundError');
+    expect(error.errorMessage).toBe('order o-9 not found');
+    expect(error.trace?.[0]).toBe('OrderNotFoundError: order o-9 not found');
+    expect(expectSuccess(next)).toBe('ok');
+    expect(fn.environmentCount).toBe(1);
+  });
+
+  it('survives a handler that exits the process, failing only that invocation', async () => {
+    const fn = aFunction(await bundles.handler('async (event) => { if (event.exit) process.exit(7); return "alive"; }'));
+
+    const exited = await fn.invoke({ exit: true });
+    const next = await fn.invoke({});
+
+    expect(expectFailure(exited)).toEqual({
+      errorType: 'Runtime.ExitError',
+      errorMessage: expect.stringMatching(/Runtime exited with error: exit status 7$/),
+    });
+    expect(expectSuccess(next)).toBe('alive');
+  });
+
+  it('fails the invocation on an unhandled rejection and replaces the environment', async () => {
+    const fn = aFunction(
+      await bundles.handler(
+        'async (event) => { if (event.leak) { Promise.reject(new Error("leaked")); await new Promise(() => setInterval(() => {}, 1000)); } return "fresh"; }',
+      ),
+    );
+
+    const leaked = await fn.invoke({ leak: true });
+    const next = await fn.invoke({});
+
+    expect(expectFailure(leaked)).toMatchObject({ errorType: 'Runtime.UnhandledPromiseRejection', errorMessage: 'Error: leaked' });
+    expect(expectSuccess(next)).toBe('fresh');
+    expect(next.ok && next.initDurationMs).toBeGreaterThan(0);
+  });
+
+  it('reports the init duration only on the first invocation of an environment', async () => {
+    const fn = aFunction(await bundles.handler('async () => "warm"'));
+
+    const cold = await fn.invoke({});
+    const warm = await fn.invoke({});
+
+    expect(cold.ok && cold.initDurationMs).toBeGreaterThan(0);
+    expect(warm).not.toHaveProperty('initDurationMs');
+  });
+
+  it('grows the pool on demand and never runs more invocations at once than maxConcurrency', async () => {
+    // Prepare
+    const fn = aFunction(
+      await bundles.handler(
+        'async () => { const start = Date.now(); await new Promise((r) => setTimeout(r, 80)); return { threadId, start, end: Date.now() }; }',
+        'import { threadId } from "node:worker_threads";',
+      ),
+      { maxConcurrency: 2 },
+    );
+
+    // Act
+    const spans = (await Promise.all(Array.from({ length: 6 }, () => fn.invoke({})))).map(
+      (result) => expectSuccess(result) as { threadId: number; start: number; end: number },
+    );
+
+    // Assess
+    expect(mostAtOnce(spans)).toBe(2);
+    expect(new Set(spans.map((span) => span.threadId)).size).toBe(2);
+    expect(fn.environmentCount).toBe(2);
+  });
+
+  it('reuses one warm environment for sequential invocations', async () => {
+    const fn = aFunction(await bundles.handler('async () => threadId', 'import { threadId } from "node:worker_threads";'));
+
+    const first = await fn.invoke({});
+    const second = await fn.invoke({});
+
+    expect(expectSuccess(second)).toBe(expectSuccess(first));
+    expect(fn.environmentCount).toBe(1);
+  });
+
+  it('fails invocations whose handler cannot be loaded, as Lambda reports it', async () => {
+    const directory = await bundles.handler('async () => "x"');
+    const missingExport = aFunction(directory, { handler: 'index.nope' });
+    const missingModule = aFunction(directory, { handler: 'lib/app.handler' });
+
+    const [noExport, noModule] = await Promise.all([missingExport.invoke({}), missingModule.invoke({})]);
+
+    expect(expectFailure(noExport)).toEqual({ errorType: 'Runtime.HandlerNotFound', errorMessage: 'index.nope is undefined or not exported' });
+    expect(expectFailure(noModule)).toEqual({ errorType: 'Runtime.ImportModuleError', errorMessage: "Error: Cannot find module 'lib/app'" });
+  });
+
+  it('sends each line the function writes to the log sink', async () => {
+    // Prepare
+    const lines: Array<{ line: string; source: LogLineSource }> = [];
+    const fn = aFunction(
+      await bundles.handler('async () => { console.log(JSON.stringify({ level: "INFO", orderId: "o-1" })); console.error("oops"); return 1; }'),
+      { functionName: 'notify-customer', logSink: (line, source) => lines.push({ line, source }) },
+    );
+
+    // Act
+    await fn.invoke({});
+    await expect.poll(() => lines.length).toBe(2);
+
+    // Assess
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        { line: '{"level":"INFO","orderId":"o-1"}', source: { functionName: 'notify-customer', stream: 'stdout' } },
+        { line: 'oops', source: { functionName: 'notify-customer', stream: 'stderr' } },
+      ]),
+    );
+  });
+
+  it('appends what the function writes to its log file, from its own thread, instead of the sink', async () => {
+    // Prepare
+    const logFile = join(mkdtempSync(join(tmpdir(), 'function-log-')), 'functions.log');
+    const lines: string[] = [];
+    const fn = aFunction(await bundles.handler('async () => { console.log("first"); process.stderr.write("second\\n"); return 1; }'), {
+      logFile,
+      logSink: (line) => lines.push(line),
+    });
+
+    // Act
+    await fn.invoke({});
+    await fn.invoke({});
+
+    // Assess
+    expect(readFileSync(logFile, 'utf8')).toBe('first\nsecond\nfirst\nsecond\n');
+    expect(lines).toEqual([]);
+  });
+
+  it('rejects invocations after close', async () => {
+    const fn = aFunction(await bundles.handler('async () => 1'));
+    await fn.invoke({});
+
+    await fn.close();
+
+    await expect(fn.invoke({})).rejects.toBeInstanceOf(LocalFunctionClosedError);
+    expect(fn.environmentCount).toBe(0);
+  });
+
+  it('rejects a configuration Lambda would reject', () => {
+    expect(() => aFunction('/nowhere', { timeoutSeconds: 901 })).toThrow(LocalFunctionConfigError);
+    expect(() => aFunction('/nowhere', { handler: 'index' })).toThrow(/Handler "index" is invalid/);
+  });
+});
