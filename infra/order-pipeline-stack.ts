@@ -19,7 +19,7 @@ import { EnvName } from '#shared/config';
 import { DEMO_CATALOGUE, inventoryItemOf } from '#shared/demo-catalogue';
 import { TABLE_KEYS, type TableKeys } from '#shared/tables';
 import { STEP_SUBSCRIPTIONS, type StepName } from '#shared/subscriptions';
-import { acknowledgeUntraced, FUNCTION_ARCHITECTURE, FUNCTION_LOG_RETENTION, handlerEntry, handlerFunction } from '#infra/function-defaults';
+import { acknowledgeUntraced, dependOnRolePolicyOnly, FUNCTION_ARCHITECTURE, FUNCTION_LOG_RETENTION, handlerEntry, handlerFunction } from '#infra/function-defaults';
 import { PipelineStep } from '#infra/pipeline-step';
 
 /** The stack's name (and construct id). */
@@ -227,6 +227,7 @@ export class OrderPipelineStack extends Stack {
       // Plain JavaScript on the runtime's own SDK, so it runs on Graviton like every other function.
       (provider.node.defaultChild as CfnFunction).architectures = [FUNCTION_ARCHITECTURE.name];
       acknowledgeUntraced(provider);
+      dependOnRolePolicyOnly(provider, role);
       Validations.of(provider).acknowledge({
         id: 'Serverless-LambdaDLQ',
         reason: 'The AwsCustomResource provider runs only during deployments and reports its failure to CloudFormation, which fails and rolls back the stack operation; a DLQ message would have no reader.',

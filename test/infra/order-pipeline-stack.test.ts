@@ -187,6 +187,16 @@ describe('OrderPipeline stack', () => {
       }
     });
 
+    it('makes no function depend on its role, which its Role property references already, only on the role\'s policy', () => {
+      for (const [id, fn] of resourcesOfType(json, 'AWS::Lambda::Function')) {
+        const roleId = referencedId(fn.Properties?.Role);
+        const dependsOn = (resource(id) as { DependsOn?: string[] }).DependsOn ?? [];
+
+        expect(dependsOn, id).toEqual([expect.any(String)]);
+        expect(resource(dependsOn[0]!), id).toMatchObject({ Type: 'AWS::IAM::Policy', Properties: { Roles: [{ Ref: roleId }] } });
+      }
+    });
+
     it('gives no function an AWS-managed policy, and every function a log group with retention', () => {
       for (const [id, fn] of resourcesOfType(json, 'AWS::Lambda::Function')) {
         const role = resource(referencedId(fn.Properties?.Role));
