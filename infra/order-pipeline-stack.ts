@@ -7,7 +7,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, BillingMode, Table, TableEncryption, type ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { EventBus } from 'aws-cdk-lib/aws-events';
+import { CfnArchive, EventBus } from 'aws-cdk-lib/aws-events';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -119,12 +119,16 @@ export class OrderPipelineStack extends Stack {
     const tableRemovalPolicy = props.tableRemovalPolicy ?? RemovalPolicy.RETAIN;
 
     this.bus = new EventBus(this, 'OrderBus', { description: 'Order pipeline domain events' });
-    this.bus.archive('OrderBusArchive', {
+    const archive = this.bus.archive('OrderBusArchive', {
       archiveName: `${this.stackName}-order-events`,
       description: 'Every order pipeline event, for replay',
       eventPattern: { source: Object.values(EventSource) },
       retention: ARCHIVE_RETENTION,
     });
+    // The Archive construct writes `KmsKeyIdentifier: ""` when it has no key, a value reported
+    // to fail the deployment in some regions; without the property the archive uses an AWS
+    // owned key, as intended. https://github.com/aws/aws-cdk/issues/37847
+    (archive.node.defaultChild as CfnArchive).addPropertyDeletionOverride('KmsKeyIdentifier');
 
     this.ordersTable = this.table('OrdersTable', TABLE_KEYS.orders, tableRemovalPolicy);
     this.inventoryTable = this.table('InventoryTable', TABLE_KEYS.inventory, tableRemovalPolicy);
