@@ -1,6 +1,7 @@
 /**
  * The order pipeline: the `OrderBus` with its archive, the Orders / Inventory / Ledger tables,
- * the HTTP API (POST /orders, GET /orders/{id}) and one `PipelineStep` per SQS-fed step.
+ * the HTTP API (POST /orders, GET /orders/{id}), one `PipelineStep` per SQS-fed step and the
+ * topic their alarms notify.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -21,6 +22,7 @@ import { TABLE_KEYS, type TableKeys } from '#shared/tables';
 import { STEP_SUBSCRIPTIONS, type StepName } from '#shared/subscriptions';
 import { acknowledgeUntraced, dependOnRolePolicyOnly, FUNCTION_ARCHITECTURE, FUNCTION_LOG_RETENTION, handlerEntry, handlerFunction } from '#infra/function-defaults';
 import { PipelineStep } from '#infra/pipeline-step';
+import { AlarmTopic, alarmEmailFromContext } from '#infra/alarm-topic';
 
 /** The stack's name (and construct id). */
 export const ORDER_PIPELINE_STACK_NAME = 'OrderPipeline';
@@ -113,6 +115,11 @@ export class OrderPipelineStack extends Stack {
   readonly seedDemoCatalogue: AwsCustomResource;
   /** The SQS-fed steps, by name. */
   readonly steps: Readonly<Record<StepName, PipelineStep>>;
+  /**
+   * The encrypted topic every alarm notifies; it e-mails the `alarmEmail` context value
+   * (`cdk deploy -c alarmEmail=ops@example.com`) when one is given.
+   */
+  readonly alarmTopic: AlarmTopic;
 
   constructor(scope: Construct, id: string = ORDER_PIPELINE_STACK_NAME, props: OrderPipelineStackProps = {}) {
     super(scope, id, { description: 'Event-driven order pipeline: EventBridge, SQS, Lambda, DynamoDB', ...props });
@@ -140,6 +147,7 @@ export class OrderPipelineStack extends Stack {
       [TableName.inventory]: this.inventoryTable,
       [TableName.ledger]: this.ledgerTable,
     };
+    this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { email: alarmEmailFromContext(this) });
     this.steps = this.pipelineSteps(tables);
 
     this.placeOrderFunction = handlerFunction(this, 'PlaceOrderFunction', {
@@ -249,6 +257,7 @@ export class OrderPipelineStack extends Stack {
 
       const step = new PipelineStep(this, pascalCase(stepName), {
         bus: this.bus,
+        alarmTopic: this.alarmTopic.topic,
         stepName,
         consumes: STEP_SUBSCRIPTIONS[stepName],
         entry: handlerEntry(stepName),
