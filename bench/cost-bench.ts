@@ -31,7 +31,7 @@ export const costBenchmark: BenchmarkGroup = {
     }
     context.note(`cost: priced from the e2e figures measured at ${String(e2e.measuredAt ?? 'an unknown time')}, at ${PRICES_REGION} prices of ${PRICES_TAKEN_ON} (bench/prices.ts)`);
     const ordersPerSecond = Number(e2e.ordersPerSecond);
-    // The counts were observed at this rate; the idle pollers' fixed cost is spread over a month of it.
+    // The counts were observed at this rate; the fixed monthly costs (idle pollers, alarms, keys) are spread over a month of it.
     const assumptions: CostAssumptions = { ordersPerMonth: ordersPerSecond * SECONDS_PER_MONTH };
     const tuned = costPerMillionOrders(design, usage, PRICES, assumptions);
     const naive = naiveScenario(design, usage);
@@ -39,12 +39,14 @@ export const costBenchmark: BenchmarkGroup = {
     context.note('cost: Lambda durations are those of the local cloud, whose AWS calls are slower than AWS\'s under load, so duration cost is an upper bound; `warmMsPerInvocation` in the e2e functions table shows them');
     context.note("cost: naive = x86_64, 128 MB, batch size 1 (a receive and a delete per message), durations x2 (CPU in proportion to memory), twice the write units, Lambda's default Text logs (START, END and REPORT for every invocation); events, deliveries, reads, HTTP requests and the functions' own log lines as observed");
     context.note('cost: HTTP requests are the POSTs only (the client does not poll GET); the idle long polls assume 5 pollers per queue, 20 s each, spread over a month at the observed rate');
+    context.note(`cost: ${design.alarms ?? 0} alarms and ${design.kmsKeys ?? 0} KMS key(s) are priced by the month, spread the same way; alarm notifications (SNS, KMS requests) happen only when an alarm changes state and are left out`);
     return {
       perMillionOrders: tuned.total,
       naivePerMillionOrders: naiveCost.total,
       savingVersusNaive: savingVersusNaive(tuned, naiveCost),
       ordersPerMonthAssumed: assumptions.ordersPerMonth,
       idlePollingUsdPerMonth: (tuned.sqsIdlePolling * assumptions.ordersPerMonth) / 1_000_000,
+      monitoringUsdPerMonth: (tuned.monitoring * assumptions.ordersPerMonth) / 1_000_000,
       pricesTakenOn: PRICES_TAKEN_ON,
       breakdown: breakdownRows(tuned, naiveCost),
     };

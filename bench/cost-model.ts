@@ -1,8 +1,13 @@
 /**
  * Cost per million orders on AWS, from the pipeline's design (what the synthesized template
- * says: memory, architecture, batch sizes, windows) and what one order uses (the counts the
- * end-to-end run observed). Pure arithmetic, so every figure can be checked by hand; the
- * naive baseline is the same arithmetic on a design without the pipeline's choices.
+ * says: memory, architecture, batch sizes, windows, alarms, keys) and what one order uses (the
+ * counts the end-to-end run observed). Pure arithmetic, so every figure can be checked by hand;
+ * the naive baseline is the same arithmetic on a design without the pipeline's choices.
+ *
+ * What costs by the month whatever the orders (idle long polls, alarms, KMS keys) is spread
+ * over an assumed number of orders a month. What costs only when an alarm changes state (the
+ * SNS notification, the KMS requests of publishing it) is left out: it depends on incidents,
+ * not on orders, and a few state changes a month cost a fraction of a cent.
  *
  * @see ./prices.ts for the prices, their date and their sources.
  */
@@ -35,6 +40,17 @@ export interface PipelineDesign {
   readonly functions: readonly FunctionDesign[];
   /** SQS queues polled by an event source mapping (each costs its idle long polls). */
   readonly polledQueues: number;
+  /**
+   * CloudWatch metric alarms, each a fixed price a month (standard resolution: the pipeline's
+   * alarms evaluate 1-minute periods).
+   * @default 0 (a design read before alarms were counted)
+   */
+  readonly alarms?: number;
+  /**
+   * Customer managed KMS keys, each a fixed price a month.
+   * @default 0 (a design read before keys were counted)
+   */
+  readonly kmsKeys?: number;
 }
 
 /** What one function did, per order. */
@@ -74,7 +90,7 @@ export interface OrderUsage {
 /** Assumptions of the model that are not in the template or the counts. */
 export interface CostAssumptions {
   /**
-   * Orders a month, to spread the fixed cost of idle long polls over.
+   * Orders a month, to spread the fixed monthly costs over: idle long polls, alarms, KMS keys.
    * @default - required
    */
   readonly ordersPerMonth: number;
@@ -106,6 +122,8 @@ export interface CostBreakdown {
   readonly apiGateway: number;
   readonly dynamoDb: number;
   readonly logs: number;
+  /** The alarms and the KMS keys, by the month. */
+  readonly monitoring: number;
   readonly total: number;
 }
 
@@ -151,6 +169,7 @@ export function costPerMillionOrders(design: PipelineDesign, usage: OrderUsage, 
     apiGateway: perMillion(usage.httpRequests, prices.httpApiRequests.usd),
     dynamoDb: perMillion(usage.readRequestUnits, prices.dynamoDbReadRequestUnits.usd) + perMillion(usage.writeRequestUnits, prices.dynamoDbWriteRequestUnits.usd),
     logs: (MILLION * logBytes * prices.cloudWatchLogsIngestion.usd) / GIB,
+    monitoring: (MILLION * ((design.alarms ?? 0) * prices.cloudWatchStandardAlarms.usd + (design.kmsKeys ?? 0) * prices.kmsCustomerManagedKeys.usd)) / assumptions.ordersPerMonth,
   };
   return { ...breakdown, total: Object.values(breakdown).reduce((sum, value) => sum + value, 0) };
 }
@@ -169,7 +188,7 @@ export const NAIVE_DESIGN = {
 /**
  * The naive baseline of the same pipeline doing the same work: every function on x86_64 with
  * 128 MB, one record per invocation (so one receive and one delete per message), two DynamoDB
- * writes where the pipeline makes one. Durations scale with the CPU Lambda allots, which is
+ * writes where the pipeline makes one; the same queues, alarms and keys. Durations scale with the CPU Lambda allots, which is
  * proportional to memory below {@link FULL_VCPU_MEMORY_MB}: a record that took `t` ms at 256 MB
  * takes `t x 256 / 128` ms at 128 MB. That treats the whole invocation as CPU-bound, so it
  * overstates the naive duration of I/O-bound steps; the per-invocation overhead that batching
@@ -192,7 +211,7 @@ export function naiveScenario(design: PipelineDesign, usage: OrderUsage): { read
   const sqsFedRecords = functions.filter((fn) => designs.get(fn.name)?.batchSize !== undefined).reduce((sum, fn) => sum + fn.records, 0);
   return {
     design: {
-      polledQueues: design.polledQueues,
+      ...design,
       functions: design.functions.map((fn) => ({
         ...fn,
         memoryMb: NAIVE_DESIGN.memoryMb,

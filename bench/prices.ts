@@ -33,6 +33,7 @@ const EVENTBRIDGE_PRICING = 'https://aws.amazon.com/eventbridge/pricing/';
 const API_GATEWAY_PRICING = 'https://aws.amazon.com/api-gateway/pricing/';
 const DYNAMODB_ON_DEMAND_PRICING = 'https://aws.amazon.com/dynamodb/pricing/on-demand/';
 const CLOUDWATCH_PRICING = 'https://aws.amazon.com/cloudwatch/pricing/';
+const KMS_PRICING = 'https://aws.amazon.com/kms/pricing/';
 
 /** The prices, by what they price. */
 export const PRICES = {
@@ -98,6 +99,20 @@ export const PRICES = {
     unit: 'GB ingested',
     source: CLOUDWATCH_PRICING,
     note: 'Standard log class; Lambda logs are tiered since 2025-05-01 and the first tier (up to 10 TB a month) is this price. Storage ($0.03 per GB-month) is left out.',
+  },
+  cloudWatchStandardAlarms: {
+    usd: 0.1,
+    unit: 'alarm-month',
+    source: CLOUDWATCH_PRICING,
+    note: 'Standard resolution (a period of 60 s or more), one metric per alarm; high-resolution alarms cost $0.30. Confirmed through secondary sources quoting the page.',
+  },
+  kmsCustomerManagedKeys: {
+    usd: 1.0,
+    unit: 'key-month',
+    source: KMS_PRICING,
+    note:
+      'Each customer managed key. With automatic rotation, each of the first two rotations (a year apart) adds $1 a month, so a rotating key costs $2 in its second year and $3 from its third. ' +
+      'Requests ($0.03 per 10,000) are made only when an alarm publishes and are left out.',
   },
 } as const satisfies Record<string, Price>;
 

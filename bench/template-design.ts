@@ -1,7 +1,7 @@
 /**
  * What the cost model needs from the synthesized template: each pipeline function's memory,
- * architecture and logging configuration, and the batch size and window of the SQS event
- * source mapping that feeds it.
+ * architecture and logging configuration, the batch size and window of the SQS event source
+ * mapping that feeds it, and how many alarms and KMS keys cost by the month.
  * Read from the template itself (not from the CDK constructs), so it is what would be deployed.
  */
 import { EnvName } from '#shared/config';
@@ -21,7 +21,8 @@ const DEFAULT_SQS_BATCH_SIZE = 10;
 
 /**
  * The pipeline's functions (those with a service name: CDK's own custom-resource providers run
- * only at deployment and are left out) and the queues their mappings poll.
+ * only at deployment and are left out), the queues their mappings poll, the alarms and the KMS
+ * keys.
  * @throws Error when a mapping names a function by anything but a `Ref`.
  * @throws InvalidLoggingConfigError when a function's `LoggingConfig` is one Lambda would reject.
  */
@@ -57,5 +58,6 @@ export function designFromTemplate(template: TemplateResources): PipelineDesign 
       },
     ];
   });
-  return { functions, polledQueues };
+  const count = (type: string) => resources.filter(([, resource]) => resource.Type === type).length;
+  return { functions, polledQueues, alarms: count('AWS::CloudWatch::Alarm'), kmsKeys: count('AWS::KMS::Key') };
 }

@@ -7,11 +7,11 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Validations, type IResource } from 'aws-cdk-lib';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { ApplicationLogLevel as CdkApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel as CdkSystemLogLevel } from 'aws-cdk-lib/aws-lambda';
+import { type IRole, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { ApplicationLogLevel as CdkApplicationLogLevel, Architecture, type CfnFunction, type Function as LambdaFunction, LoggingFormat, Runtime, SystemLogLevel as CdkSystemLogLevel } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { Construct } from 'constructs';
+import { Dependable, type Construct } from 'constructs';
 import { APPLICATION_LOG_LEVELS, type ApplicationLogLevel, type SystemLogLevel } from '#cloud/lambda/logging-config';
 import { checkIntegerInRange, checkSecondsInRange, InvalidPropError } from '#infra/validation';
 
@@ -187,7 +187,30 @@ export function handlerFunction(scope: Construct, id: string, props: HandlerFunc
     bundling: FUNCTION_BUNDLING,
   });
   acknowledgeUntraced(fn);
+  dependOnRolePolicyOnly(fn, role);
   return fn;
+}
+
+/**
+ * Makes `fn`'s resource depend on its role's default policy, not on the role as well.
+ * aws-cdk-lib's `Function` makes its resource depend on the whole role construct, so that the
+ * policy is attached before anything uses the function (an event source mapping, for one, is
+ * checked against the role's permissions when it is created). The role half of that
+ * `DependsOn` repeats what the `Role` property's `Fn::GetAtt` already says, and cfn-lint flags
+ * it (W3005). The policy is looked up at synthesis, once every grant has been added to it.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html
+ */
+export function dependOnRolePolicyOnly(fn: LambdaFunction, role: IRole): void {
+  const resource = fn.node.defaultChild as CfnFunction;
+  resource.node.removeDependency(role);
+  const defaultPolicy = {};
+  Dependable.implement(defaultPolicy, {
+    get dependencyRoots() {
+      const policy = role.node.tryFindChild('DefaultPolicy');
+      return policy === undefined ? [] : [policy];
+    },
+  });
+  resource.node.addDependency(defaultPolicy);
 }
 
 /**

@@ -1,13 +1,14 @@
 /**
  * The order pipeline: the `OrderBus` with its archive, the Orders / Inventory / Ledger tables,
- * the HTTP API (POST /orders, GET /orders/{id}) and one `PipelineStep` per SQS-fed step.
+ * the HTTP API (POST /orders, GET /orders/{id}), one `PipelineStep` per SQS-fed step and the
+ * topic their alarms notify.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, BillingMode, Table, TableEncryption, type ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { EventBus } from 'aws-cdk-lib/aws-events';
+import { CfnArchive, EventBus } from 'aws-cdk-lib/aws-events';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -19,8 +20,9 @@ import { EnvName } from '#shared/config';
 import { DEMO_CATALOGUE, inventoryItemOf } from '#shared/demo-catalogue';
 import { TABLE_KEYS, type TableKeys } from '#shared/tables';
 import { STEP_SUBSCRIPTIONS, type StepName } from '#shared/subscriptions';
-import { acknowledgeUntraced, FUNCTION_ARCHITECTURE, FUNCTION_LOG_RETENTION, handlerEntry, handlerFunction } from '#infra/function-defaults';
+import { acknowledgeUntraced, dependOnRolePolicyOnly, FUNCTION_ARCHITECTURE, FUNCTION_LOG_RETENTION, handlerEntry, handlerFunction } from '#infra/function-defaults';
 import { PipelineStep } from '#infra/pipeline-step';
+import { AlarmTopic, alarmEmailFromContext } from '#infra/alarm-topic';
 
 /** The stack's name (and construct id). */
 export const ORDER_PIPELINE_STACK_NAME = 'OrderPipeline';
@@ -113,18 +115,27 @@ export class OrderPipelineStack extends Stack {
   readonly seedDemoCatalogue: AwsCustomResource;
   /** The SQS-fed steps, by name. */
   readonly steps: Readonly<Record<StepName, PipelineStep>>;
+  /**
+   * The encrypted topic every alarm notifies; it e-mails the `alarmEmail` context value
+   * (`cdk deploy -c alarmEmail=ops@example.com`) when one is given.
+   */
+  readonly alarmTopic: AlarmTopic;
 
   constructor(scope: Construct, id: string = ORDER_PIPELINE_STACK_NAME, props: OrderPipelineStackProps = {}) {
     super(scope, id, { description: 'Event-driven order pipeline: EventBridge, SQS, Lambda, DynamoDB', ...props });
     const tableRemovalPolicy = props.tableRemovalPolicy ?? RemovalPolicy.RETAIN;
 
     this.bus = new EventBus(this, 'OrderBus', { description: 'Order pipeline domain events' });
-    this.bus.archive('OrderBusArchive', {
+    const archive = this.bus.archive('OrderBusArchive', {
       archiveName: `${this.stackName}-order-events`,
       description: 'Every order pipeline event, for replay',
       eventPattern: { source: Object.values(EventSource) },
       retention: ARCHIVE_RETENTION,
     });
+    // The Archive construct writes `KmsKeyIdentifier: ""` when it has no key, a value reported
+    // to fail the deployment in some regions; without the property the archive uses an AWS
+    // owned key, as intended. https://github.com/aws/aws-cdk/issues/37847
+    (archive.node.defaultChild as CfnArchive).addPropertyDeletionOverride('KmsKeyIdentifier');
 
     this.ordersTable = this.table('OrdersTable', TABLE_KEYS.orders, tableRemovalPolicy);
     this.inventoryTable = this.table('InventoryTable', TABLE_KEYS.inventory, tableRemovalPolicy);
@@ -136,6 +147,7 @@ export class OrderPipelineStack extends Stack {
       [TableName.inventory]: this.inventoryTable,
       [TableName.ledger]: this.ledgerTable,
     };
+    this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { email: alarmEmailFromContext(this) });
     this.steps = this.pipelineSteps(tables);
 
     this.placeOrderFunction = handlerFunction(this, 'PlaceOrderFunction', {
@@ -227,6 +239,7 @@ export class OrderPipelineStack extends Stack {
       // Plain JavaScript on the runtime's own SDK, so it runs on Graviton like every other function.
       (provider.node.defaultChild as CfnFunction).architectures = [FUNCTION_ARCHITECTURE.name];
       acknowledgeUntraced(provider);
+      dependOnRolePolicyOnly(provider, role);
       Validations.of(provider).acknowledge({
         id: 'Serverless-LambdaDLQ',
         reason: 'The AwsCustomResource provider runs only during deployments and reports its failure to CloudFormation, which fails and rolls back the stack operation; a DLQ message would have no reader.',
@@ -244,6 +257,7 @@ export class OrderPipelineStack extends Stack {
 
       const step = new PipelineStep(this, pascalCase(stepName), {
         bus: this.bus,
+        alarmTopic: this.alarmTopic.topic,
         stepName,
         consumes: STEP_SUBSCRIPTIONS[stepName],
         entry: handlerEntry(stepName),

@@ -1,14 +1,17 @@
 /**
  * The one construct for the wiring every SQS-fed step repeats:
  * EventBridge rule -> SQS queue (+ DLQ) -> Lambda via an event source mapping, with a DLQ and a
- * retry policy on the rule target and an alarm on each DLQ.
+ * retry policy on the rule target, an alarm on each DLQ and one on the age of the queue's
+ * oldest message, all notifying the alarm topic.
  */
 import { Duration, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Rule, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { patternFor, type DetailType } from '#shared/contracts';
@@ -35,10 +38,42 @@ export const VISIBILITY_TIMEOUT_FACTOR = 6;
 /** How long DLQs (the queue's and the target's) keep a message: SQS's maximum. */
 export const DEAD_LETTER_RETENTION = Duration.days(14);
 
+/**
+ * How long the step's queue keeps a message: as long as its DLQ, not SQS's default of 4 days.
+ * A backlog older than the retention period is deleted without reaching the DLQ, so nobody
+ * would learn which orders it held. SQS advises a DLQ retention longer than its source
+ * queue's, because a message moved to a standard queue's DLQ keeps its original enqueue time;
+ * both are at SQS's maximum here, so a parked message has 14 days minus the time it spent in
+ * the queue: minutes normally (see {@link oldestMessageAgeThreshold}), and the age alarm
+ * tells someone long before a backlog eats into that.
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/setting-up-dead-letter-queue-retention.html
+ */
+export const QUEUE_RETENTION: Duration = DEAD_LETTER_RETENTION;
+
+/**
+ * The age of the queue's oldest message above which the step is not keeping up:
+ * `(maxReceiveCount + 1) x visibilityTimeout` (5 minutes with the defaults). A record that
+ * keeps failing stays in the queue at most `maxReceiveCount` visibility timeouts (each failed
+ * receive hides it for one) before it is parked in the DLQ, where its own alarm fires. So a
+ * message older than that, with one more visibility timeout of margin for the poller, is not
+ * being retried: it is waiting in line, because the function is throttled, capped by its
+ * maximum concurrency, slower than the arrivals, or not polling at all.
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html
+ */
+export function oldestMessageAgeThreshold(visibilityTimeout: Duration, maxReceiveCount: number): Duration {
+  return Duration.seconds((maxReceiveCount + 1) * visibilityTimeout.toSeconds());
+}
+
 /** Properties of a `PipelineStep`. */
 export interface PipelineStepProps {
   /** The bus whose events the step consumes. */
   readonly bus: IEventBus;
+  /**
+   * The topic every alarm of the step notifies, when it goes into ALARM and when it is back
+   * to OK (so whoever was told of a problem is told that it cleared: a DLQ redriven, a
+   * backlog drained). CloudWatch must be allowed to publish to it (see `AlarmTopic`).
+   */
+  readonly alarmTopic: ITopic;
   /**
    * The step's name (kebab-case); its function's `POWERTOOLS_SERVICE_NAME`.
    */
@@ -110,7 +145,8 @@ export interface PipelineStepProps {
 /**
  * One step of the pipeline: a rule on the bus matching the step's detail-types, an encrypted
  * SQS queue with a DLQ, a DLQ for events the rule could not deliver, the step's function fed
- * by the queue through a partial-batch event source mapping, and an alarm on each DLQ.
+ * by the queue through a partial-batch event source mapping, an alarm on each DLQ and one on
+ * the age of the queue's oldest message, each notifying `alarmTopic`.
  */
 export class PipelineStep extends Construct {
   /** The queue the rule delivers to and the function consumes. */
@@ -127,6 +163,8 @@ export class PipelineStep extends Construct {
   readonly deadLetterQueueAlarm: Alarm;
   /** Alarms on the first message in `targetDeadLetterQueue`. */
   readonly targetDeadLetterQueueAlarm: Alarm;
+  /** Alarms when the oldest message in `queue` is older than {@link oldestMessageAgeThreshold}. */
+  readonly oldestMessageAgeAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: PipelineStepProps) {
     super(scope, id);
@@ -148,6 +186,7 @@ export class PipelineStep extends Construct {
     });
     this.queue = new Queue(this, 'Queue', {
       visibilityTimeout,
+      retentionPeriod: QUEUE_RETENTION,
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
@@ -201,6 +240,24 @@ export class PipelineStep extends Construct {
       this.targetDeadLetterQueue,
       `${props.stepName}: EventBridge could not deliver an event to the step's queue`,
     );
+    const ageThreshold = oldestMessageAgeThreshold(visibilityTimeout, maxReceiveCount);
+    this.oldestMessageAgeAlarm = this.queue
+      .metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' })
+      .createAlarm(this, 'OldestMessageAgeAlarm', {
+        alarmDescription: `${props.stepName}: the oldest message in the step's queue is older than ${ageThreshold.toHumanString()}; the step is not keeping up`,
+        threshold: ageThreshold.toSeconds(),
+        // The age only grows while the step falls behind, and the threshold has its margin
+        // already: one sample above it is enough.
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        // SQS stops sending metrics for a queue nobody has used for a while; an idle queue is fine.
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+    const notify = new SnsAction(props.alarmTopic);
+    for (const alarm of [this.deadLetterQueueAlarm, this.targetDeadLetterQueueAlarm, this.oldestMessageAgeAlarm]) {
+      alarm.addAlarmAction(notify);
+      alarm.addOkAction(notify);
+    }
 
     this.acknowledgeNagFindings();
   }

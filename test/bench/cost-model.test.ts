@@ -104,6 +104,22 @@ describe('costPerMillionOrders', () => {
     expect(cost.logs).toBeCloseTo((1200e6 / 1024 ** 3) * 0.5, 9);
   });
 
+  it('prices alarms and KMS keys by the month, spread over the orders of a month', () => {
+    // Prepare: 21 alarms at $0.10 and a key at $1 a month, over 129,600 orders.
+    const design: PipelineDesign = { ...aDesign(), alarms: 21, kmsKeys: 1 };
+
+    // Act
+    const cost = costPerMillionOrders(design, aUsage(), PRICES, ASSUMPTIONS);
+
+    // Assess
+    expect(cost.monitoring).toBeCloseTo((1e6 * (21 * 0.1 + 1)) / 129_600, 9);
+    expect(cost.total).toBeCloseTo(12.698746 + cost.monitoring, 5);
+  });
+
+  it('prices no monitoring for a design without alarms or keys', () => {
+    expect(costPerMillionOrders(aDesign(), aUsage(), PRICES, ASSUMPTIONS).monitoring).toBe(0);
+  });
+
   it('refuses usage of a function the design does not have', () => {
     expect(() => costPerMillionOrders(aDesign(), aUsage({ functions: [{ name: 'other', invocations: 1, records: 1, billedMs: 1 }] }), PRICES, ASSUMPTIONS)).toThrow(RangeError);
   });
@@ -127,6 +143,14 @@ describe('naiveScenario', () => {
     expect(naive.usage.sqsDeletes).toBe(2);
     expect(naive.usage.writeRequestUnits).toBe(20);
     expect(naive.usage.events).toBe(2);
+  });
+
+  it('keeps the same queues, alarms and keys', () => {
+    // Act
+    const naive = naiveScenario({ ...aDesign(), alarms: 21, kmsKeys: 1 }, aUsage());
+
+    // Assess
+    expect(naive.design).toMatchObject({ polledQueues: 1, alarms: 21, kmsKeys: 1 });
   });
 
   it('costs what the same arithmetic gives by hand, and the saving follows', () => {

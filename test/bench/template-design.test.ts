@@ -26,11 +26,31 @@ describe('designFromTemplate', () => {
     // Assess
     expect(design).toEqual({
       polledQueues: 1,
+      alarms: 0,
+      kmsKeys: 0,
       functions: [
         { name: 'reserve-inventory', memoryMb: 256, architecture: 'arm64', logging: { logFormat: 'Text' }, batchSize: 10, batchingWindowSeconds: 2 },
         { name: 'place-order', memoryMb: 512, architecture: 'x86_64', logging: { logFormat: 'Text' } },
       ],
     });
+  });
+
+  it('counts the alarms and the KMS keys, which cost by the month', () => {
+    // Prepare
+    const template = {
+      Resources: {
+        DeadLetterQueueAlarm: { Type: 'AWS::CloudWatch::Alarm', Properties: { Period: 60 } },
+        AgeAlarm: { Type: 'AWS::CloudWatch::Alarm', Properties: { Period: 60 } },
+        AlarmTopicKey: { Type: 'AWS::KMS::Key' },
+        AlarmTopic: { Type: 'AWS::SNS::Topic' },
+      },
+    };
+
+    // Act
+    const design = designFromTemplate(template);
+
+    // Assess
+    expect({ alarms: design.alarms, kmsKeys: design.kmsKeys }).toEqual({ alarms: 2, kmsKeys: 1 });
   });
 
   it("takes Lambda's defaults for what the template leaves out", () => {

@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { CfnRule } from 'aws-cdk-lib/aws-events';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildOrderPipeline, type OrderPipeline } from '#infra/app';
+import { ALARM_EMAIL_CONTEXT_KEY } from '#infra/alarm-topic';
+import { appContext, buildOrderPipeline, type OrderPipeline } from '#infra/app';
 import { PIPELINE_STEPS } from '#infra/order-pipeline-stack';
 import { EnvName } from '#shared/config';
 import { DETAIL_TYPES, EventSource, patternFor } from '#shared/contracts';
@@ -29,6 +31,11 @@ beforeAll(() => {
   json = template.toJSON() as TemplateJson;
   assemblyDirectory = pipeline.app.synth().directory;
 });
+
+/** The pipeline with `context` over the app's, its functions not bundled (for what does not depend on the code). */
+function pipelineWithContext(context: Record<string, unknown>): OrderPipeline {
+  return buildOrderPipeline({ app: new App({ context: { ...appContext(), 'aws:cdk:bundling-stacks': [], ...context } }) });
+}
 
 function logicalIdOf(construct: { node: { defaultChild?: unknown } }): string {
   return pipeline.stack.getLogicalId(construct.node.defaultChild as CfnFunction);
@@ -61,6 +68,12 @@ describe('OrderPipeline stack', () => {
         RetentionDays: 30,
         EventPattern: { source: Match.arrayEquals(Object.values(EventSource)) },
       });
+    });
+
+    it('leaves KmsKeyIdentifier out of the archive (aws-cdk#37847 writes it empty)', () => {
+      const [, archive] = resourcesOfType(json, 'AWS::Events::Archive')[0]!;
+
+      expect(archive.Properties).not.toHaveProperty('KmsKeyIdentifier');
     });
   });
 
@@ -105,6 +118,12 @@ describe('OrderPipeline stack', () => {
       }
     });
 
+    it('keeps messages 14 days in every step queue, as long as in its DLQ', () => {
+      for (const queueId of queueRoles().stepQueues) {
+        expect(resource(queueId).Properties?.MessageRetentionPeriod, queueId).toBe(FOURTEEN_DAYS);
+      }
+    });
+
     it('keeps messages 14 days in every DLQ, encrypted', () => {
       const { targetDeadLetterQueues, redriveDeadLetterQueues } = queueRoles();
       const deadLetterQueues = new Set([...targetDeadLetterQueues, ...redriveDeadLetterQueues]);
@@ -141,7 +160,63 @@ describe('OrderPipeline stack', () => {
           ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         });
       }
-      template.resourceCountIs('AWS::CloudWatch::Alarm', 2 * STEP_NAMES.length);
+    });
+
+    it('alarms on the age of the oldest message in each step queue, above (maxReceiveCount + 1) visibility timeouts', () => {
+      for (const queueId of queueRoles().stepQueues) {
+        const queue = resource(queueId).Properties ?? {};
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateAgeOfOldestMessage',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+          Threshold: (queue.RedrivePolicy.maxReceiveCount + 1) * queue.VisibilityTimeout,
+          ComparisonOperator: 'GreaterThanThreshold',
+        });
+      }
+    });
+
+    it('has no other alarm: two DLQ alarms and one age alarm per step', () => {
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 3 * STEP_NAMES.length);
+    });
+  });
+
+  describe('alarm notifications', () => {
+    it('notifies the alarm topic from every alarm, in ALARM and back to OK', () => {
+      const topic = { Ref: logicalIdOf(pipeline.stack.alarmTopic.topic) };
+
+      for (const [id, alarm] of resourcesOfType(json, 'AWS::CloudWatch::Alarm')) {
+        expect({ AlarmActions: alarm.Properties?.AlarmActions, OKActions: alarm.Properties?.OKActions }, id).toEqual({ AlarmActions: [topic], OKActions: [topic] });
+      }
+    });
+
+    it('encrypts the alarm topic with a rotating KMS key, and lets CloudWatch use it and publish', () => {
+      const topicId = logicalIdOf(pipeline.stack.alarmTopic.topic);
+      const key = resource(referencedId(resource(topicId).Properties?.KmsMasterKeyId));
+      const [, topicPolicy] = resourcesOfType(json, 'AWS::SNS::TopicPolicy').find(([, policy]) => referencedId(policy.Properties?.Topics[0]) === topicId)!;
+      const grantedToCloudWatch = (statements: Record<string, any>[]) =>
+        statements.filter((statement) => statement.Effect === 'Allow' && statement.Principal?.Service === 'cloudwatch.amazonaws.com').flatMap((statement) => [statement.Action].flat());
+
+      expect(key).toMatchObject({ Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } });
+      expect(grantedToCloudWatch(key.Properties?.KeyPolicy.Statement)).toEqual(['kms:GenerateDataKey*', 'kms:Decrypt']);
+      expect(grantedToCloudWatch(topicPolicy.Properties?.PolicyDocument.Statement)).toEqual(['sns:Publish']);
+    });
+
+    it('subscribes nobody without the alarmEmail context value', () => {
+      expect(resourcesOfType(json, 'AWS::SNS::Subscription')).toEqual([]);
+    });
+
+    it('e-mails the alarmEmail context value, with cdk-nag still finding nothing', () => {
+      const { stack } = pipelineWithContext({ [ALARM_EMAIL_CONTEXT_KEY]: 'ops@example.com' });
+
+      const subscriptions = resourcesOfType(Template.fromStack(stack).toJSON() as TemplateJson, 'AWS::SNS::Subscription').map(([, subscription]) => subscription.Properties);
+      expect(subscriptions).toEqual([{ Protocol: 'email', Endpoint: 'ops@example.com', TopicArn: { Ref: logicalIdOf(pipeline.stack.alarmTopic.topic) } }]);
+      expect([new AwsSolutionsChecks(), new ServerlessChecks()].flatMap((pack) => pack.validateScope(stack).violations)).toEqual([]);
+    });
+
+    it('refuses an alarmEmail context value that is not an e-mail address', () => {
+      expect(() => pipelineWithContext({ [ALARM_EMAIL_CONTEXT_KEY]: 'ops at example.com' })).toThrow(
+        'context value alarmEmail must be an e-mail address (e.g. cdk deploy -c alarmEmail=ops@example.com), got "ops at example.com"',
+      );
     });
   });
 
@@ -184,6 +259,16 @@ describe('OrderPipeline stack', () => {
         expect(fn.Properties?.Architectures, id).toEqual(['arm64']);
         const major = Number(/^nodejs(\d+)\.x$/.exec(fn.Properties?.Runtime)?.[1]);
         expect(major, id).toBeGreaterThanOrEqual(22);
+      }
+    });
+
+    it('makes no function depend on its role, which its Role property references already, only on the role\'s policy', () => {
+      for (const [id, fn] of resourcesOfType(json, 'AWS::Lambda::Function')) {
+        const roleId = referencedId(fn.Properties?.Role);
+        const dependsOn = (resource(id) as { DependsOn?: string[] }).DependsOn ?? [];
+
+        expect(dependsOn, id).toEqual([expect.any(String)]);
+        expect(resource(dependsOn[0]!), id).toMatchObject({ Type: 'AWS::IAM::Policy', Properties: { Roles: [{ Ref: roleId }] } });
       }
     });
 

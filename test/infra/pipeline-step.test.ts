@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { EventBus } from 'aws-cdk-lib/aws-events';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
 import { PipelineStep, PipelineStepDefaults, type PipelineStepProps } from '#infra/pipeline-step';
 import { InvalidPropError } from '#infra/validation';
@@ -10,22 +12,29 @@ import { patternFor } from '#shared/contracts';
 import { referencedId, resourcesOfType, type TemplateJson } from './template-queries.ts';
 
 const ENTRY = fileURLToPath(new URL('./fixtures/noop-handler.ts', import.meta.url));
+const FOURTEEN_DAYS = 14 * 24 * 60 * 60;
 
-/** A stack with a bus; bundling is skipped (no stack is listed), these tests look at the wiring. */
-function stackWithBus(): { stack: Stack; bus: EventBus } {
+/** A stack with a bus and an alarm topic; bundling is skipped (no stack is listed), these tests look at the wiring. */
+function stackWithBus(): { stack: Stack; bus: EventBus; alarmTopic: Topic } {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'Test');
-  return { stack, bus: new EventBus(stack, 'Bus') };
+  return { stack, bus: new EventBus(stack, 'Bus'), alarmTopic: new Topic(stack, 'AlarmTopic') };
 }
 
-function stepProps(bus: EventBus, overrides: Partial<PipelineStepProps> = {}): PipelineStepProps {
-  return { bus, stepName: 'reserve-inventory', consumes: ['OrderPlaced'], entry: ENTRY, ...overrides };
+function stepProps({ bus, alarmTopic }: { bus: EventBus; alarmTopic: Topic }, overrides: Partial<PipelineStepProps> = {}): PipelineStepProps {
+  return { bus, alarmTopic, stepName: 'reserve-inventory', consumes: ['OrderPlaced'], entry: ENTRY, ...overrides };
 }
 
-function synthesizeStep(overrides: Partial<PipelineStepProps> = {}): { step: PipelineStep; stack: Stack; json: TemplateJson } {
-  const { stack, bus } = stackWithBus();
-  const step = new PipelineStep(stack, 'Step', stepProps(bus, overrides));
-  return { step, stack, json: Template.fromStack(stack).toJSON() as TemplateJson };
+function synthesizeStep(overrides: Partial<PipelineStepProps> = {}): { step: PipelineStep; stack: Stack; alarmTopic: Topic; json: TemplateJson } {
+  const scope = stackWithBus();
+  const step = new PipelineStep(scope.stack, 'Step', stepProps(scope, overrides));
+  const { stack, alarmTopic } = scope;
+  return { step, stack, alarmTopic, json: Template.fromStack(stack).toJSON() as TemplateJson };
+}
+
+/** The alarm's properties, found by its construct. */
+function alarmOf(json: TemplateJson, stack: Stack, alarm: Alarm): Record<string, any> {
+  return json.Resources[stack.getLogicalId(alarm.node.defaultChild as never)]!.Properties ?? {};
 }
 
 function only(json: TemplateJson, type: string): Record<string, any> {
@@ -36,7 +45,7 @@ function only(json: TemplateJson, type: string): Record<string, any> {
 
 describe('PipelineStep', () => {
   describe('with defaults', () => {
-    const { step, stack, json } = synthesizeStep({ consumes: ['InventoryRejected', 'InventoryReleased'], stepName: 'cancel-order' });
+    const { step, stack, alarmTopic, json } = synthesizeStep({ consumes: ['InventoryRejected', 'InventoryReleased'], stepName: 'cancel-order' });
 
     it("builds the rule's pattern from the contract", () => {
       const rule = only(json, 'AWS::Events::Rule');
@@ -51,10 +60,10 @@ describe('PipelineStep', () => {
       ]);
     });
 
-    it('creates the queue with a DLQ after 4 receives and a visibility timeout of 6x the 10 s function timeout', () => {
+    it('creates the queue with a DLQ after 4 receives, a visibility timeout of 6x the 10 s function timeout and 14 days of retention', () => {
       const queue = json.Resources[stack.getLogicalId(step.queue.node.defaultChild as never)]!.Properties ?? {};
 
-      expect(queue).toMatchObject({ VisibilityTimeout: 60, SqsManagedSseEnabled: true, RedrivePolicy: { maxReceiveCount: 4 } });
+      expect(queue).toMatchObject({ VisibilityTimeout: 60, MessageRetentionPeriod: FOURTEEN_DAYS, SqsManagedSseEnabled: true, RedrivePolicy: { maxReceiveCount: 4 } });
       expect(referencedId(queue.RedrivePolicy.deadLetterTargetArn)).toBe(stack.getLogicalId(step.deadLetterQueue.node.defaultChild as never));
     });
 
@@ -76,8 +85,32 @@ describe('PipelineStep', () => {
       });
     });
 
-    it('alarms on each of its two DLQs', () => {
-      expect(resourcesOfType(json, 'AWS::CloudWatch::Alarm')).toHaveLength(2);
+    it('alarms on each of its two DLQs and on the age of its queue\'s oldest message', () => {
+      expect(resourcesOfType(json, 'AWS::CloudWatch::Alarm')).toHaveLength(3);
+    });
+
+    it("alarms when the queue's oldest message is older than 5 visibility timeouts (4 receives + 1 of margin): 300 s", () => {
+      expect(alarmOf(json, stack, step.oldestMessageAgeAlarm)).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [stack.getLogicalId(step.queue.node.defaultChild as never), 'QueueName'] } }],
+        Statistic: 'Maximum',
+        Period: 60,
+        Threshold: 300,
+        EvaluationPeriods: 1,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+    });
+
+    it('notifies the alarm topic from every alarm, in ALARM and back to OK', () => {
+      const topic = { Ref: stack.getLogicalId(alarmTopic.node.defaultChild as never) };
+
+      const alarms = resourcesOfType(json, 'AWS::CloudWatch::Alarm');
+      expect(alarms).toHaveLength(3);
+      for (const [id, alarm] of alarms) {
+        expect({ AlarmActions: alarm.Properties?.AlarmActions, OKActions: alarm.Properties?.OKActions }, id).toEqual({ AlarmActions: [topic], OKActions: [topic] });
+      }
     });
   });
 
@@ -94,6 +127,12 @@ describe('PipelineStep', () => {
       expect(queues).toContainEqual(expect.objectContaining({ VisibilityTimeout: 6 * 20 + 5, RedrivePolicy: expect.objectContaining({ maxReceiveCount: 5 }) }));
     });
 
+    it('derives the age threshold from the visibility timeout and maxReceiveCount it was given', () => {
+      const { step, stack, json } = synthesizeStep({ timeout: Duration.seconds(20), batchSize: 100, maxBatchingWindow: Duration.seconds(5), maxReceiveCount: 5 });
+
+      expect(alarmOf(json, stack, step.oldestMessageAgeAlarm).Threshold).toBe((5 + 1) * (6 * 20 + 5));
+    });
+
     it.each([
       ['maxConcurrency', 2],
       ['maxConcurrency', 1000],
@@ -102,9 +141,9 @@ describe('PipelineStep', () => {
       ['batchSize', 1],
       ['retryAttempts', 0],
     ] as const)('accepts %s = %d (a bound of its range)', (prop, value) => {
-      const { stack, bus } = stackWithBus();
+      const scope = stackWithBus();
 
-      expect(() => new PipelineStep(stack, 'Step', stepProps(bus, { [prop]: value }))).not.toThrow();
+      expect(() => new PipelineStep(scope.stack, 'Step', stepProps(scope, { [prop]: value }))).not.toThrow();
     });
   });
 
@@ -132,8 +171,8 @@ describe('PipelineStep', () => {
       ['a step name that is not kebab-case', { stepName: 'Reserve_Inventory' }, /stepName must be kebab-case \(e\.g\. "reserve-inventory"\), got "Reserve_Inventory"$/],
     ])('rejects %s, naming the value and the allowed range', (_case, overrides, message) => {
       const create = () => {
-        const { stack, bus } = stackWithBus();
-        return new PipelineStep(stack, 'Step', stepProps(bus, overrides));
+        const scope = stackWithBus();
+        return new PipelineStep(scope.stack, 'Step', stepProps(scope, overrides));
       };
 
       expect(create).toThrow(InvalidPropError);
@@ -141,11 +180,11 @@ describe('PipelineStep', () => {
     });
 
     it('says which prop and value it rejected', () => {
-      const { stack, bus } = stackWithBus();
+      const scope = stackWithBus();
 
       let caught: unknown;
       try {
-        new PipelineStep(stack, 'Step', stepProps(bus, { maxReceiveCount: 10 }));
+        new PipelineStep(scope.stack, 'Step', stepProps(scope, { maxReceiveCount: 10 }));
       } catch (error) {
         caught = error;
       }
