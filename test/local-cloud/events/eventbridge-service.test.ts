@@ -17,6 +17,7 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AwsServiceError } from '#cloud/aws-error';
 import { EventBridgeService } from '#cloud/events/eventbridge-service';
+import { eventBridgeBinding } from '#cloud/events/protocol';
 import type { SqsSendPort } from '#cloud/events/target-delivery';
 import { startAwsGateway, type AwsGateway } from '#cloud/gateway';
 import { until } from '#test/support/until';
@@ -53,7 +54,7 @@ describe('local EventBridge (real SDK v3 client)', () => {
   beforeAll(async () => {
     queues = new RecordingQueues();
     service = new EventBridgeService({ sqs: queues, retryBaseDelayMs: 1 });
-    gateway = await startAwsGateway({ port: 0, services: [{ name: 'events', json: service.binding() }] });
+    gateway = await startAwsGateway({ port: 0, services: [{ name: 'events', json: eventBridgeBinding(service) }] });
     client = new EventBridgeClient({ endpoint: gateway.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   });
   afterAll(async () => {

@@ -1,16 +1,13 @@
 /**
- * The state changes of the local SQS, as its journal records them, and how replay applies
- * them to the state as plain data. A change carries the outcome, never the request: the ids,
- * receipt ids and times the service drew, as absolute epoch milliseconds, so replaying it
- * gives the same state whatever the clock says at replay.
+ * The state changes of the local SQS, as data, and the one function that applies them: the
+ * live operations commit them through it and the journal's replay runs it again, so each state
+ * change is written once. A change carries the outcome, never the request: the ids, receipt
+ * ids and times the service drew, as absolute epoch milliseconds, so applying it gives the same
+ * state whatever the clock says when it is replayed.
  */
-import type { MoveTaskState } from '#cloud/sqs/message-move-tasks';
-import type { QueueState, StoredMessage } from '#cloud/sqs/queue';
-import { JournalReplayError } from '#cloud/persistence/errors';
-import type { Journal } from '#cloud/persistence/journal';
-
-/** Name of the SQS journal: `DIR/sqs.journal`, `DIR/sqs.snapshot`. */
-export const SQS_JOURNAL_NAME = 'sqs';
+import type { StateModel } from '#cloud/persistence/change-log';
+import { ChangeNotApplicableError } from '#cloud/persistence/errors';
+import type { MoveTaskState, QueueState, SqsState, StoredMessage } from '#cloud/sqs/state';
 
 /** One message's new state after a receive. */
 export interface ReceivedMessageChange {
@@ -33,7 +30,10 @@ export type SqsChange =
   /** TagQueue or UntagQueue: the queue's tags after it. */
   | { readonly type: 'tags-set'; readonly queue: string; readonly tags: Record<string, string> }
   | { readonly type: 'purged'; readonly queue: string; readonly at: number }
-  /** A send: the message as stored, and the FIFO deduplication entry it opened. */
+  /**
+   * A send: the message as stored, and the FIFO deduplication entry it opened. Deduplication
+   * ids that expired by the send are forgotten with it.
+   */
   | { readonly type: 'sent'; readonly queue: string; readonly message: StoredMessage; readonly deduplication?: { readonly key: string; readonly expiresAt: number } }
   /** A message taken in from another queue (dead-lettered or moved back), as stored. */
   | { readonly type: 'adopted'; readonly queue: string; readonly message: StoredMessage }
@@ -51,37 +51,33 @@ export interface SqsSnapshot {
   readonly moveTasks: readonly MoveTaskState[];
 }
 
-/** The state being rebuilt by replay, indexed by queue name. */
-export interface SqsStateData {
-  readonly queues: Map<string, QueueState>;
-  readonly moveTasks: MoveTaskState[];
-}
+/** The local SQS's state, its changes and its journal (`DIR/sqs.journal`, `DIR/sqs.snapshot`). */
+export const sqsStateModel: StateModel<SqsState, SqsChange> = {
+  journalName: 'sqs',
+  restore(snapshot) {
+    const data = snapshot as SqsSnapshot | undefined;
+    return { queues: new Map((data?.queues ?? []).map((queue) => [queue.name, queue])), moveTasks: [...(data?.moveTasks ?? [])] };
+  },
+  apply: applySqsChange,
+  snapshot(state): SqsSnapshot {
+    return { queues: [...state.queues.values()], moveTasks: state.moveTasks };
+  },
+};
 
-/** The state a snapshot holds, ready for replay (an empty one when there is no snapshot). */
-function sqsStateOf(snapshot: SqsSnapshot | undefined): SqsStateData {
-  return {
-    queues: new Map((snapshot?.queues ?? []).map((queue) => [queue.name, queue])),
-    moveTasks: [...(snapshot?.moveTasks ?? [])],
-  };
-}
-
-/** The state on disk: the snapshot, then every change journalled since. */
-export function restoreSqsState(journal: Journal<readonly SqsChange[]>): SqsStateData {
-  const state = sqsStateOf(journal.loadSnapshot() as SqsSnapshot | undefined);
-  for (const changes of journal.replay()) {
-    for (const change of changes) applySqsChange(state, change, journal.file);
-  }
-  return state;
+/** The sequence number a FIFO queue gives the next message it takes in. */
+export function nextSequenceNumber(queue: QueueState): string {
+  return (BigInt(queue.lastSequenceNumber) + 1n).toString();
 }
 
 /**
- * Applies one journalled change to the state, as the live service made it.
+ * Applies one change to the state. Objects the change carries are copied before the state keeps
+ * them: later changes alter the state's objects in place, and a change waiting in a batch to be
+ * written must still read as it was committed.
  *
- * @param file - The journal, for errors.
- * @throws {@link JournalReplayError} when the change names a queue, message or task that is not there.
+ * @throws {@link ChangeNotApplicableError} when the change names a queue, message or task that is not there.
  */
-function applySqsChange(state: SqsStateData, change: SqsChange, file: string): void {
-  const fail = (reason: string) => new JournalReplayError(file, change.type, reason);
+export function applySqsChange(state: SqsState, change: SqsChange): void {
+  const fail = (reason: string) => new ChangeNotApplicableError(change.type, reason);
   const queueOf = (name: string) => {
     const queue = state.queues.get(name);
     if (queue === undefined) throw fail(`queue ${name} does not exist.`);
@@ -98,20 +94,28 @@ function applySqsChange(state: SqsStateData, change: SqsChange, file: string): v
     return task;
   };
   switch (change.type) {
-    case 'queue-created':
-      state.queues.set(change.queue.name, change.queue);
+    case 'queue-created': {
+      const { queue } = change;
+      state.queues.set(queue.name, {
+        ...queue,
+        attributes: { ...queue.attributes },
+        tags: { ...queue.tags },
+        messages: queue.messages.map((message) => ({ ...message })),
+        deduplication: { ...queue.deduplication },
+      });
       return;
+    }
     case 'queue-deleted':
       state.queues.delete(queueOf(change.queue).name);
       return;
     case 'attributes-set': {
       const queue = queueOf(change.queue);
-      queue.attributes = change.attributes;
+      queue.attributes = { ...change.attributes };
       queue.lastModifiedTimestamp = change.lastModifiedTimestamp;
       return;
     }
     case 'tags-set':
-      queueOf(change.queue).tags = change.tags;
+      queueOf(change.queue).tags = { ...change.tags };
       return;
     case 'purged': {
       const queue = queueOf(change.queue);
@@ -121,9 +125,10 @@ function applySqsChange(state: SqsStateData, change: SqsChange, file: string): v
     }
     case 'sent': {
       const queue = queueOf(change.queue);
-      queue.messages.push(change.message);
+      queue.messages.push({ ...change.message });
       noteSequenceNumber(queue, change.message);
       if (change.deduplication !== undefined) {
+        forgetExpiredDeduplication(queue, change.message.sentTimestamp);
         queue.deduplication[change.deduplication.key] = {
           messageId: change.message.messageId,
           sequenceNumber: change.message.sequenceNumber,
@@ -134,7 +139,7 @@ function applySqsChange(state: SqsStateData, change: SqsChange, file: string): v
     }
     case 'adopted': {
       const queue = queueOf(change.queue);
-      queue.messages.push(change.message);
+      queue.messages.push({ ...change.message });
       noteSequenceNumber(queue, change.message);
       return;
     }
@@ -151,15 +156,14 @@ function applySqsChange(state: SqsStateData, change: SqsChange, file: string): v
     }
     case 'removed': {
       const queue = queueOf(change.queue);
-      // Splice, as the live queue does: a consumer deletes near the front, so this stays cheap.
-      for (const messageId of change.messageIds) queue.messages.splice(queue.messages.indexOf(messageOf(queue, messageId)), 1);
+      removeMessages(queue, change.messageIds, fail);
       return;
     }
     case 'visibility-changed':
       messageOf(queueOf(change.queue), change.messageId).visibleAt = change.visibleAt;
       return;
     case 'move-task-started':
-      state.moveTasks.push(change.task);
+      state.moveTasks.push({ ...change.task });
       return;
     case 'move-task-progressed':
       taskOf(change.taskId).moved = change.moved;
@@ -173,9 +177,38 @@ function applySqsChange(state: SqsStateData, change: SqsChange, file: string): v
   }
 }
 
+/**
+ * Takes messages out of the queue. One message (a delete: a consumer deletes near the front) is
+ * spliced out; several (expired, dead-lettered) go in one pass over the queue.
+ */
+function removeMessages(queue: QueueState, messageIds: readonly string[], fail: (reason: string) => Error): void {
+  if (messageIds.length === 1) {
+    const index = queue.messages.findIndex((message) => message.messageId === messageIds[0]);
+    if (index < 0) throw fail(`message ${messageIds[0]} is not in queue ${queue.name}.`);
+    queue.messages.splice(index, 1);
+    return;
+  }
+  const gone = new Set(messageIds);
+  const kept = queue.messages.filter((message) => !gone.has(message.messageId));
+  if (queue.messages.length - kept.length !== gone.size) throw fail(`some of messages ${messageIds.join(', ')} are not in queue ${queue.name}.`);
+  queue.messages = kept;
+}
+
 /** FIFO sequence numbers only grow; the queue's counter follows the messages it issued. */
 function noteSequenceNumber(queue: QueueState, message: StoredMessage): void {
   if (message.sequenceNumber !== undefined && BigInt(message.sequenceNumber) > BigInt(queue.lastSequenceNumber)) {
     queue.lastSequenceNumber = message.sequenceNumber;
   }
 }
+
+/**
+ * Deduplication ids are kept for 5 minutes; those past it by `now` are dropped, so the table
+ * stays as small as the interval allows.
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-exactly-once-processing.html
+ */
+function forgetExpiredDeduplication(queue: QueueState, now: number): void {
+  for (const [key, entry] of Object.entries(queue.deduplication)) {
+    if (entry.expiresAt <= now) delete queue.deduplication[key];
+  }
+}
+

@@ -2,7 +2,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { AwsServiceError } from '#cloud/aws-error';
 import { EventBridgeService } from '#cloud/events/eventbridge-service';
 import type { SqsSendPort } from '#cloud/events/target-delivery';
-import { DataDirectories } from '#test/local-cloud/persistence/data-directory';
+import { DataDirectories } from '#test/support/data-directories';
 
 type Sent = Parameters<SqsSendPort['sendMessage']>[0];
 
@@ -60,7 +60,7 @@ describe('EventBridgeService with persistence, reopened after a crash', () => {
     after.putEvents({ Entries: [orderPlaced('order-3')] });
 
     // Assess
-    expect(after.listRules({ EventBusName: 'OrderBus' }).Rules.map((rule) => rule.Name)).toEqual(['order-placed']);
+    expect(after.listRules({ EventBusName: 'OrderBus' }).Rules.map((rule) => rule.Name)).toEqual(['order-placed', 'Events-Archive-order-archive']);
     expect(after.listTargetsByRule({ Rule: 'order-placed', EventBusName: 'OrderBus' }).Targets).toEqual([{ Id: 'reserve', Arn: 'arn:aws:sqs:us-east-1:000000000000:reserve-inventory' }]);
     expect(after.describeArchive({ ArchiveName: 'order-archive' }).EventCount).toBe(3);
     await expect.poll(() => queues.sent.map((message) => JSON.parse(message.MessageBody).detail.orderId)).toEqual(['order-3']);
