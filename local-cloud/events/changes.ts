@@ -7,7 +7,7 @@
 import { archiveRuleName, archiveRuleOf, expiredEventCount } from '#cloud/events/archive';
 import { compileEventPattern } from '#cloud/events/event-pattern';
 import type { EventEnvelope } from '#cloud/events/put-events-entry';
-import { busWithArn, type Archive, type EventBridgeState, type Replay, type Rule, type RuleDefinition } from '#cloud/events/state';
+import { busWithArn, type Archive, type Bus, type EventBridgeState, type Replay, type Rule, type RuleDefinition } from '#cloud/events/state';
 import type { Delivery } from '#cloud/events/target-delivery';
 import type { Target } from '#cloud/events/types';
 import type { StateModel } from '#cloud/persistence/change-log';
@@ -76,73 +76,57 @@ export const eventBridgeStateModel: StateModel<EventBridgeState, EventBridgeChan
 };
 
 /**
- * Applies one change to the state. Objects the change carries are copied where the state
- * changes them in place later, so a change waiting in a batch to be written still reads as it
- * was committed.
+ * Applies one change to the state. The state keeps the objects a change carries; a change in a
+ * batch is written when the batch ends, so it must read the same then: a container the state
+ * grows later (a new archive's events) is copied, the rest is never changed in place.
  *
  * @throws {@link ChangeNotApplicableError} when the change names a bus, rule or archive that is not there.
  */
 export function applyEventBridgeChange(state: EventBridgeState, change: EventBridgeChange): void {
-  const fail = (reason: string) => new ChangeNotApplicableError(change.type, reason);
-  const busOf = (name: string) => {
-    const bus = state.buses.get(name);
-    if (bus === undefined) throw fail(`event bus ${name} does not exist.`);
-    return bus;
-  };
-  const ruleOn = (busName: string, name: string) => {
-    const rule = busOf(busName).rules.get(name);
-    if (rule === undefined) throw fail(`rule ${name} does not exist on event bus ${busName}.`);
-    return rule;
-  };
-  const archiveOf = (name: string) => {
-    const archive = state.archives.get(name);
-    if (archive === undefined) throw fail(`archive ${name} does not exist.`);
-    return archive;
-  };
   switch (change.type) {
     case 'bus-created':
       state.buses.set(change.name, { name: change.name, arn: change.arn, rules: new Map() });
       return;
     case 'bus-deleted':
-      state.buses.delete(busOf(change.name).name);
+      state.buses.delete(busOf(state, change, change.name).name);
       return;
     case 'rule-saved': {
-      const { rules } = busOf(change.rule.busName);
+      const { rules } = busOf(state, change, change.rule.busName);
       rules.set(change.rule.name, ruleOf(change.rule, rules.get(change.rule.name)?.targets ?? new Map()));
       return;
     }
     case 'rule-deleted':
-      busOf(change.busName).rules.delete(ruleOn(change.busName, change.name).name);
+      busOf(state, change, change.busName).rules.delete(ruleOn(state, change, change.busName, change.name).name);
       return;
     case 'target-put':
-      ruleOn(change.busName, change.rule).targets.set(change.target.Id, change.target);
+      ruleOn(state, change, change.busName, change.rule).targets.set(change.target.Id, change.target);
       return;
     case 'targets-removed': {
-      const { targets } = ruleOn(change.busName, change.rule);
+      const { targets } = ruleOn(state, change, change.busName, change.rule);
       for (const id of change.ids) targets.delete(id);
       return;
     }
     case 'archive-created': {
       const archive: Archive = { ...change.archive, events: [...change.archive.events] };
       const bus = busWithArn(state, archive.eventSourceArn);
-      if (bus === undefined) throw fail(`event bus ${archive.eventSourceArn} does not exist.`);
+      if (bus === undefined) throw new ChangeNotApplicableError(change.type, `event bus ${archive.eventSourceArn} does not exist.`);
       state.archives.set(archive.name, archive);
       const { rule, target } = archiveRuleOf(archive, bus);
       bus.rules.set(rule.name, ruleOf(rule, new Map([[target.Id, target]])));
       return;
     }
     case 'archive-deleted': {
-      const archive = archiveOf(change.name);
+      const archive = archiveOf(state, change, change.name);
       state.archives.delete(archive.name);
       const bus = busWithArn(state, archive.eventSourceArn);
       if (bus?.rules.get(archiveRuleName(archive.name))?.archive === archive.name) bus.rules.delete(archiveRuleName(archive.name));
       return;
     }
     case 'event-archived':
-      archiveOf(change.archive).events.push({ event: change.event, archivedAt: change.archivedAt });
+      archiveOf(state, change, change.archive).events.push({ event: change.event, archivedAt: change.archivedAt });
       return;
     case 'events-expired': {
-      const archive = archiveOf(change.archive);
+      const archive = archiveOf(state, change, change.archive);
       archive.events.splice(0, expiredEventCount(archive, change.at));
       return;
     }
@@ -156,6 +140,27 @@ export function applyEventBridgeChange(state: EventBridgeState, change: EventBri
       state.deliveries.delete(change.id);
       return;
   }
+}
+
+// Lookups for apply, at module level: apply runs for every event and delivery, and closures
+// made per call would cost an allocation each time.
+
+function busOf(state: EventBridgeState, change: EventBridgeChange, name: string): Bus {
+  const bus = state.buses.get(name);
+  if (bus === undefined) throw new ChangeNotApplicableError(change.type, `event bus ${name} does not exist.`);
+  return bus;
+}
+
+function ruleOn(state: EventBridgeState, change: EventBridgeChange, busName: string, name: string): Rule {
+  const rule = busOf(state, change, busName).rules.get(name);
+  if (rule === undefined) throw new ChangeNotApplicableError(change.type, `rule ${name} does not exist on event bus ${busName}.`);
+  return rule;
+}
+
+function archiveOf(state: EventBridgeState, change: EventBridgeChange, name: string): Archive {
+  const archive = state.archives.get(name);
+  if (archive === undefined) throw new ChangeNotApplicableError(change.type, `archive ${name} does not exist.`);
+  return archive;
 }
 
 /** A rule from its definition, its pattern compiled once for every event it will see. */

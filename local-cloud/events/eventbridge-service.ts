@@ -471,11 +471,17 @@ export class EventBridgeService {
     this.#options.onEvent?.(event, routing.matchedRules);
   }
 
-  /** Starts a delivery, journalled first so that a kill before it ends means another attempt. */
+  /**
+   * Starts a delivery, journalled first so that a kill before it ends means another attempt.
+   * Only with persistence: an unfinished delivery is kept to be attempted again after a restart,
+   * and in memory there is none (so the in-memory cloud pays nothing for it).
+   */
   #deliver(delivery: Delivery): void {
-    const id = randomUUID();
-    this.#deliveryIds.set(delivery, id);
-    this.#changes.commit({ type: 'delivery-started', id, delivery });
+    if (this.#changes.persistent) {
+      const id = randomUUID();
+      this.#deliveryIds.set(delivery, id);
+      this.#changes.commit({ type: 'delivery-started', id, delivery });
+    }
     this.#delivery.deliver(delivery);
   }
 

@@ -70,62 +70,41 @@ export function nextSequenceNumber(queue: QueueState): string {
 }
 
 /**
- * Applies one change to the state. Objects the change carries are copied before the state keeps
- * them: later changes alter the state's objects in place, and a change waiting in a batch to be
- * written must still read as it was committed.
+ * Applies one change to the state. The state keeps the objects a change carries; a change in a
+ * batch is written when the batch ends, so it must read the same then: a container the state
+ * grows later (a new queue's messages) is copied, and every later change to a kept object sets
+ * values outright (a receive count, not one more), so a line that holds both stays right.
  *
  * @throws {@link ChangeNotApplicableError} when the change names a queue, message or task that is not there.
  */
 export function applySqsChange(state: SqsState, change: SqsChange): void {
-  const fail = (reason: string) => new ChangeNotApplicableError(change.type, reason);
-  const queueOf = (name: string) => {
-    const queue = state.queues.get(name);
-    if (queue === undefined) throw fail(`queue ${name} does not exist.`);
-    return queue;
-  };
-  const messageOf = (queue: QueueState, messageId: string) => {
-    const message = queue.messages.find((candidate) => candidate.messageId === messageId);
-    if (message === undefined) throw fail(`message ${messageId} is not in queue ${queue.name}.`);
-    return message;
-  };
-  const taskOf = (taskId: string) => {
-    const task = state.moveTasks.find((candidate) => candidate.taskId === taskId);
-    if (task === undefined) throw fail(`move task ${taskId} does not exist.`);
-    return task;
-  };
   switch (change.type) {
     case 'queue-created': {
       const { queue } = change;
-      state.queues.set(queue.name, {
-        ...queue,
-        attributes: { ...queue.attributes },
-        tags: { ...queue.tags },
-        messages: queue.messages.map((message) => ({ ...message })),
-        deduplication: { ...queue.deduplication },
-      });
+      state.queues.set(queue.name, { ...queue, messages: [...queue.messages], deduplication: { ...queue.deduplication } });
       return;
     }
     case 'queue-deleted':
-      state.queues.delete(queueOf(change.queue).name);
+      state.queues.delete(queueOf(state, change, change.queue).name);
       return;
     case 'attributes-set': {
-      const queue = queueOf(change.queue);
-      queue.attributes = { ...change.attributes };
+      const queue = queueOf(state, change, change.queue);
+      queue.attributes = change.attributes;
       queue.lastModifiedTimestamp = change.lastModifiedTimestamp;
       return;
     }
     case 'tags-set':
-      queueOf(change.queue).tags = { ...change.tags };
+      queueOf(state, change, change.queue).tags = change.tags;
       return;
     case 'purged': {
-      const queue = queueOf(change.queue);
+      const queue = queueOf(state, change, change.queue);
       queue.messages = [];
       queue.lastPurgeAt = change.at;
       return;
     }
     case 'sent': {
-      const queue = queueOf(change.queue);
-      queue.messages.push({ ...change.message });
+      const queue = queueOf(state, change, change.queue);
+      queue.messages.push(change.message);
       noteSequenceNumber(queue, change.message);
       if (change.deduplication !== undefined) {
         forgetExpiredDeduplication(queue, change.message.sentTimestamp);
@@ -138,15 +117,15 @@ export function applySqsChange(state: SqsState, change: SqsChange): void {
       return;
     }
     case 'adopted': {
-      const queue = queueOf(change.queue);
-      queue.messages.push({ ...change.message });
+      const queue = queueOf(state, change, change.queue);
+      queue.messages.push(change.message);
       noteSequenceNumber(queue, change.message);
       return;
     }
     case 'received': {
-      const queue = queueOf(change.queue);
+      const queue = queueOf(state, change, change.queue);
       for (const received of change.messages) {
-        const message = messageOf(queue, received.messageId);
+        const message = messageOf(queue, change, received.messageId);
         message.receiveCount = received.receiveCount;
         message.firstReceiveTimestamp = received.firstReceiveTimestamp;
         message.visibleAt = received.visibleAt;
@@ -154,22 +133,20 @@ export function applySqsChange(state: SqsState, change: SqsChange): void {
       }
       return;
     }
-    case 'removed': {
-      const queue = queueOf(change.queue);
-      removeMessages(queue, change.messageIds, fail);
+    case 'removed':
+      removeMessages(queueOf(state, change, change.queue), change);
       return;
-    }
     case 'visibility-changed':
-      messageOf(queueOf(change.queue), change.messageId).visibleAt = change.visibleAt;
+      messageOf(queueOf(state, change, change.queue), change, change.messageId).visibleAt = change.visibleAt;
       return;
     case 'move-task-started':
-      state.moveTasks.push({ ...change.task });
+      state.moveTasks.push(change.task);
       return;
     case 'move-task-progressed':
-      taskOf(change.taskId).moved = change.moved;
+      taskOf(state, change, change.taskId).moved = change.moved;
       return;
     case 'move-task-finished': {
-      const task = taskOf(change.taskId);
+      const task = taskOf(state, change, change.taskId);
       task.status = change.status;
       if (change.failureReason !== undefined) task.failureReason = change.failureReason;
       return;
@@ -177,20 +154,42 @@ export function applySqsChange(state: SqsState, change: SqsChange): void {
   }
 }
 
+// Lookups for apply, at module level: apply runs for every message, and closures made per call
+// would cost an allocation each time.
+
+function queueOf(state: SqsState, change: SqsChange, name: string): QueueState {
+  const queue = state.queues.get(name);
+  if (queue === undefined) throw new ChangeNotApplicableError(change.type, `queue ${name} does not exist.`);
+  return queue;
+}
+
+function messageOf(queue: QueueState, change: SqsChange, messageId: string): StoredMessage {
+  const message = queue.messages.find((candidate) => candidate.messageId === messageId);
+  if (message === undefined) throw new ChangeNotApplicableError(change.type, `message ${messageId} is not in queue ${queue.name}.`);
+  return message;
+}
+
+function taskOf(state: SqsState, change: SqsChange, taskId: string): MoveTaskState {
+  const task = state.moveTasks.find((candidate) => candidate.taskId === taskId);
+  if (task === undefined) throw new ChangeNotApplicableError(change.type, `move task ${taskId} does not exist.`);
+  return task;
+}
+
 /**
  * Takes messages out of the queue. One message (a delete: a consumer deletes near the front) is
  * spliced out; several (expired, dead-lettered) go in one pass over the queue.
  */
-function removeMessages(queue: QueueState, messageIds: readonly string[], fail: (reason: string) => Error): void {
+function removeMessages(queue: QueueState, change: SqsChange & { readonly type: 'removed' }): void {
+  const { messageIds } = change;
   if (messageIds.length === 1) {
     const index = queue.messages.findIndex((message) => message.messageId === messageIds[0]);
-    if (index < 0) throw fail(`message ${messageIds[0]} is not in queue ${queue.name}.`);
+    if (index < 0) throw new ChangeNotApplicableError(change.type, `message ${messageIds[0]} is not in queue ${queue.name}.`);
     queue.messages.splice(index, 1);
     return;
   }
   const gone = new Set(messageIds);
   const kept = queue.messages.filter((message) => !gone.has(message.messageId));
-  if (queue.messages.length - kept.length !== gone.size) throw fail(`some of messages ${messageIds.join(', ')} are not in queue ${queue.name}.`);
+  if (queue.messages.length - kept.length !== gone.size) throw new ChangeNotApplicableError(change.type, `some of messages ${messageIds.join(', ')} are not in queue ${queue.name}.`);
   queue.messages = kept;
 }
 
