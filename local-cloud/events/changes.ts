@@ -4,6 +4,7 @@
  * state change is written once. Buses, rules and targets the template creates are simply put
  * again at every start, which changes nothing.
  */
+import { randomUUID } from 'node:crypto';
 import { archiveRuleName, archiveRuleOf, expiredEventCount } from '#cloud/events/archive';
 import { compileEventPattern } from '#cloud/events/event-pattern';
 import type { EventEnvelope } from '#cloud/events/put-events-entry';
@@ -42,7 +43,8 @@ interface RuleData extends RuleDefinition {
 /** The local EventBridge's whole state as plain data: what a snapshot holds. */
 export interface EventBridgeSnapshot {
   readonly buses: readonly { readonly name: string; readonly arn: string; readonly rules: readonly RuleData[] }[];
-  readonly archives: readonly Archive[];
+  /** Archives; one written before archives had a managed rule has no incarnation. */
+  readonly archives: readonly (Omit<Archive, 'incarnation'> & { readonly incarnation?: string })[];
   readonly replays: readonly Replay[];
   readonly deliveries: readonly { readonly id: string; readonly delivery: Delivery }[];
 }
@@ -52,17 +54,32 @@ export const eventBridgeStateModel: StateModel<EventBridgeState, EventBridgeChan
   journalName: 'events',
   restore(snapshot) {
     const data = snapshot as EventBridgeSnapshot | undefined;
-    return {
+    const state: EventBridgeState = {
       buses: new Map(
         (data?.buses ?? []).map((bus) => [
           bus.name,
           { name: bus.name, arn: bus.arn, rules: new Map(bus.rules.map(({ targets, ...definition }) => [definition.name, ruleOf(definition, new Map(targets.map((target) => [target.Id, target])))])) },
         ]),
       ),
-      archives: new Map((data?.archives ?? []).map((archive) => [archive.name, archive])),
+      archives: new Map(),
       replays: new Map((data?.replays ?? []).map((replay) => [replay.name, replay])),
       deliveries: new Map((data?.deliveries ?? []).map(({ id, delivery }) => [id, delivery])),
     };
+    for (const { incarnation, ...stored } of data?.archives ?? []) {
+      if (incarnation !== undefined) {
+        state.archives.set(stored.name, { ...stored, incarnation });
+        continue;
+      }
+      // Written before archives had their managed rule: the archive gets it now, as CreateArchive
+      // gives it, or it would receive nothing.
+      const archive: Archive = { ...stored, incarnation: randomUUID() };
+      state.archives.set(archive.name, archive);
+      const bus = busWithArn(state, archive.eventSourceArn);
+      if (bus === undefined) continue;
+      const { rule, target } = archiveRuleOf(archive, bus);
+      bus.rules.set(rule.name, ruleOf(rule, new Map([[target.Id, target]])));
+    }
+    return state;
   },
   apply: applyEventBridgeChange,
   snapshot(state): EventBridgeSnapshot {

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { AwsServiceError } from '#cloud/aws-error';
 import { EventBridgeService } from '#cloud/events/eventbridge-service';
+import { Journal } from '#cloud/persistence/journal';
 import type { SqsSendPort } from '#cloud/events/target-delivery';
 import { DataDirectories } from '#test/support/data-directories';
 
@@ -105,5 +106,27 @@ describe('EventBridgeService with persistence, reopened after a crash', () => {
     const after = openService(directory, new RecordingQueues());
 
     expect(after.describeReplay({ ReplayName: 'rebuild-projection' })).toMatchObject({ State: 'FAILED', StateReason: 'interrupted by a restart of the local cloud' });
+  });
+
+  it('gives an archive kept by an earlier version, without its managed rule, the rule, so it keeps receiving events', () => {
+    // Prepare: the snapshot an earlier version wrote of the OrderBus and its archive.
+    const directory = directories.create();
+    const busArn = 'arn:aws:events:us-east-1:000000000000:event-bus/OrderBus';
+    const journal = Journal.open({ directory, name: 'events' });
+    journal.compact({
+      buses: [{ name: 'OrderBus', arn: busArn, rules: [] }],
+      archives: [{ name: 'order-archive', arn: 'arn:aws:events:us-east-1:000000000000:archive/order-archive', eventSourceArn: busArn, retentionDays: 0, creationTime: Date.now(), events: [] }],
+      replays: [],
+      deliveries: [],
+    });
+    journal.close();
+
+    // Act
+    const service = openService(directory, new RecordingQueues());
+    service.putEvents({ Entries: [orderPlaced('order-1')] });
+
+    // Assess
+    expect(service.listRules({ EventBusName: 'OrderBus' }).Rules).toEqual([expect.objectContaining({ Name: 'Events-Archive-order-archive', ManagedBy: 'prod.vhs.events.aws.internal' })]);
+    expect(service.describeArchive({ ArchiveName: 'order-archive' })).toMatchObject({ State: 'ENABLED', EventCount: 1 });
   });
 });
