@@ -52,7 +52,7 @@ export interface LocalCloudOptions {
    * @default discarded
    */
   readonly functionLogs?: { readonly file: string } | LogSink;
-  /** Told of every event put on a bus and how many rules it matched. */
+  /** Told of every event put on a bus and how many rules it matched that deliver to targets (an archive's managed rule is not one). */
   readonly onEvent?: (event: EventEnvelope, matchedRules: number) => void;
   /** Told of every batch a function processed from a queue. */
   readonly onBatch?: (functionName: string, outcome: SqsBatchOutcome) => void;
