@@ -13,6 +13,7 @@
  * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_StartReplay.html
  */
 import type { EventEnvelope } from '#cloud/events/put-events-entry';
+import type { DeepReadonly } from '#cloud/persistence/change-log';
 import { ruleArnOf, type Archive, type Bus, type EventBridgeState, type Replay, type RuleDefinition } from '#cloud/events/state';
 import type { ArchiveState, Target } from '#cloud/events/types';
 
@@ -61,14 +62,14 @@ export function archiveRuleOf(archive: Archive, bus: Pick<Bus, 'name' | 'arn'>):
  * Whether the archive receives events: ENABLED while its managed rule and the rule's target
  * are on its bus, DISABLED once either was removed with `Force` (or the bus was deleted).
  */
-export function archiveStateOf(state: EventBridgeState, archive: Archive): { readonly state: ArchiveState; readonly reason?: string } {
+export function archiveStateOf(state: DeepReadonly<EventBridgeState>, archive: DeepReadonly<Archive>): { readonly state: ArchiveState; readonly reason?: string } {
   const busName = archive.eventSourceArn.split('/').pop() ?? '';
   const rule = state.buses.get(busName)?.rules.get(archiveRuleName(archive.name));
   return rule?.archive === archive.name && rule.targets.size > 0 ? { state: 'ENABLED' } : { state: 'DISABLED', reason: FORCEFULLY_DELETED_REASON };
 }
 
 /** How many of the archive's oldest events are past its retention at `now` (0 keeps them all). */
-export function expiredEventCount(archive: Archive, now: number): number {
+export function expiredEventCount(archive: Pick<DeepReadonly<Archive>, 'retentionDays' | 'events'>, now: number): number {
   if (archive.retentionDays === 0) return 0;
   const oldest = now - archive.retentionDays * 86_400_000;
   const firstKept = archive.events.findIndex((entry) => entry.archivedAt >= oldest);
@@ -76,7 +77,7 @@ export function expiredEventCount(archive: Archive, now: number): number {
 }
 
 /** The archived events a replay sends, in the order they happened, marked with the replay's name. */
-export function eventsToReplay(archive: Archive, replay: Replay): EventEnvelope[] {
+export function eventsToReplay(archive: DeepReadonly<Archive>, replay: DeepReadonly<Replay>): EventEnvelope[] {
   return archive.events
     .filter(({ event }) => {
       const time = Date.parse(event.time);

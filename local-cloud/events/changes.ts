@@ -74,7 +74,7 @@ export const eventBridgeStateModel: StateModel<EventBridgeState, EventBridgeChan
       // gives it, or it would receive nothing.
       const archive: Archive = { ...stored, incarnation: randomUUID() };
       state.archives.set(archive.name, archive);
-      const bus = busWithArn(state, archive.eventSourceArn);
+      const bus = busWithArn(state.buses, archive.eventSourceArn);
       if (bus === undefined) continue;
       const { rule, target } = archiveRuleOf(archive, bus);
       bus.rules.set(rule.name, ruleOf(rule, new Map([[target.Id, target]])));
@@ -125,7 +125,7 @@ export function applyEventBridgeChange(state: EventBridgeState, change: EventBri
     }
     case 'archive-created': {
       const archive: Archive = { ...change.archive, events: [...change.archive.events] };
-      const bus = busWithArn(state, archive.eventSourceArn);
+      const bus = busWithArn(state.buses, archive.eventSourceArn);
       if (bus === undefined) throw new ChangeNotApplicableError(change.type, `event bus ${archive.eventSourceArn} does not exist.`);
       state.archives.set(archive.name, archive);
       const { rule, target } = archiveRuleOf(archive, bus);
@@ -135,7 +135,7 @@ export function applyEventBridgeChange(state: EventBridgeState, change: EventBri
     case 'archive-deleted': {
       const archive = archiveOf(state, change, change.name);
       state.archives.delete(archive.name);
-      const bus = busWithArn(state, archive.eventSourceArn);
+      const bus = busWithArn(state.buses, archive.eventSourceArn);
       if (bus?.rules.get(archiveRuleName(archive.name))?.archive === archive.name) bus.rules.delete(archiveRuleName(archive.name));
       return;
     }

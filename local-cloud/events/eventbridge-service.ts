@@ -59,7 +59,7 @@ import type {
   TestEventPatternInput,
   TestEventPatternOutput,
 } from '#cloud/events/types';
-import { ChangeLog } from '#cloud/persistence/change-log';
+import { ChangeLog, type DeepReadonly } from '#cloud/persistence/change-log';
 import type { Journal } from '#cloud/persistence/journal';
 
 /** Options of {@link EventBridgeService}. */
@@ -282,7 +282,7 @@ export class EventBridgeService {
   createArchive(input: CreateArchiveInput): CreateArchiveOutput {
     const state = this.#changes.state;
     if (state.archives.has(input.ArchiveName)) throw EventBridgeErrors.resourceAlreadyExists(`Archive ${input.ArchiveName} already exists.`);
-    const bus = busWithArn(state, input.EventSourceArn);
+    const bus = busWithArn(state.buses, input.EventSourceArn);
     if (!bus) throw EventBridgeErrors.resourceNotFound(`Event bus ${input.EventSourceArn} does not exist.`);
     if (input.EventPattern !== undefined) compile(input.EventPattern);
     const ruleName = archiveRuleName(input.ArchiveName);
@@ -408,7 +408,7 @@ export class EventBridgeService {
 
   #putEntry(entry: PutEventsEntry, now: Date): PutEventsResultEntry {
     try {
-      const bus = busNamed(this.#changes.state, entry.EventBusName ?? DEFAULT_BUS_NAME);
+      const bus = busNamed(this.#changes.state.buses, entry.EventBusName ?? DEFAULT_BUS_NAME);
       if (bus === undefined) throw new EntryError('ResourceNotFoundException', `Event bus ${busNameOf(entry.EventBusName ?? DEFAULT_BUS_NAME)} does not exist.`);
       const event = envelopeOf(entry, { account: this.#accountId, region: this.#region, now });
       this.#route(bus, event, now.getTime());
@@ -427,7 +427,7 @@ export class EventBridgeService {
     return {};
   }
 
-  #runReplay(name: string, archive: Archive): void {
+  #runReplay(name: string, archive: DeepReadonly<Archive>): void {
     // A replay started just before close() finds the journal closed: it stays STARTING on
     // disk, and the next start marks it FAILED like any other interrupted replay.
     if (this.#closed) return;
@@ -438,7 +438,7 @@ export class EventBridgeService {
     }
     const running = { ...started, state: ReplayState.running };
     this.#saveReplay(running);
-    const bus = busWithArn(this.#changes.state, running.destination.Arn);
+    const bus = busWithArn(this.#changes.state.buses, running.destination.Arn);
     if (!bus) {
       this.#saveReplay({ ...running, state: ReplayState.failed, stateReason: `Event bus ${running.destination.Arn} no longer exists.` });
       return;
@@ -464,7 +464,7 @@ export class EventBridgeService {
   }
 
   /** Archives the event where its bus's archive rules say, and starts its deliveries. */
-  #route(bus: Bus, event: EventEnvelope, now: number, ruleFilter?: (rule: Rule) => boolean): void {
+  #route(bus: DeepReadonly<Bus>, event: EventEnvelope, now: number, ruleFilter?: (rule: DeepReadonly<Rule>) => boolean): void {
     const routing = routeEvent(bus, event, now, ruleFilter);
     for (const archive of routing.archives) this.#changes.commit({ type: 'event-archived', archive, event, archivedAt: now });
     for (const delivery of routing.deliveries) this.#deliver(delivery);
@@ -495,26 +495,26 @@ export class EventBridgeService {
     this.#changes.commit({ type: 'delivery-finished', id });
   }
 
-  #bus(nameOrArn: string): Bus {
-    const bus = busNamed(this.#changes.state, nameOrArn);
+  #bus(nameOrArn: string): DeepReadonly<Bus> {
+    const bus = busNamed(this.#changes.state.buses, nameOrArn);
     if (!bus) throw EventBridgeErrors.resourceNotFound(`Event bus ${busNameOf(nameOrArn)} does not exist.`);
     return bus;
   }
 
-  #rule(name: string, busName: string | undefined): Rule {
+  #rule(name: string, busName: string | undefined): DeepReadonly<Rule> {
     const bus = this.#bus(busName ?? DEFAULT_BUS_NAME);
     const rule = bus.rules.get(name);
     if (!rule) throw EventBridgeErrors.resourceNotFound(`Rule ${name} does not exist on EventBus ${bus.name}.`);
     return rule;
   }
 
-  #archive(name: string): Archive {
+  #archive(name: string): DeepReadonly<Archive> {
     const archive = this.#changes.state.archives.get(name);
     if (!archive) throw EventBridgeErrors.resourceNotFound(`Archive ${name} does not exist.`);
     return archive;
   }
 
-  #replay(name: string): Replay {
+  #replay(name: string): DeepReadonly<Replay> {
     const replay = this.#changes.state.replays.get(name);
     if (!replay) throw EventBridgeErrors.resourceNotFound(`Replay ${name} does not exist.`);
     return replay;
@@ -526,7 +526,7 @@ export class EventBridgeService {
 }
 
 /** A rule as ListRules and DescribeRule show it. */
-function ruleOutput(rule: Rule): RuleOutput {
+function ruleOutput(rule: DeepReadonly<Rule>): RuleOutput {
   return {
     Name: rule.name,
     Arn: rule.arn,

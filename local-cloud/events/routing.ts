@@ -7,6 +7,7 @@
 import { targetInputOf } from '#cloud/events/input-transformer';
 import type { EventEnvelope } from '#cloud/events/put-events-entry';
 import type { Bus, Rule } from '#cloud/events/state';
+import type { DeepReadonly } from '#cloud/persistence/change-log';
 import type { Delivery } from '#cloud/events/target-delivery';
 
 /** Where an event goes. */
@@ -23,7 +24,7 @@ export interface Routing {
  * Routes `event` on `bus` at `now` (epoch ms, its ingestion time) to the enabled rules that
  * match it and that `ruleFilter` lets through (a replay's FilterArns).
  */
-export function routeEvent(bus: Bus, event: EventEnvelope, now: number, ruleFilter: (rule: Rule) => boolean = () => true): Routing {
+export function routeEvent(bus: DeepReadonly<Bus>, event: EventEnvelope, now: number, ruleFilter: (rule: DeepReadonly<Rule>) => boolean = () => true): Routing {
   const archives: string[] = [];
   const deliveries: Delivery[] = [];
   let matchedRules = 0;

@@ -115,13 +115,13 @@ export function busNameOf(nameOrArn: string): string {
 }
 
 /** The bus with this name, or with this ARN. */
-export function busNamed(state: EventBridgeState, nameOrArn: string): Bus | undefined {
-  return state.buses.get(busNameOf(nameOrArn));
+export function busNamed<B>(buses: ReadonlyMap<string, B>, nameOrArn: string): B | undefined {
+  return buses.get(busNameOf(nameOrArn));
 }
 
 /** The bus with exactly this ARN. */
-export function busWithArn(state: EventBridgeState, arn: string): Bus | undefined {
-  for (const bus of state.buses.values()) if (bus.arn === arn) return bus;
+export function busWithArn<B extends { readonly arn: string }>(buses: ReadonlyMap<string, B>, arn: string): B | undefined {
+  for (const bus of buses.values()) if (bus.arn === arn) return bus;
   return undefined;
 }
 

@@ -8,6 +8,20 @@
 import { ChangeNotApplicableError, JournalReplayError } from '#cloud/persistence/errors';
 import { Journal } from '#cloud/persistence/journal';
 
+/**
+ * `T` with nothing in it writable: what a service reads its state as, so that the compiler, not
+ * only review, keeps every change going through {@link ChangeLog.commit}.
+ */
+export type DeepReadonly<T> = T extends (...args: never[]) => unknown
+  ? T
+  : T extends ReadonlyMap<infer K, infer V>
+    ? ReadonlyMap<K, DeepReadonly<V>>
+    : T extends readonly (infer E)[]
+      ? readonly DeepReadonly<E>[]
+      : T extends object
+        ? { readonly [P in keyof T]: DeepReadonly<T[P]> }
+        : T;
+
 /** What every change carries: its kind, named in replay errors. */
 export interface Change {
   readonly type: string;
@@ -64,16 +78,20 @@ export interface ChangeLogOptions<C extends Change> {
  * so the state survives the process being killed.
  */
 export class ChangeLog<S, C extends Change> implements ChangeSink<C> {
-  /** The state; read it freely, change it only through {@link commit}. */
-  readonly state: S;
+  readonly #state: S;
   readonly #model: StateModel<S, C>;
   readonly #journal: Journal<readonly C[]> | undefined;
   #pending: C[] | undefined;
 
   private constructor(model: StateModel<S, C>, state: S, journal: Journal<readonly C[]> | undefined) {
     this.#model = model;
-    this.state = state;
+    this.#state = state;
     this.#journal = journal;
+  }
+
+  /** The state, to read: it changes only through {@link commit}. */
+  get state(): DeepReadonly<S> {
+    return this.#state as DeepReadonly<S>;
   }
 
   /**
@@ -115,7 +133,7 @@ export class ChangeLog<S, C extends Change> implements ChangeSink<C> {
    * journal it empties then has nothing the snapshot lacks.
    */
   commit(change: C): void {
-    this.#model.apply(this.state, change);
+    this.#model.apply(this.#state, change);
     if (this.#journal === undefined) return;
     if (this.#pending !== undefined) this.#pending.push(change);
     else this.#write([change]);
@@ -137,7 +155,7 @@ export class ChangeLog<S, C extends Change> implements ChangeSink<C> {
 
   /** Writes a snapshot of the current state and empties the journal. */
   compact(): void {
-    this.#journal?.compact(this.#model.snapshot(this.state));
+    this.#journal?.compact(this.#model.snapshot(this.#state));
   }
 
   /** Closes the journal; commits fail afterwards (in memory, they still apply). */

@@ -65,7 +65,7 @@ export const sqsStateModel: StateModel<SqsState, SqsChange> = {
 };
 
 /** The sequence number a FIFO queue gives the next message it takes in. */
-export function nextSequenceNumber(queue: QueueState): string {
+export function nextSequenceNumber(queue: Pick<QueueState, 'lastSequenceNumber'>): string {
   return (BigInt(queue.lastSequenceNumber) + 1n).toString();
 }
 

@@ -12,7 +12,7 @@ import type {
   StartMessageMoveTaskOutput,
 } from '#cloud/sqs/types';
 import { optionalInteger, optionalString, requiredString } from '#cloud/sqs/validation';
-import type { ChangeSink } from '#cloud/persistence/change-log';
+import type { ChangeSink, DeepReadonly } from '#cloud/persistence/change-log';
 import type { SqsChange } from '#cloud/sqs/changes';
 import type { MoveTaskState } from '#cloud/sqs/state';
 
@@ -24,7 +24,7 @@ export interface MoveTaskEnvironment {
   /** Whether some queue's RedrivePolicy names this ARN as its dead-letter queue. */
   readonly isDeadLetterQueue: (arn: string) => boolean;
   /** The tasks, in the order they started: the service's state, changed only by committing. */
-  readonly tasks: readonly MoveTaskState[];
+  readonly tasks: readonly DeepReadonly<MoveTaskState>[];
   /** Where the tasks commit their changes. */
   readonly changes: ChangeSink<SqsChange>;
 }
@@ -140,7 +140,7 @@ export class MessageMoveTasks {
   }
 
   /** Moves up to `budget` messages; returns how many it moved. */
-  private moveSome(task: MoveTaskState, budget: number): number {
+  private moveSome(task: DeepReadonly<MoveTaskState>, budget: number): number {
     const source = this.environment.queueByArn(task.sourceArn);
     if (source === undefined) {
       this.finish(task, MoveTaskStatus.failed, 'The source queue was deleted.');
@@ -174,14 +174,14 @@ export class MessageMoveTasks {
     return moved;
   }
 
-  private finish(task: MoveTaskState, status: MoveTaskStatus, failureReason?: string): void {
+  private finish(task: DeepReadonly<MoveTaskState>, status: MoveTaskStatus, failureReason?: string): void {
     this.environment.changes.commit({ type: 'move-task-finished', taskId: task.taskId, status, ...(failureReason === undefined ? {} : { failureReason }) });
     clearInterval(this.timers.get(task.taskId));
     this.timers.delete(task.taskId);
   }
 }
 
-function toEntry(task: MoveTaskState): MessageMoveTaskEntry {
+function toEntry(task: DeepReadonly<MoveTaskState>): MessageMoveTaskEntry {
   return {
     ...(task.status === MoveTaskStatus.running ? { TaskHandle: encodeTaskHandle(task) } : {}),
     Status: task.status,
@@ -196,7 +196,7 @@ function toEntry(task: MoveTaskState): MessageMoveTaskEntry {
 }
 
 /** Task handles are opaque to clients; like AWS's, they name the task and its source queue. */
-function encodeTaskHandle(task: MoveTaskState): string {
+function encodeTaskHandle(task: Pick<MoveTaskState, 'taskId' | 'sourceArn'>): string {
   return Buffer.from(JSON.stringify({ taskId: task.taskId, sourceArn: task.sourceArn }), 'utf8').toString('base64');
 }
 

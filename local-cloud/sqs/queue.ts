@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { ChangeSink } from '#cloud/persistence/change-log';
+import type { ChangeSink, DeepReadonly } from '#cloud/persistence/change-log';
 import { nextSequenceNumber, type ReceivedMessageChange, type SqsChange } from '#cloud/sqs/changes';
 import { SqsLimits } from '#cloud/sqs/constants';
 import { md5OfBody } from '#cloud/sqs/md5';
@@ -31,7 +31,7 @@ export interface EnqueueResult {
 
 /** A message handed out by {@link Queue.receive}. */
 export interface Delivery {
-  readonly message: StoredMessage;
+  readonly message: DeepReadonly<StoredMessage>;
   readonly receiptHandle: string;
 }
 
@@ -39,7 +39,7 @@ export interface Delivery {
 export interface ReceiveResult {
   readonly delivered: readonly Delivery[];
   /** Messages removed because they exceeded maxReceiveCount; the caller moves them to the DLQ. */
-  readonly deadLettered: readonly StoredMessage[];
+  readonly deadLettered: readonly DeepReadonly<StoredMessage>[];
 }
 
 /** What became of a DeleteMessage. */
@@ -73,7 +73,7 @@ export class Queue {
    * @param changes - Where the queue commits its changes.
    */
   constructor(
-    readonly state: QueueState,
+    readonly state: DeepReadonly<QueueState>,
     private readonly changes: ChangeSink<SqsChange>,
   ) {}
 
@@ -164,7 +164,7 @@ export class Queue {
    *
    * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
    */
-  adopt(message: StoredMessage, now: number, origin: { readonly deadLetterSourceArn?: string; readonly redriven?: boolean }): void {
+  adopt(message: DeepReadonly<StoredMessage>, now: number, origin: { readonly deadLetterSourceArn?: string; readonly redriven?: boolean }): void {
     const { receipt: _receipt, sequenceNumber: _sequenceNumber, deadLetterQueueSourceArn: _source, firstReceiveTimestamp, ...kept } = message;
     const adopted: StoredMessage = {
       ...kept,
@@ -192,7 +192,7 @@ export class Queue {
    */
   receive(maxMessages: number, visibilityTimeoutSeconds: number, maxReceiveCount: number | undefined, now: number): ReceiveResult {
     this.dropExpiredMessages(now);
-    const deadLettered: StoredMessage[] = [];
+    const deadLettered: DeepReadonly<StoredMessage>[] = [];
     const received: ReceivedMessageChange[] = [];
     const heldGroups = new Set<string>();
     for (const message of this.state.messages) {
@@ -265,13 +265,13 @@ export class Queue {
   }
 
   /** The oldest visible message, for a message move task; in-flight and delayed ones stay. */
-  firstVisible(now: number): StoredMessage | undefined {
+  firstVisible(now: number): DeepReadonly<StoredMessage> | undefined {
     this.dropExpiredMessages(now);
     return this.state.messages.find((message) => message.visibleAt <= now);
   }
 
   /** Removes a message that is being moved to another queue. */
-  take(message: StoredMessage): void {
+  take(message: Pick<StoredMessage, 'messageId'>): void {
     this.changes.commit({ type: 'removed', queue: this.name, messageIds: [message.messageId] });
   }
 
@@ -332,7 +332,7 @@ export class Queue {
     for (const wake of [...this.waiters]) wake();
   }
 
-  private find(messageId: string): StoredMessage | undefined {
+  private find(messageId: string): DeepReadonly<StoredMessage> | undefined {
     return this.state.messages.find((message) => message.messageId === messageId);
   }
 

@@ -1,5 +1,5 @@
 import { AwsServiceError } from '#cloud/aws-error';
-import { ChangeLog } from '#cloud/persistence/change-log';
+import { ChangeLog, type DeepReadonly } from '#cloud/persistence/change-log';
 import type { Journal } from '#cloud/persistence/journal';
 import { sqsStateModel, type SqsChange } from '#cloud/sqs/changes';
 import { MessageSystemAttributeNames, SqsDefaults, SqsLimits, type MessageSystemAttributeName } from '#cloud/sqs/constants';
@@ -105,7 +105,7 @@ export class SqsService {
   /** The state and the journal of its changes (in memory only, without persistence). */
   private readonly changes: ChangeLog<SqsState, SqsChange>;
   /** The live queue of each queue state: long polls wait on it, so it lives as long as its state. */
-  private readonly views = new WeakMap<QueueState, Queue>();
+  private readonly views = new WeakMap<DeepReadonly<QueueState>, Queue>();
   private readonly moveTasks: MessageMoveTasks;
 
   constructor(options: SqsServiceOptions = {}) {
@@ -608,7 +608,7 @@ function toReceivedMessage(
   };
 }
 
-function systemAttributeValues(message: StoredMessage): Partial<Record<MessageSystemAttributeName, string>> {
+function systemAttributeValues(message: DeepReadonly<StoredMessage>): Partial<Record<MessageSystemAttributeName, string>> {
   return {
     SenderId: message.senderId,
     SentTimestamp: String(message.sentTimestamp),
