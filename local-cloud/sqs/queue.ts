@@ -193,7 +193,7 @@ export class Queue {
   receive(maxMessages: number, visibilityTimeoutSeconds: number, maxReceiveCount: number | undefined, now: number): ReceiveResult {
     this.dropExpiredMessages(now);
     const deadLettered: DeepReadonly<StoredMessage>[] = [];
-    const received: ReceivedMessageChange[] = [];
+    const received: { readonly message: DeepReadonly<StoredMessage>; readonly change: ReceivedMessageChange }[] = [];
     const heldGroups = new Set<string>();
     for (const message of this.state.messages) {
       if (received.length >= maxMessages) break;
@@ -208,25 +208,23 @@ export class Queue {
         continue;
       }
       received.push({
-        messageId: message.messageId,
-        receiveId: randomUUID(),
-        visibleAt: now + visibilityTimeoutSeconds * 1000,
-        receiveCount: message.receiveCount + 1,
-        firstReceiveTimestamp: message.firstReceiveTimestamp ?? now,
+        message,
+        change: {
+          messageId: message.messageId,
+          receiveId: randomUUID(),
+          visibleAt: now + visibilityTimeoutSeconds * 1000,
+          receiveCount: message.receiveCount + 1,
+          firstReceiveTimestamp: message.firstReceiveTimestamp ?? now,
+        },
       });
     }
     if (deadLettered.length > 0) this.changes.commit({ type: 'removed', queue: this.name, messageIds: deadLettered.map((message) => message.messageId) });
-    if (received.length === 0) return { delivered: [], deadLettered };
-    this.changes.commit({ type: 'received', queue: this.name, receivedAt: now, messages: received });
-    // The received messages are near the front: find them in one pass, in the order received.
-    const wanted = new Map(received.map((change) => [change.messageId, change.receiveId]));
-    const delivered: Delivery[] = [];
-    for (const message of this.state.messages) {
-      const receiveId = wanted.get(message.messageId);
-      if (receiveId === undefined) continue;
-      delivered.push({ message, receiptHandle: encodeReceiptHandle({ queueName: this.name, messageId: message.messageId, receiveId }) });
-      if (delivered.length === wanted.size) break;
-    }
+    if (received.length > 0) this.changes.commit({ type: 'received', queue: this.name, receivedAt: now, messages: received.map(({ change }) => change) });
+    // The change updated these messages in place: each now carries its new receipt.
+    const delivered = received.map(({ message, change }): Delivery => ({
+      message,
+      receiptHandle: encodeReceiptHandle({ queueName: this.name, messageId: message.messageId, receiveId: change.receiveId }),
+    }));
     return { delivered, deadLettered };
   }
 
