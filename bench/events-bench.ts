@@ -11,6 +11,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { EventBridgeService } from '#cloud/events/eventbridge-service';
+import { eventBridgeBinding } from '#cloud/events/protocol';
 import { startAwsGateway } from '#cloud/gateway';
 import { sqsRegistration } from '#cloud/sqs/operations';
 import { SqsService } from '#cloud/sqs/sqs-service';
@@ -88,7 +89,7 @@ export const eventsBenchmark: BenchmarkGroup = {
       },
     });
     gateway.register(sqsRegistration(sqs));
-    gateway.register({ name: 'events', json: events.binding() });
+    gateway.register({ name: 'events', json: eventBridgeBinding(events) });
     const noop = await startNoopEventsServer();
     const localClient = new EventBridgeClient(benchClientConfig(gateway.endpoint, LOAD.concurrency));
     const noopClient = new EventBridgeClient(benchClientConfig(noop.endpoint, LOAD.concurrency));

@@ -8,7 +8,7 @@ import { devNull } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
 import { AwsServiceError } from '#cloud/aws-error';
 import { runCustomResourceCalls } from '#cloud/custom-resources';
-import { dataDirectoryOptions } from '#cloud/persistence/data-directory';
+import { dataDirectoryOptions } from '#cloud/data-directory';
 import { startLocalDynamoDbProcess, type LocalDynamoDbProcess } from '#cloud/dynamodb/dynamodb-process';
 import { DYNAMODB_TARGET_PREFIX } from '#cloud/dynamodb/dynamodb-service';
 import { DynaliteError } from '#cloud/dynamodb/dynalite-client';
@@ -20,6 +20,7 @@ import { randomSeed } from '#cloud/faults/prng';
 import { withPutEventsFaults } from '#cloud/faults/put-events-faults';
 import { withRedeliveryFaults } from '#cloud/faults/redelivery-faults';
 import { EventBridgeService } from '#cloud/events/eventbridge-service';
+import { eventBridgeBinding } from '#cloud/events/protocol';
 import type { EventEnvelope } from '#cloud/events/put-events-entry';
 import type { Delivery, DeliveryOutcome } from '#cloud/events/target-delivery';
 import { startAwsGateway, type AwsGateway } from '#cloud/gateway';
@@ -51,7 +52,7 @@ export interface LocalCloudOptions {
    * @default discarded
    */
   readonly functionLogs?: { readonly file: string } | LogSink;
-  /** Told of every event put on a bus and how many rules it matched. */
+  /** Told of every event put on a bus and how many rules it matched that deliver to targets (an archive's managed rule is not one). */
   readonly onEvent?: (event: EventEnvelope, matchedRules: number) => void;
   /** Told of every batch a function processed from a queue. */
   readonly onBatch?: (functionName: string, outcome: SqsBatchOutcome) => void;
@@ -156,7 +157,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const dynamodb = await startLocalDynamoDbProcess(data?.dynamoDb);
     stopping.push(() => dynamodb.close());
     gateway.register(sqsRegistration(sqs));
-    gateway.register({ name: 'events', json: withPutEventsFaults(events.binding(), faults) });
+    gateway.register({ name: 'events', json: withPutEventsFaults(eventBridgeBinding(events), faults) });
     gateway.register({ name: 'dynamodb', passthrough: { targetPrefix: DYNAMODB_TARGET_PREFIX, handle: dynamodb.handle } });
 
     const stack: SynthesizedStack = readSynthesizedStack(resolvePath(options.assemblyDirectory), options.stackName);

@@ -3,7 +3,7 @@
  * (`InputPath`), or a template filled from the event (`InputTransformer`).
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html
  */
-import { AwsServiceError } from '#cloud/aws-error';
+import { EventBridgeErrors } from '#cloud/events/errors';
 import type { EventEnvelope } from '#cloud/events/put-events-entry';
 
 /** How a target's input is shaped (the target fields of PutTargets). */
@@ -26,19 +26,19 @@ const MAX_INPUT_PATHS = 100;
 /** Checks a target's input settings the way PutTargets does. */
 export function validateTargetInput(target: TargetInput, targetId: string): void {
   const set = [target.Input, target.InputPath, target.InputTransformer].filter((value) => value !== undefined).length;
-  if (set > 1) throw new AwsServiceError('ValidationException', `Target ${targetId}: only one of Input, InputPath and InputTransformer may be set.`);
+  if (set > 1) throw EventBridgeErrors.validation(`Target ${targetId}: only one of Input, InputPath and InputTransformer may be set.`);
   if (target.InputPath !== undefined) parsePath(target.InputPath);
   if (target.Input !== undefined) {
     try {
       JSON.parse(target.Input);
     } catch {
-      throw new AwsServiceError('ValidationException', `Target ${targetId}: Input is not valid JSON.`);
+      throw EventBridgeErrors.validation(`Target ${targetId}: Input is not valid JSON.`);
     }
   }
   const paths = target.InputTransformer?.InputPathsMap ?? {};
-  if (Object.keys(paths).length > MAX_INPUT_PATHS) throw new AwsServiceError('ValidationException', `Target ${targetId}: InputPathsMap has more than ${MAX_INPUT_PATHS} entries.`);
+  if (Object.keys(paths).length > MAX_INPUT_PATHS) throw EventBridgeErrors.validation(`Target ${targetId}: InputPathsMap has more than ${MAX_INPUT_PATHS} entries.`);
   for (const [name, path] of Object.entries(paths)) {
-    if (name.startsWith('aws.')) throw new AwsServiceError('ValidationException', `Target ${targetId}: InputPathsMap key "${name}" uses the reserved prefix "aws.".`);
+    if (name.startsWith('aws.')) throw EventBridgeErrors.validation(`Target ${targetId}: InputPathsMap key "${name}" uses the reserved prefix "aws.".`);
     parsePath(path);
   }
 }
@@ -93,13 +93,13 @@ type PathStep = string | number;
 
 /** Parses the JSONPath subset targets use: `$`, `.name`, `['name']`, `[index]`. */
 function parsePath(path: string): PathStep[] {
-  if (!path.startsWith('$')) throw new AwsServiceError('ValidationException', `Invalid JSONPath "${path}": it must start with "$".`);
+  if (!path.startsWith('$')) throw EventBridgeErrors.validation(`Invalid JSONPath "${path}": it must start with "$".`);
   const steps: PathStep[] = [];
   const pattern = /\.([A-Za-z0-9_$@-]+)|\['((?:[^'\\]|\\.)*)'\]|\[(\d+)\]/gy;
   pattern.lastIndex = 1;
   while (pattern.lastIndex < path.length) {
     const match = pattern.exec(path);
-    if (!match) throw new AwsServiceError('ValidationException', `Invalid JSONPath "${path}".`);
+    if (!match) throw EventBridgeErrors.validation(`Invalid JSONPath "${path}".`);
     steps.push(match[1] ?? match[2] ?? Number(match[3]));
   }
   return steps;

@@ -5,7 +5,7 @@
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html
  */
 import { randomUUID } from 'node:crypto';
-import { AwsServiceError } from '#cloud/aws-error';
+import { EventBridgeErrors } from '#cloud/events/errors';
 
 /** At most 10 entries per PutEvents call. */
 export const PUT_EVENTS_MAX_ENTRIES = 10;
@@ -51,13 +51,12 @@ export class EntryError extends Error {
 /** Rejects a request whose entry count or total size EventBridge would refuse. */
 export function checkPutEventsRequest(entries: unknown): asserts entries is PutEventsEntry[] {
   if (!Array.isArray(entries) || entries.length < 1 || entries.length > PUT_EVENTS_MAX_ENTRIES) {
-    throw new AwsServiceError(
-      'ValidationException',
+    throw EventBridgeErrors.validation(
       `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to ${PUT_EVENTS_MAX_ENTRIES} and greater than or equal to 1`,
     );
   }
   const size = entries.reduce((total: number, entry: PutEventsEntry) => total + entrySize(entry), 0);
-  if (size > PUT_EVENTS_MAX_BYTES) throw new AwsServiceError('ValidationException', 'Total size of the entries in the request is over the limit.');
+  if (size > PUT_EVENTS_MAX_BYTES) throw EventBridgeErrors.validation('Total size of the entries in the request is over the limit.');
 }
 
 /** EventBridge's size of an entry: its strings in UTF-8, plus 14 bytes when it sets Time. */

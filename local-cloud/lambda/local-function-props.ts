@@ -5,10 +5,21 @@
  * @see https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html
  */
 import { LocalFunctionConfigError } from './errors.ts';
-import type { LocalFunctionProps } from './local-function.ts';
+
+/**
+ * The members of `LocalFunctionProps` Lambda puts limits on. Named here rather than imported
+ * from `local-function.ts`, which imports this validation: the two modules would import each
+ * other.
+ */
+export interface LocalFunctionLimits {
+  readonly functionName: string;
+  readonly timeoutSeconds?: number;
+  readonly memorySize?: number;
+  readonly maxConcurrency?: number;
+}
 
 /** @throws LocalFunctionConfigError naming the first value out of range. */
-export function validateLocalFunctionProps(props: LocalFunctionProps): void {
+export function validateLocalFunctionProps(props: LocalFunctionLimits): void {
   if (props.functionName === '') throw new LocalFunctionConfigError('functionName must not be empty');
   const { timeoutSeconds, memorySize, maxConcurrency } = props;
   if (timeoutSeconds !== undefined && !(timeoutSeconds > 0 && timeoutSeconds <= 900)) {

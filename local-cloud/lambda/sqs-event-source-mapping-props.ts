@@ -5,10 +5,22 @@
  * @see https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html
  */
 import { LocalFunctionConfigError } from './errors.ts';
-import type { SqsEventSourceMappingProps } from './sqs-event-source-mapping.ts';
+
+/**
+ * The members of `SqsEventSourceMappingProps` Lambda puts limits on. Named here rather than
+ * imported from `sqs-event-source-mapping.ts`, which imports this validation: the two modules
+ * would import each other.
+ */
+export interface SqsEventSourceMappingLimits {
+  readonly queueArn: string;
+  readonly batchSize?: number;
+  readonly maximumBatchingWindowInSeconds?: number;
+  readonly maxConcurrency?: number;
+  readonly pollWaitTimeSeconds?: number;
+}
 
 /** @throws LocalFunctionConfigError naming the first value out of range. */
-export function validateSqsEventSourceMappingProps(props: SqsEventSourceMappingProps): void {
+export function validateSqsEventSourceMappingProps(props: SqsEventSourceMappingLimits): void {
   const { batchSize, maximumBatchingWindowInSeconds: window, maxConcurrency, pollWaitTimeSeconds } = props;
   if (!/^arn:[^:]+:sqs:[^:]+:[^:]*:.+$/.test(props.queueArn)) {
     throw new LocalFunctionConfigError(`queueArn must be an SQS queue ARN, got ${props.queueArn}`);

@@ -80,12 +80,37 @@ export class JournalReplayError extends PersistenceError {
    * @param file - Path of the journal.
    * @param change - The `type` of the change that could not be applied.
    * @param reason - Why it could not.
+   * @param options - The {@link ChangeNotApplicableError} behind it.
    */
   constructor(
     file: string,
     readonly change: string,
     reason: string,
+    options: PersistenceErrorOptions = {},
   ) {
-    super(`${file}: cannot replay change "${change}": ${reason}`, file);
+    super(`${file}: cannot replay change "${change}": ${reason}`, file, options);
+  }
+}
+
+/**
+ * A change that names something the state does not hold (a queue, message, rule or archive
+ * that is not there), thrown by a service's `apply`. A live operation checks before it commits,
+ * so this comes from replaying a journal that does not fit its snapshot; the change log then
+ * reports it as a {@link JournalReplayError} naming the file.
+ */
+export class ChangeNotApplicableError extends Error {
+  override readonly name = 'ChangeNotApplicableError';
+
+  /**
+   * @param change - The `type` of the change.
+   * @param reason - What the state lacks, e.g. `queue orders does not exist.`
+   * @param options - The underlying error, if any.
+   */
+  constructor(
+    readonly change: string,
+    readonly reason: string,
+    options: PersistenceErrorOptions = {},
+  ) {
+    super(`cannot apply change "${change}": ${reason}`, options.cause === undefined ? undefined : { cause: options.cause });
   }
 }

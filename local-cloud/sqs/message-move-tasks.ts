@@ -12,25 +12,9 @@ import type {
   StartMessageMoveTaskOutput,
 } from '#cloud/sqs/types';
 import { optionalInteger, optionalString, requiredString } from '#cloud/sqs/validation';
-import type { ChangeRecorder } from '#cloud/persistence/change-log';
-import type { SqsChange } from '#cloud/persistence/sqs-changes';
-
-/** A message move task, as plain data. */
-export interface MoveTaskState {
-  readonly taskId: string;
-  readonly sourceArn: string;
-  /** Absent: each message goes back to the queue it was dead-lettered from. */
-  readonly destinationArn?: string;
-  /** Absent: as fast as possible. */
-  readonly maxNumberOfMessagesPerSecond?: number;
-  status: MoveTaskStatus;
-  moved: number;
-  /** Visible messages in the source when the task started; the task stops after these. */
-  readonly toMove: number;
-  failureReason?: string;
-  /** Epoch ms. */
-  readonly startedTimestamp: number;
-}
+import type { ChangeSink, DeepReadonly } from '#cloud/persistence/change-log';
+import type { SqsChange } from '#cloud/sqs/changes';
+import type { MoveTaskState } from '#cloud/sqs/state';
 
 /** What the tasks need from the service. */
 export interface MoveTaskEnvironment {
@@ -39,8 +23,10 @@ export interface MoveTaskEnvironment {
   readonly queueByArn: (arn: string) => Queue | undefined;
   /** Whether some queue's RedrivePolicy names this ARN as its dead-letter queue. */
   readonly isDeadLetterQueue: (arn: string) => boolean;
-  /** Told of every change to a task, for the journal. @default none */
-  readonly changes?: ChangeRecorder<SqsChange>;
+  /** The tasks, in the order they started: the service's state, changed only by committing. */
+  readonly tasks: readonly DeepReadonly<MoveTaskState>[];
+  /** Where the tasks commit their changes. */
+  readonly changes: ChangeSink<SqsChange>;
 }
 
 /** How often a running task moves its next share of messages. */
@@ -55,7 +41,6 @@ const TICK_MS = 100;
  * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_StartMessageMoveTask.html
  */
 export class MessageMoveTasks {
-  private readonly tasks: MoveTaskState[] = [];
   private readonly timers = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly environment: MoveTaskEnvironment) {}
@@ -75,7 +60,7 @@ export class MessageMoveTasks {
     if (destinationArn !== undefined && this.environment.queueByArn(destinationArn) === undefined) {
       throw SqsErrors.resourceNotFound('The resource that you specified for the DestinationArn parameter doesn\'t exist.');
     }
-    if (this.tasks.some((task) => task.sourceArn === sourceArn && task.status === MoveTaskStatus.running)) {
+    if (this.environment.tasks.some((task) => task.sourceArn === sourceArn && task.status === MoveTaskStatus.running)) {
       throw SqsErrors.invalidParameterValue(
         'There is already a task running. Only one active task is allowed for a source queue arn at a given time.',
       );
@@ -91,16 +76,15 @@ export class MessageMoveTasks {
       toMove: source.counts(now).visible,
       startedTimestamp: now,
     };
-    this.tasks.push(task);
-    this.environment.changes?.record({ type: 'move-task-started', task });
-    this.schedule(task);
+    this.environment.changes.commit({ type: 'move-task-started', task });
+    this.schedule(task.taskId);
     return { TaskHandle: encodeTaskHandle(task) };
   }
 
   /** CancelMessageMoveTask: stops a running task; messages already moved stay moved. */
   cancel(input: CancelMessageMoveTaskInput): CancelMessageMoveTaskOutput {
     const handle = requiredString(input.TaskHandle, 'TaskHandle');
-    const task = this.tasks.find((candidate) => candidate.taskId === decodeTaskId(handle));
+    const task = this.environment.tasks.find((candidate) => candidate.taskId === decodeTaskId(handle));
     if (task === undefined) throw SqsErrors.resourceNotFound('Task does not exist.');
     if (task.status !== MoveTaskStatus.running) {
       throw SqsErrors.invalidParameterValue('Only active tasks can be cancelled.');
@@ -117,7 +101,7 @@ export class MessageMoveTasks {
     if (this.environment.queueByArn(sourceArn) === undefined) {
       throw SqsErrors.resourceNotFound('The resource that you specified for the SourceArn parameter doesn\'t exist.');
     }
-    const results = this.tasks
+    const results = this.environment.tasks
       .filter((task) => task.sourceArn === sourceArn)
       .reverse()
       .slice(0, maxResults)
@@ -126,19 +110,13 @@ export class MessageMoveTasks {
   }
 
   /**
-   * Takes back tasks read from disk; running ones carry on where they stopped, as an AWS task
-   * does not notice a restart of the service.
+   * Carries on the running tasks of a state read back from disk, where they stopped, as an AWS
+   * task does not notice a restart of the service.
    */
-  restore(tasks: readonly MoveTaskState[]): void {
-    for (const task of tasks) {
-      this.tasks.push(task);
-      if (task.status === MoveTaskStatus.running) this.schedule(task);
+  resume(): void {
+    for (const task of this.environment.tasks) {
+      if (task.status === MoveTaskStatus.running) this.schedule(task.taskId);
     }
-  }
-
-  /** Every task, as plain data (for a snapshot). */
-  snapshot(): readonly MoveTaskState[] {
-    return this.tasks;
   }
 
   /** Stops every running task's timer (service shutdown). */
@@ -147,21 +125,22 @@ export class MessageMoveTasks {
     this.timers.clear();
   }
 
-  private schedule(task: MoveTaskState): void {
+  private schedule(taskId: string): void {
     let budget = 0;
     const timer = setInterval(() => {
+      const task = this.environment.tasks.find((candidate) => candidate.taskId === taskId);
+      if (task === undefined) return;
       budget += task.maxNumberOfMessagesPerSecond === undefined ? Infinity : (task.maxNumberOfMessagesPerSecond * TICK_MS) / 1000;
       // One journal line per tick: the moves and the task's progress are on disk together.
-      const moveSome = () => this.moveSome(task, budget);
-      const moved = this.environment.changes?.batch(moveSome) ?? moveSome();
+      const moved = this.environment.changes.batch(() => this.moveSome(task, budget));
       budget = Number.isFinite(budget) ? budget - moved : 0;
     }, TICK_MS);
     timer.unref();
-    this.timers.set(task.taskId, timer);
+    this.timers.set(taskId, timer);
   }
 
   /** Moves up to `budget` messages; returns how many it moved. */
-  private moveSome(task: MoveTaskState, budget: number): number {
+  private moveSome(task: DeepReadonly<MoveTaskState>, budget: number): number {
     const source = this.environment.queueByArn(task.sourceArn);
     if (source === undefined) {
       this.finish(task, MoveTaskStatus.failed, 'The source queue was deleted.');
@@ -186,8 +165,7 @@ export class MessageMoveTasks {
       }
       source.take(message);
       destination.adopt(message, now, { redriven: true });
-      task.moved += 1;
-      this.environment.changes?.record({ type: 'move-task-progressed', taskId: task.taskId, moved: task.moved });
+      this.environment.changes.commit({ type: 'move-task-progressed', taskId: task.taskId, moved: task.moved + 1 });
       moved += 1;
     }
     if (task.moved >= task.toMove || source.firstVisible(this.environment.now()) === undefined) {
@@ -196,16 +174,14 @@ export class MessageMoveTasks {
     return moved;
   }
 
-  private finish(task: MoveTaskState, status: MoveTaskStatus, failureReason?: string): void {
-    task.status = status;
-    if (failureReason !== undefined) task.failureReason = failureReason;
-    this.environment.changes?.record({ type: 'move-task-finished', taskId: task.taskId, status, ...(failureReason === undefined ? {} : { failureReason }) });
+  private finish(task: DeepReadonly<MoveTaskState>, status: MoveTaskStatus, failureReason?: string): void {
+    this.environment.changes.commit({ type: 'move-task-finished', taskId: task.taskId, status, ...(failureReason === undefined ? {} : { failureReason }) });
     clearInterval(this.timers.get(task.taskId));
     this.timers.delete(task.taskId);
   }
 }
 
-function toEntry(task: MoveTaskState): MessageMoveTaskEntry {
+function toEntry(task: DeepReadonly<MoveTaskState>): MessageMoveTaskEntry {
   return {
     ...(task.status === MoveTaskStatus.running ? { TaskHandle: encodeTaskHandle(task) } : {}),
     Status: task.status,
@@ -220,7 +196,7 @@ function toEntry(task: MoveTaskState): MessageMoveTaskEntry {
 }
 
 /** Task handles are opaque to clients; like AWS's, they name the task and its source queue. */
-function encodeTaskHandle(task: MoveTaskState): string {
+function encodeTaskHandle(task: Pick<MoveTaskState, 'taskId' | 'sourceArn'>): string {
   return Buffer.from(JSON.stringify({ taskId: task.taskId, sourceArn: task.sourceArn }), 'utf8').toString('base64');
 }
 

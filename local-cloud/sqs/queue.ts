@@ -1,60 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { ChangeSink, DeepReadonly } from '#cloud/persistence/change-log';
+import { nextSequenceNumber, type ReceivedMessageChange, type SqsChange } from '#cloud/sqs/changes';
 import { SqsLimits } from '#cloud/sqs/constants';
 import { md5OfBody } from '#cloud/sqs/md5';
 import { readRedrivePolicy, type RedrivePolicy } from '#cloud/sqs/queue-attributes';
 import { encodeReceiptHandle, type ReceiptHandleParts } from '#cloud/sqs/receipt-handle';
+import type { QueueState, StoredMessage } from '#cloud/sqs/state';
 import type { MessageAttributeMap } from '#cloud/sqs/types';
-import type { ChangeRecorder } from '#cloud/persistence/change-log';
-import type { ReceivedMessageChange, SqsChange } from '#cloud/persistence/sqs-changes';
-
-/** A message as the queue keeps it: plain data, so a queue can be written to disk as JSON. */
-export interface StoredMessage {
-  readonly messageId: string;
-  readonly body: string;
-  readonly md5OfBody: string;
-  readonly messageAttributes: MessageAttributeMap;
-  /** `AWSTraceHeader`, the only system attribute a sender can set. */
-  readonly systemAttributes: MessageAttributeMap;
-  readonly senderId: string;
-  /** Epoch ms the message was first sent. */
-  readonly sentTimestamp: number;
-  /** Epoch ms retention counts from: the send, or the move to a FIFO dead-letter queue. */
-  enqueuedAt: number;
-  /** Epoch ms from which the message can be received (after its delay or visibility timeout). */
-  visibleAt: number;
-  /** Receives so far; it travels with the message to the dead-letter queue. */
-  receiveCount: number;
-  /** Epoch ms of the first receive. */
-  firstReceiveTimestamp?: number;
-  /** The latest receive from this queue; only its receipt handle is honoured. */
-  receipt?: { readonly receiveId: string; readonly receivedAt: number };
-  readonly messageGroupId?: string;
-  readonly messageDeduplicationId?: string;
-  sequenceNumber?: string;
-  /** ARN of the queue the message was dead-lettered from; StartMessageMoveTask sends it back there. */
-  deadLetterQueueSourceArn?: string;
-}
-
-/** Everything a queue holds, as plain data. */
-export interface QueueState {
-  readonly name: string;
-  readonly arn: string;
-  /** Epoch seconds, as GetQueueAttributes reports it. */
-  readonly createdTimestamp: number;
-  /** Epoch seconds of the last attribute change. */
-  lastModifiedTimestamp: number;
-  /** Settable attributes, normalized, including defaults. */
-  attributes: Record<string, string>;
-  tags: Record<string, string>;
-  /** All messages: delayed, visible and in flight, in the order they were enqueued. */
-  messages: StoredMessage[];
-  /** Epoch ms of the last PurgeQueue. */
-  lastPurgeAt?: number;
-  /** FIFO deduplication ids seen in the last 5 minutes, by scope key. */
-  deduplication: Record<string, { readonly messageId: string; readonly sequenceNumber?: string; readonly expiresAt: number }>;
-  /** Last FIFO sequence number issued (a decimal of up to 128 bits). */
-  lastSequenceNumber: string;
-}
 
 /** A message to enqueue, already validated. */
 export interface NewMessage {
@@ -79,7 +31,7 @@ export interface EnqueueResult {
 
 /** A message handed out by {@link Queue.receive}. */
 export interface Delivery {
-  readonly message: StoredMessage;
+  readonly message: DeepReadonly<StoredMessage>;
   readonly receiptHandle: string;
 }
 
@@ -87,7 +39,7 @@ export interface Delivery {
 export interface ReceiveResult {
   readonly delivered: readonly Delivery[];
   /** Messages removed because they exceeded maxReceiveCount; the caller moves them to the DLQ. */
-  readonly deadLettered: readonly StoredMessage[];
+  readonly deadLettered: readonly DeepReadonly<StoredMessage>[];
 }
 
 /** What became of a DeleteMessage. */
@@ -107,7 +59,8 @@ export interface QueueCounts {
  * One SQS queue: its messages and their visibility, receive counts, delays, retention,
  * FIFO ordering and deduplication, and the long polls waiting on it. Free of HTTP and of
  * other queues: moving a message to the dead-letter queue is the caller's job, the queue
- * only hands it over.
+ * only hands it over. The queue decides; its state changes only by the changes it commits,
+ * which the journal's replay applies again the same way.
  *
  * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html
  */
@@ -116,38 +69,13 @@ export class Queue {
   private closed = false;
 
   /**
-   * Wraps existing state (e.g. read back from disk).
-   *
-   * @param changes - Told of every change to the state, for the journal. @default none
+   * @param state - The queue's state, held by the service's change log.
+   * @param changes - Where the queue commits its changes.
    */
   constructor(
-    readonly state: QueueState,
-    private readonly changes?: ChangeRecorder<SqsChange>,
+    readonly state: DeepReadonly<QueueState>,
+    private readonly changes: ChangeSink<SqsChange>,
   ) {}
-
-  /** A new, empty queue; `changes` as in the constructor. */
-  static create(
-    name: string,
-    arn: string,
-    attributes: Record<string, string>,
-    tags: Record<string, string>,
-    now: number,
-    changes?: ChangeRecorder<SqsChange>,
-  ): Queue {
-    const seconds = Math.floor(now / 1000);
-    return new Queue({
-      name,
-      arn,
-      createdTimestamp: seconds,
-      lastModifiedTimestamp: seconds,
-      attributes,
-      tags,
-      messages: [],
-      deduplication: {},
-      // SQS sequence numbers are large 128-bit decimals; start high so they look the part.
-      lastSequenceNumber: '18800000000000000000',
-    }, changes);
-  }
 
   get name(): string {
     return this.state.name;
@@ -177,9 +105,12 @@ export class Queue {
 
   /** Replaces the attributes (already validated) and records the change time. */
   setAttributes(attributes: Record<string, string>, now: number): void {
-    this.state.attributes = attributes;
-    this.state.lastModifiedTimestamp = Math.floor(now / 1000);
-    this.changes?.record({ type: 'attributes-set', queue: this.name, attributes, lastModifiedTimestamp: this.state.lastModifiedTimestamp });
+    this.changes.commit({ type: 'attributes-set', queue: this.name, attributes, lastModifiedTimestamp: Math.floor(now / 1000) });
+  }
+
+  /** Replaces the tags. */
+  setTags(tags: Record<string, string>): void {
+    this.changes.commit({ type: 'tags-set', queue: this.name, tags });
   }
 
   /**
@@ -189,7 +120,6 @@ export class Queue {
    * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-exactly-once-processing.html
    */
   enqueue(message: NewMessage, now: number): EnqueueResult {
-    this.forgetExpired(now);
     let deduplicationKey: string | undefined;
     let messageDeduplicationId = message.messageDeduplicationId;
     if (this.fifo) {
@@ -199,7 +129,7 @@ export class Queue {
           ? `${message.messageGroupId ?? ''}/${messageDeduplicationId}`
           : messageDeduplicationId;
       const original = this.state.deduplication[deduplicationKey];
-      if (original !== undefined) return { messageId: original.messageId, sequenceNumber: original.sequenceNumber, duplicate: true };
+      if (original !== undefined && original.expiresAt > now) return { messageId: original.messageId, sequenceNumber: original.sequenceNumber, duplicate: true };
     }
     const delaySeconds = message.delaySeconds ?? this.numericAttribute('DelaySeconds');
     const stored: StoredMessage = {
@@ -213,19 +143,14 @@ export class Queue {
       enqueuedAt: now,
       visibleAt: now + delaySeconds * 1000,
       receiveCount: 0,
-      ...(this.fifo ? { messageGroupId: message.messageGroupId, messageDeduplicationId, sequenceNumber: this.nextSequenceNumber() } : {}),
+      ...(this.fifo ? { messageGroupId: message.messageGroupId, messageDeduplicationId, sequenceNumber: nextSequenceNumber(this.state) } : {}),
       ...(!this.fifo && message.messageGroupId !== undefined ? { messageGroupId: message.messageGroupId } : {}),
     };
-    this.state.messages.push(stored);
-    const expiresAt = now + SqsLimits.deduplicationIntervalMs;
-    if (deduplicationKey !== undefined) {
-      this.state.deduplication[deduplicationKey] = { messageId: stored.messageId, sequenceNumber: stored.sequenceNumber, expiresAt };
-    }
-    this.changes?.record({
+    this.changes.commit({
       type: 'sent',
       queue: this.name,
       message: stored,
-      ...(deduplicationKey === undefined ? {} : { deduplication: { key: deduplicationKey, expiresAt } }),
+      ...(deduplicationKey === undefined ? {} : { deduplication: { key: deduplicationKey, expiresAt: now + SqsLimits.deduplicationIntervalMs } }),
     });
     if (delaySeconds === 0) this.notifyWaiters();
     return { messageId: stored.messageId, sequenceNumber: stored.sequenceNumber, duplicate: false };
@@ -239,21 +164,18 @@ export class Queue {
    *
    * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
    */
-  adopt(message: StoredMessage, now: number, origin: { readonly deadLetterSourceArn?: string; readonly redriven?: boolean }): void {
+  adopt(message: DeepReadonly<StoredMessage>, now: number, origin: { readonly deadLetterSourceArn?: string; readonly redriven?: boolean }): void {
+    const { receipt: _receipt, sequenceNumber: _sequenceNumber, deadLetterQueueSourceArn: _source, firstReceiveTimestamp, ...kept } = message;
     const adopted: StoredMessage = {
-      ...message,
+      ...kept,
+      ...(origin.redriven || firstReceiveTimestamp === undefined ? {} : { firstReceiveTimestamp }),
       enqueuedAt: this.fifo || origin.redriven ? now : message.enqueuedAt,
       visibleAt: now,
       receiveCount: origin.redriven ? 0 : message.receiveCount,
+      ...(this.fifo ? { sequenceNumber: nextSequenceNumber(this.state) } : {}),
+      ...(origin.deadLetterSourceArn === undefined ? {} : { deadLetterQueueSourceArn: origin.deadLetterSourceArn }),
     };
-    delete adopted.receipt;
-    delete adopted.sequenceNumber;
-    delete adopted.deadLetterQueueSourceArn;
-    if (origin.redriven) delete adopted.firstReceiveTimestamp;
-    if (this.fifo) adopted.sequenceNumber = this.nextSequenceNumber();
-    if (origin.deadLetterSourceArn !== undefined) adopted.deadLetterQueueSourceArn = origin.deadLetterSourceArn;
-    this.state.messages.push(adopted);
-    this.changes?.record({ type: 'adopted', queue: this.name, message: adopted });
+    this.changes.commit({ type: 'adopted', queue: this.name, message: adopted });
     this.notifyWaiters();
   }
 
@@ -270,12 +192,11 @@ export class Queue {
    */
   receive(maxMessages: number, visibilityTimeoutSeconds: number, maxReceiveCount: number | undefined, now: number): ReceiveResult {
     this.dropExpiredMessages(now);
-    const delivered: Delivery[] = [];
-    const deadLettered: StoredMessage[] = [];
-    const received: ReceivedMessageChange[] = [];
+    const deadLettered: DeepReadonly<StoredMessage>[] = [];
+    const received: { readonly message: DeepReadonly<StoredMessage>; readonly change: ReceivedMessageChange }[] = [];
     const heldGroups = new Set<string>();
-    for (const message of [...this.state.messages]) {
-      if (delivered.length >= maxMessages) break;
+    for (const message of this.state.messages) {
+      if (received.length >= maxMessages) break;
       const group = this.fifo ? message.messageGroupId : undefined;
       if (group !== undefined && heldGroups.has(group)) continue;
       if (message.visibleAt > now) {
@@ -283,27 +204,27 @@ export class Queue {
         continue;
       }
       if (maxReceiveCount !== undefined && message.receiveCount >= maxReceiveCount) {
-        this.remove(message);
         deadLettered.push(message);
         continue;
       }
-      message.receiveCount += 1;
-      message.firstReceiveTimestamp ??= now;
-      message.visibleAt = now + visibilityTimeoutSeconds * 1000;
-      message.receipt = { receiveId: randomUUID(), receivedAt: now };
-      delivered.push({
+      received.push({
         message,
-        receiptHandle: encodeReceiptHandle({ queueName: this.name, messageId: message.messageId, receiveId: message.receipt.receiveId }),
+        change: {
+          messageId: message.messageId,
+          receiveId: randomUUID(),
+          visibleAt: now + visibilityTimeoutSeconds * 1000,
+          receiveCount: message.receiveCount + 1,
+          firstReceiveTimestamp: message.firstReceiveTimestamp ?? now,
+        },
       });
-      if (this.changes !== undefined) {
-        const { messageId, visibleAt, receiveCount, firstReceiveTimestamp } = message;
-        received.push({ messageId, receiveId: message.receipt.receiveId, visibleAt, receiveCount, firstReceiveTimestamp });
-      }
     }
-    if (deadLettered.length > 0) {
-      this.changes?.record({ type: 'removed', queue: this.name, messageIds: deadLettered.map((message) => message.messageId) });
-    }
-    if (received.length > 0) this.changes?.record({ type: 'received', queue: this.name, receivedAt: now, messages: received });
+    if (deadLettered.length > 0) this.changes.commit({ type: 'removed', queue: this.name, messageIds: deadLettered.map((message) => message.messageId) });
+    if (received.length > 0) this.changes.commit({ type: 'received', queue: this.name, receivedAt: now, messages: received.map(({ change }) => change) });
+    // The change updated these messages in place: each now carries its new receipt.
+    const delivered = received.map(({ message, change }): Delivery => ({
+      message,
+      receiptHandle: encodeReceiptHandle({ queueName: this.name, messageId: message.messageId, receiveId: change.receiveId }),
+    }));
     return { delivered, deadLettered };
   }
 
@@ -320,8 +241,7 @@ export class Queue {
     if (message === undefined) return 'already-gone';
     if (message.receipt?.receiveId !== receipt.receiveId) return 'stale-receipt';
     if (this.fifo && message.visibleAt <= now) return 'receipt-expired';
-    this.remove(message);
-    this.changes?.record({ type: 'removed', queue: this.name, messageIds: [message.messageId] });
+    this.changes.commit({ type: 'removed', queue: this.name, messageIds: [message.messageId] });
     return 'deleted';
   }
 
@@ -337,29 +257,25 @@ export class Queue {
     if (message.visibleAt <= now) return 'not-in-flight';
     const elapsedSeconds = (now - message.receipt.receivedAt) / 1000;
     if (elapsedSeconds + visibilityTimeoutSeconds > SqsLimits.maxVisibilityTimeoutSeconds) return 'beyond-limit';
-    message.visibleAt = now + visibilityTimeoutSeconds * 1000;
-    this.changes?.record({ type: 'visibility-changed', queue: this.name, messageId: message.messageId, visibleAt: message.visibleAt });
+    this.changes.commit({ type: 'visibility-changed', queue: this.name, messageId: message.messageId, visibleAt: now + visibilityTimeoutSeconds * 1000 });
     if (visibilityTimeoutSeconds === 0) this.notifyWaiters();
     return 'changed';
   }
 
   /** The oldest visible message, for a message move task; in-flight and delayed ones stay. */
-  firstVisible(now: number): StoredMessage | undefined {
+  firstVisible(now: number): DeepReadonly<StoredMessage> | undefined {
     this.dropExpiredMessages(now);
     return this.state.messages.find((message) => message.visibleAt <= now);
   }
 
   /** Removes a message that is being moved to another queue. */
-  take(message: StoredMessage): void {
-    this.remove(message);
-    this.changes?.record({ type: 'removed', queue: this.name, messageIds: [message.messageId] });
+  take(message: Pick<StoredMessage, 'messageId'>): void {
+    this.changes.commit({ type: 'removed', queue: this.name, messageIds: [message.messageId] });
   }
 
   /** Deletes every message. AWS allows one purge per queue every 60 seconds; the caller checks. */
   purge(now: number): void {
-    this.state.messages = [];
-    this.state.lastPurgeAt = now;
-    this.changes?.record({ type: 'purged', queue: this.name, at: now });
+    this.changes.commit({ type: 'purged', queue: this.name, at: now });
   }
 
   /** Visible, in-flight and delayed message counts. */
@@ -414,13 +330,8 @@ export class Queue {
     for (const wake of [...this.waiters]) wake();
   }
 
-  private find(messageId: string): StoredMessage | undefined {
+  private find(messageId: string): DeepReadonly<StoredMessage> | undefined {
     return this.state.messages.find((message) => message.messageId === messageId);
-  }
-
-  private remove(message: StoredMessage): void {
-    const index = this.state.messages.indexOf(message);
-    if (index >= 0) this.state.messages.splice(index, 1);
   }
 
   /**
@@ -431,22 +342,9 @@ export class Queue {
   private dropExpiredMessages(now: number): void {
     const retentionMs = this.numericAttribute('MessageRetentionPeriod') * 1000;
     const expired: string[] = [];
-    this.state.messages = this.state.messages.filter((message) => {
-      if (now - message.enqueuedAt < retentionMs) return true;
-      expired.push(message.messageId);
-      return false;
-    });
-    if (expired.length > 0) this.changes?.record({ type: 'removed', queue: this.name, messageIds: expired });
-  }
-
-  private forgetExpired(now: number): void {
-    for (const [key, entry] of Object.entries(this.state.deduplication)) {
-      if (entry.expiresAt <= now) delete this.state.deduplication[key];
+    for (const message of this.state.messages) {
+      if (now - message.enqueuedAt >= retentionMs) expired.push(message.messageId);
     }
-  }
-
-  private nextSequenceNumber(): string {
-    this.state.lastSequenceNumber = (BigInt(this.state.lastSequenceNumber) + 1n).toString();
-    return this.state.lastSequenceNumber;
+    if (expired.length > 0) this.changes.commit({ type: 'removed', queue: this.name, messageIds: expired });
   }
 }

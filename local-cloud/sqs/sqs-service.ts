@@ -1,14 +1,15 @@
 import { AwsServiceError } from '#cloud/aws-error';
-import { ChangeLog } from '#cloud/persistence/change-log';
-import { Journal } from '#cloud/persistence/journal';
-import { restoreSqsState, SQS_JOURNAL_NAME, type SqsChange, type SqsSnapshot } from '#cloud/persistence/sqs-changes';
+import { ChangeLog, type DeepReadonly } from '#cloud/persistence/change-log';
+import type { Journal } from '#cloud/persistence/journal';
+import { sqsStateModel, type SqsChange } from '#cloud/sqs/changes';
 import { MessageSystemAttributeNames, SqsDefaults, SqsLimits, type MessageSystemAttributeName } from '#cloud/sqs/constants';
 import { SqsErrors } from '#cloud/sqs/errors';
 import { md5OfBody, md5OfMessageAttributes } from '#cloud/sqs/md5';
 import { MessageMoveTasks } from '#cloud/sqs/message-move-tasks';
-import { Queue, type Delivery, type NewMessage, type StoredMessage } from '#cloud/sqs/queue';
-import { applyQueueAttributes, defaultQueueAttributes, isReadableAttribute } from '#cloud/sqs/queue-attributes';
+import { Queue, type Delivery, type NewMessage } from '#cloud/sqs/queue';
+import { applyQueueAttributes, defaultQueueAttributes, isReadableAttribute, readRedrivePolicy } from '#cloud/sqs/queue-attributes';
 import { decodeReceiptHandle } from '#cloud/sqs/receipt-handle';
+import { newQueueState, type QueueState, type SqsState, type StoredMessage } from '#cloud/sqs/state';
 import type {
   BatchOutput,
   BatchResultErrorEntry,
@@ -101,34 +102,26 @@ export class SqsService {
   readonly accountId: string;
   private readonly endpoint: string;
   private readonly now: () => number;
-  private readonly queues = new Map<string, Queue>();
+  /** The state and the journal of its changes (in memory only, without persistence). */
+  private readonly changes: ChangeLog<SqsState, SqsChange>;
+  /** The live queue of each queue state: long polls wait on it, so it lives as long as its state. */
+  private readonly views = new WeakMap<DeepReadonly<QueueState>, Queue>();
   private readonly moveTasks: MessageMoveTasks;
-  /** The journal's writer; undefined when the state is in memory only. */
-  private readonly changes: ChangeLog<SqsChange> | undefined;
 
   constructor(options: SqsServiceOptions = {}) {
     this.endpoint = (options.endpoint ?? SqsDefaults.endpoint).replace(/\/+$/, '');
     this.region = options.region ?? SqsDefaults.region;
     this.accountId = options.accountId ?? SqsDefaults.accountId;
     this.now = options.now ?? Date.now;
-    const journal =
-      typeof options.persistence === 'string'
-        ? Journal.open<readonly SqsChange[]>({ directory: options.persistence, name: SQS_JOURNAL_NAME })
-        : options.persistence;
-    this.changes = journal === undefined ? undefined : new ChangeLog(journal, () => this.snapshot());
+    this.changes = ChangeLog.open(sqsStateModel, { persistence: options.persistence });
     this.moveTasks = new MessageMoveTasks({
       now: this.now,
       queueByArn: (arn) => this.queueByArn(arn),
-      isDeadLetterQueue: (arn) => [...this.queues.values()].some((queue) => queue.redrivePolicy?.deadLetterTargetArn === arn),
-      ...(this.changes === undefined ? {} : { changes: this.changes }),
+      isDeadLetterQueue: (arn) => [...this.changes.state.queues.values()].some((queue) => readRedrivePolicy(queue.attributes)?.deadLetterTargetArn === arn),
+      tasks: this.changes.state.moveTasks,
+      changes: this.changes,
     });
-    if (journal !== undefined && this.changes !== undefined) {
-      const restored = restoreSqsState(journal);
-      for (const state of restored.queues.values()) this.queues.set(state.name, new Queue(state, this.changes));
-      this.moveTasks.restore(restored.moveTasks);
-      // Compacting at every start keeps restarts fast whatever the previous run journalled.
-      this.changes.compact();
-    }
+    this.moveTasks.resume();
   }
 
   /** URL of the queue with this name, e.g. `http://127.0.0.1:4566/000000000000/orders`. */
@@ -160,23 +153,20 @@ export class SqsService {
       creating: true,
       deadLetterQueue: (dlqArn) => this.deadLetterFacts(dlqArn),
     });
-    const existing = this.queues.get(name);
+    const existing = this.changes.state.queues.get(name);
     if (existing !== undefined) {
-      const differing = Object.keys(requested).find((key) => attributes[key] !== existing.state.attributes[key]);
+      const differing = Object.keys(requested).find((key) => attributes[key] !== existing.attributes[key]);
       if (differing !== undefined) throw SqsErrors.queueNameExists(differing);
       return { QueueUrl: this.queueUrl(name) };
     }
-    const queue = Queue.create(name, arn, attributes, { ...tags }, this.now(), this.changes);
-    this.queues.set(name, queue);
-    this.changes?.record({ type: 'queue-created', queue: queue.state });
+    this.changes.commit({ type: 'queue-created', queue: newQueueState(name, arn, attributes, { ...tags }, this.now()) });
     return { QueueUrl: this.queueUrl(name) };
   }
 
   /** DeleteQueue: the queue and its messages go at once; its long polls return empty. */
   deleteQueue(input: QueueInput): EmptyOutput {
     const queue = this.resolveQueue(input.QueueUrl);
-    this.queues.delete(queue.name);
-    this.changes?.record({ type: 'queue-deleted', queue: queue.name });
+    this.changes.commit({ type: 'queue-deleted', queue: queue.name });
     queue.close();
     return {};
   }
@@ -185,7 +175,7 @@ export class SqsService {
   getQueueUrl(input: GetQueueUrlInput): QueueUrlOutput {
     const name = requiredString(input.QueueName, 'QueueName');
     const owner = optionalString(input.QueueOwnerAWSAccountId, 'QueueOwnerAWSAccountId');
-    if ((owner !== undefined && owner !== this.accountId) || !this.queues.has(name)) throw SqsErrors.queueDoesNotExist();
+    if ((owner !== undefined && owner !== this.accountId) || !this.changes.state.queues.has(name)) throw SqsErrors.queueDoesNotExist();
     return { QueueUrl: this.queueUrl(name) };
   }
 
@@ -227,7 +217,7 @@ export class SqsService {
   /** ListQueues, by name prefix; `MaxResults` (1-1000) turns on paging with `NextToken`. */
   listQueues(input: ListQueuesInput): ListQueuesOutput {
     const prefix = optionalString(input.QueueNamePrefix, 'QueueNamePrefix') ?? '';
-    const names = [...this.queues.keys()].filter((name) => name.startsWith(prefix)).sort();
+    const names = [...this.changes.state.queues.keys()].filter((name) => name.startsWith(prefix)).sort();
     const page = paginate(names, input.MaxResults, input.NextToken);
     return {
       ...(page.items.length > 0 ? { QueueUrls: page.items.map((name) => this.queueUrl(name)) } : {}),
@@ -312,7 +302,7 @@ export class SqsService {
       const now = this.now();
       if (now >= deadline || queue.isClosed) return {};
       await queue.waitForMessages(Math.min(deadline, queue.nextVisibleAt(now) ?? deadline) - now);
-      const current = this.queues.get(queue.name);
+      const current = this.queue(queue.name);
       if (current === undefined) return {};
       queue = current;
     }
@@ -349,8 +339,8 @@ export class SqsService {
   /** ListDeadLetterSourceQueues: queues whose RedrivePolicy targets this one. */
   listDeadLetterSourceQueues(input: ListDeadLetterSourceQueuesInput): ListDeadLetterSourceQueuesOutput {
     const queue = this.resolveQueue(input.QueueUrl);
-    const sources = [...this.queues.values()]
-      .filter((candidate) => candidate.redrivePolicy?.deadLetterTargetArn === queue.arn)
+    const sources = [...this.changes.state.queues.values()]
+      .filter((candidate) => readRedrivePolicy(candidate.attributes)?.deadLetterTargetArn === queue.arn)
       .map((candidate) => candidate.name)
       .sort();
     const page = paginate(sources, input.MaxResults, input.NextToken);
@@ -365,8 +355,7 @@ export class SqsService {
     const queue = this.resolveQueue(input.QueueUrl);
     const tags = optionalStringMap(input.Tags, 'Tags');
     if (tags === undefined) throw SqsErrors.missingParameter('Tags');
-    Object.assign(queue.state.tags, tags);
-    this.changes?.record({ type: 'tags-set', queue: queue.name, tags: queue.state.tags });
+    queue.setTags({ ...queue.state.tags, ...tags });
     return {};
   }
 
@@ -375,8 +364,7 @@ export class SqsService {
     const queue = this.resolveQueue(input.QueueUrl);
     const keys = optionalStringList(input.TagKeys, 'TagKeys');
     if (keys === undefined) throw SqsErrors.missingParameter('TagKeys');
-    for (const key of keys) delete queue.state.tags[key];
-    this.changes?.record({ type: 'tags-set', queue: queue.name, tags: queue.state.tags });
+    queue.setTags(Object.fromEntries(Object.entries(queue.state.tags).filter(([key]) => !keys.includes(key))));
     return {};
   }
 
@@ -408,18 +396,25 @@ export class SqsService {
    */
   close(): void {
     this.moveTasks.close();
-    for (const queue of this.queues.values()) queue.close();
-    this.changes?.close();
-  }
-
-  /** The whole state as plain data, for the journal's snapshot. */
-  private snapshot(): SqsSnapshot {
-    return { queues: [...this.queues.values()].map((queue) => queue.state), moveTasks: this.moveTasks.snapshot() };
+    for (const state of this.changes.state.queues.values()) this.views.get(state)?.close();
+    this.changes.close();
   }
 
   /** Runs `run` so that the changes it makes are journalled as one line. */
   private batch<T>(run: () => T): T {
-    return this.changes === undefined ? run() : this.changes.batch(run);
+    return this.changes.batch(run);
+  }
+
+  /** The live queue with this name, if it exists. */
+  private queue(name: string): Queue | undefined {
+    const state = this.changes.state.queues.get(name);
+    if (state === undefined) return undefined;
+    let queue = this.views.get(state);
+    if (queue === undefined) {
+      queue = new Queue(state, this.changes);
+      this.views.set(state, queue);
+    }
+    return queue;
   }
 
   /** The queue a QueueUrl names: a URL with any host (path `/<account>/<name>`) or a plain name. */
@@ -428,14 +423,14 @@ export class SqsService {
     const segments = reference.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').split('/').filter(Boolean);
     const name = segments.at(-1);
     const account = segments.at(-2);
-    const queue = name === undefined ? undefined : this.queues.get(name);
+    const queue = name === undefined ? undefined : this.queue(name);
     if (queue === undefined || (account !== undefined && account !== this.accountId)) throw SqsErrors.queueDoesNotExist();
     return queue;
   }
 
   private queueByArn(arn: string): Queue | undefined {
     const prefix = `arn:aws:sqs:${this.region}:${this.accountId}:`;
-    return arn.startsWith(prefix) ? this.queues.get(arn.slice(prefix.length)) : undefined;
+    return arn.startsWith(prefix) ? this.queue(arn.slice(prefix.length)) : undefined;
   }
 
   private deadLetterFacts(arn: string): { fifo: boolean; redriveAllowPolicy?: string } | undefined {
@@ -613,7 +608,7 @@ function toReceivedMessage(
   };
 }
 
-function systemAttributeValues(message: StoredMessage): Partial<Record<MessageSystemAttributeName, string>> {
+function systemAttributeValues(message: DeepReadonly<StoredMessage>): Partial<Record<MessageSystemAttributeName, string>> {
   return {
     SenderId: message.senderId,
     SentTimestamp: String(message.sentTimestamp),

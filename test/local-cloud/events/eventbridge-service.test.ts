@@ -1,14 +1,21 @@
 import {
   CreateArchiveCommand,
   CreateEventBusCommand,
+  DeleteArchiveCommand,
+  DeleteRuleCommand,
   DescribeArchiveCommand,
   DescribeReplayCommand,
+  DescribeRuleCommand,
   DisableRuleCommand,
   EventBridgeClient,
   InvalidEventPatternException,
+  ListRulesCommand,
+  ListTargetsByRuleCommand,
+  ManagedRuleException,
   PutEventsCommand,
   PutRuleCommand,
   PutTargetsCommand,
+  RemoveTargetsCommand,
   ResourceNotFoundException,
   StartReplayCommand,
   TestEventPatternCommand,
@@ -17,6 +24,7 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AwsServiceError } from '#cloud/aws-error';
 import { EventBridgeService } from '#cloud/events/eventbridge-service';
+import { eventBridgeBinding } from '#cloud/events/protocol';
 import type { SqsSendPort } from '#cloud/events/target-delivery';
 import { startAwsGateway, type AwsGateway } from '#cloud/gateway';
 import { until } from '#test/support/until';
@@ -53,7 +61,7 @@ describe('local EventBridge (real SDK v3 client)', () => {
   beforeAll(async () => {
     queues = new RecordingQueues();
     service = new EventBridgeService({ sqs: queues, retryBaseDelayMs: 1 });
-    gateway = await startAwsGateway({ port: 0, services: [{ name: 'events', json: service.binding() }] });
+    gateway = await startAwsGateway({ port: 0, services: [{ name: 'events', json: eventBridgeBinding(service) }] });
     client = new EventBridgeClient({ endpoint: gateway.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   });
   afterAll(async () => {
@@ -229,6 +237,101 @@ describe('local EventBridge (real SDK v3 client)', () => {
     await until(() => queues.to(queue).length === 1);
     expect(JSON.parse(queues.to(queue)[0]?.MessageBody ?? '')).toMatchObject({ 'replay-name': `replay-${counter}`, detail: { orderId: 'o-14' } });
     expect((await client.send(new DescribeArchiveCommand({ ArchiveName: `archive-${counter}` }))).EventCount).toBe(1);
+  });
+
+  it("creates an archive's managed rule as AWS does, and ListRules, DescribeRule and ListTargetsByRule show it", async () => {
+    // Prepare
+    const archiveName = `orders-${counter}`;
+    const { ArchiveArn } = await client.send(new CreateArchiveCommand({ ArchiveName: archiveName, EventSourceArn: busArn, EventPattern: JSON.stringify({ source: ['shop.orders'] }) }));
+    const ruleName = `Events-Archive-${archiveName}`;
+    // Act
+    const { Rules } = await client.send(new ListRulesCommand({ EventBusName: bus }));
+    const described = await client.send(new DescribeRuleCommand({ Name: ruleName, EventBusName: bus }));
+    const { Targets } = await client.send(new ListTargetsByRuleCommand({ Rule: ruleName, EventBusName: bus }));
+    // Assess
+    const managedRule = {
+      Name: ruleName,
+      Arn: `arn:aws:events:us-east-1:000000000000:rule/${bus}/${ruleName}`,
+      EventPattern: '{"replay-name":[{"exists":false}],"source":["shop.orders"]}',
+      State: 'ENABLED',
+      ManagedBy: 'prod.vhs.events.aws.internal',
+      EventBusName: bus,
+    };
+    expect(Rules).toEqual([managedRule]);
+    expect(described).toMatchObject({ ...managedRule, CreatedBy: '000000000000' });
+    expect(described.Description).toBeUndefined();
+    expect(Targets).toEqual([
+      {
+        Id: ruleName,
+        Arn: 'arn:aws:events:us-east-1:::',
+        InputTransformer: { InputPathsMap: {}, InputTemplate: expect.stringMatching(new RegExp(`^\\{"archive-arn": "${ArchiveArn}:[0-9a-f-]{36}","event": <aws\\.events\\.event\\.json>,"ingestion-time": <aws\\.events\\.event\\.ingestion-time>\\}$`)) },
+      },
+    ]);
+  });
+
+  it("refuses to change an archive's managed rule by hand, and deletes it with its archive", async () => {
+    // Prepare
+    const archiveName = `orders-${counter}`;
+    await client.send(new CreateArchiveCommand({ ArchiveName: archiveName, EventSourceArn: busArn }));
+    const rule = { Name: `Events-Archive-${archiveName}`, EventBusName: bus };
+    // Act
+    const refusals = await Promise.all([
+      client.send(new PutRuleCommand({ ...rule, EventPattern: '{"source":["shop.orders"]}' })),
+      client.send(new PutTargetsCommand({ Rule: rule.Name, EventBusName: bus, Targets: [{ Id: 'queue', Arn: 'arn:aws:sqs:us-east-1:000000000000:elsewhere' }] })),
+      client.send(new DisableRuleCommand(rule)),
+      client.send(new RemoveTargetsCommand({ Rule: rule.Name, EventBusName: bus, Ids: [rule.Name] })),
+      client.send(new DeleteRuleCommand(rule)),
+    ].map((sent) => sent.catch((error: Error) => error)));
+    await client.send(new DeleteArchiveCommand({ ArchiveName: archiveName }));
+    // Assess
+    for (const refusal of refusals) expect(refusal).toBeInstanceOf(ManagedRuleException);
+    expect(refusals[0]).toMatchObject({ message: `${rule.Name} is a managed rule.` });
+    expect((await client.send(new ListRulesCommand({ EventBusName: bus }))).Rules).toEqual([]);
+  });
+
+  it('leaves an archive DISABLED, receiving nothing, once its managed rule was removed with Force', async () => {
+    // Prepare
+    const archiveName = `orders-${counter}`;
+    await client.send(new CreateArchiveCommand({ ArchiveName: archiveName, EventSourceArn: busArn }));
+    const rule = { Name: `Events-Archive-${archiveName}`, EventBusName: bus };
+    await put('OrderPlaced', { orderId: 'o-15' });
+    // Act
+    await client.send(new RemoveTargetsCommand({ Rule: rule.Name, EventBusName: bus, Ids: [rule.Name], Force: true }));
+    await client.send(new DeleteRuleCommand({ ...rule, Force: true }));
+    await put('OrderPlaced', { orderId: 'o-16' });
+    // Assess
+    expect(await client.send(new DescribeArchiveCommand({ ArchiveName: archiveName }))).toMatchObject({
+      State: 'DISABLED',
+      StateReason: 'Managed rule for the archive was forcefully deleted.',
+      EventCount: 1,
+    });
+  });
+
+  it('refuses a request missing a required member, or with a member of the wrong type, before the service sees it', async () => {
+    // Prepare
+    const sending = (body: string) => {
+      const malformed = new EventBridgeClient({ endpoint: gateway.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+      malformed.middlewareStack.add(
+        (next) => async (args) => {
+          const request = args.request as { body: string; headers: Record<string, string> };
+          request.body = body;
+          request.headers['content-length'] = String(Buffer.byteLength(body));
+          return next(args);
+        },
+        { step: 'build', name: 'sendMalformedBody' },
+      );
+      return malformed;
+    };
+    const missingName = sending(JSON.stringify({ EventBusName: bus }));
+    const numericName = sending(JSON.stringify({ Name: 7, EventBusName: bus }));
+    // Act
+    const missing = await missingName.send(new DescribeRuleCommand({ Name: 'placed', EventBusName: bus })).catch((error: Error) => error);
+    const wrongType = await numericName.send(new DescribeRuleCommand({ Name: 'placed', EventBusName: bus })).catch((error: Error) => error);
+    // Assess
+    expect(missing).toMatchObject({ name: 'ValidationException', message: "1 validation error detected: Value null at 'name' failed to satisfy constraint: Member must not be null" });
+    expect(wrongType).toMatchObject({ name: 'SerializationException' });
+    missingName.destroy();
+    numericName.destroy();
   });
 
   it('answers ResourceNotFoundException for a rule on a missing bus', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JournalCorruptError } from '#cloud/persistence/errors';
 import { Journal } from '#cloud/persistence/journal';
-import { DataDirectories } from '#test/local-cloud/persistence/data-directory';
+import { DataDirectories } from '#test/support/data-directories';
 
 interface OrderRecord {
   readonly orderId: string;

@@ -1,4 +1,4 @@
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { DeleteRuleCommand, EventBridgeClient, ListRulesCommand, PutRuleCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORDER_PIPELINE_STACK_NAME } from '#infra/order-pipeline-stack';
 import { DeadLetterKind, discoverDeadLetterQueues, findDeadLetterQueue, shortNameOf } from '#infra/tools/dlq/discovery';
@@ -27,6 +27,22 @@ describe('discoverDeadLetterQueues on the local cloud', () => {
     expect(reserve.arn).toBe(`arn:aws:sqs:${target.cloud.region}:000000000000:${reserve.name}`);
     expect(reserve.sources.map((source) => source.name)).toEqual(['OrderPipeline-ReserveInventoryQueue5F4F857F']);
     expect(findDeadLetterQueue(deadLetterQueues, 'reserve-inventory-target').sources).toEqual(reserve.sources);
+  });
+
+  it("passes over the bus's rules that deliver to no queue: the archive's managed rule, and a rule without targets", async () => {
+    // Prepare
+    const { events } = target.clients;
+    const targetless = { Name: 'audit-without-targets', EventBusName: target.busName };
+    await events.send(new PutRuleCommand({ ...targetless, EventPattern: JSON.stringify({ source: ['shop.audit'] }) }));
+    const { Rules = [] } = await events.send(new ListRulesCommand({ EventBusName: target.busName }));
+    // Act
+    const { deadLetterQueues, warnings } = await discoverDeadLetterQueues(target.clients, { stackName: ORDER_PIPELINE_STACK_NAME });
+    // Assess
+    expect(Rules.filter((rule) => rule.ManagedBy !== undefined)).toEqual([expect.objectContaining({ Name: expect.stringMatching(/^Events-Archive-/), ManagedBy: 'prod.vhs.events.aws.internal' })]);
+    expect(Rules.map((rule) => rule.Name)).toContain(targetless.Name);
+    expect(warnings).toEqual([]);
+    expect(deadLetterQueues.map((queue) => [queue.shortName, queue.kind])).toEqual(STEPS.flatMap((step) => [[step, DeadLetterKind.queue], [`${step}-target`, DeadLetterKind.ruleTarget]]));
+    await events.send(new DeleteRuleCommand(targetless));
   });
 
   it("recognises rule-target DLQs by name when the bus's rules cannot be read, and says so", async () => {

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqsService } from '#cloud/sqs/sqs-service';
-import { DataDirectories } from '#test/local-cloud/persistence/data-directory';
+import { DataDirectories } from '#test/support/data-directories';
 
 const directories = new DataDirectories();
 afterAll(() => directories.removeAll());

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqsService } from '#cloud/sqs/sqs-service';
 import type { ReceivedMessage } from '#cloud/sqs/types';
-import { DataDirectories } from '#test/local-cloud/persistence/data-directory';
+import { DataDirectories } from '#test/support/data-directories';
 
 const directories = new DataDirectories();
 afterAll(() => directories.removeAll());

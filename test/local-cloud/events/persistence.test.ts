@@ -1,8 +1,9 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { AwsServiceError } from '#cloud/aws-error';
 import { EventBridgeService } from '#cloud/events/eventbridge-service';
+import { Journal } from '#cloud/persistence/journal';
 import type { SqsSendPort } from '#cloud/events/target-delivery';
-import { DataDirectories } from '#test/local-cloud/persistence/data-directory';
+import { DataDirectories } from '#test/support/data-directories';
 
 type Sent = Parameters<SqsSendPort['sendMessage']>[0];
 
@@ -60,7 +61,7 @@ describe('EventBridgeService with persistence, reopened after a crash', () => {
     after.putEvents({ Entries: [orderPlaced('order-3')] });
 
     // Assess
-    expect(after.listRules({ EventBusName: 'OrderBus' }).Rules.map((rule) => rule.Name)).toEqual(['order-placed']);
+    expect(after.listRules({ EventBusName: 'OrderBus' }).Rules.map((rule) => rule.Name)).toEqual(['order-placed', 'Events-Archive-order-archive']);
     expect(after.listTargetsByRule({ Rule: 'order-placed', EventBusName: 'OrderBus' }).Targets).toEqual([{ Id: 'reserve', Arn: 'arn:aws:sqs:us-east-1:000000000000:reserve-inventory' }]);
     expect(after.describeArchive({ ArchiveName: 'order-archive' }).EventCount).toBe(3);
     await expect.poll(() => queues.sent.map((message) => JSON.parse(message.MessageBody).detail.orderId)).toEqual(['order-3']);
@@ -105,5 +106,27 @@ describe('EventBridgeService with persistence, reopened after a crash', () => {
     const after = openService(directory, new RecordingQueues());
 
     expect(after.describeReplay({ ReplayName: 'rebuild-projection' })).toMatchObject({ State: 'FAILED', StateReason: 'interrupted by a restart of the local cloud' });
+  });
+
+  it('gives an archive kept by an earlier version, without its managed rule, the rule, so it keeps receiving events', () => {
+    // Prepare: the snapshot an earlier version wrote of the OrderBus and its archive.
+    const directory = directories.create();
+    const busArn = 'arn:aws:events:us-east-1:000000000000:event-bus/OrderBus';
+    const journal = Journal.open({ directory, name: 'events' });
+    journal.compact({
+      buses: [{ name: 'OrderBus', arn: busArn, rules: [] }],
+      archives: [{ name: 'order-archive', arn: 'arn:aws:events:us-east-1:000000000000:archive/order-archive', eventSourceArn: busArn, retentionDays: 0, creationTime: Date.now(), events: [] }],
+      replays: [],
+      deliveries: [],
+    });
+    journal.close();
+
+    // Act
+    const service = openService(directory, new RecordingQueues());
+    service.putEvents({ Entries: [orderPlaced('order-1')] });
+
+    // Assess
+    expect(service.listRules({ EventBusName: 'OrderBus' }).Rules).toEqual([expect.objectContaining({ Name: 'Events-Archive-order-archive', ManagedBy: 'prod.vhs.events.aws.internal' })]);
+    expect(service.describeArchive({ ArchiveName: 'order-archive' })).toMatchObject({ State: 'ENABLED', EventCount: 1 });
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The layout of the local cloud's data directory (`npm start -- --data DIR`): which service
- * keeps what where, as the options each service takes.
+ * keeps what where, as the options each service takes. The journals themselves are the generic
+ * machinery of `persistence/`; each service names its own (its state model's `journalName`).
  *
  * - `DIR/sqs.journal`, `DIR/sqs.snapshot`: queues, messages (in flight included), FIFO
  *   deduplication, move tasks ({@link SqsServiceOptions.persistence}).
