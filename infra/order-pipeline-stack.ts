@@ -160,7 +160,8 @@ export class OrderPipelineStack extends Stack {
       },
     });
     this.bus.grantPutEventsTo(this.placeOrderFunction);
-    this.ordersTable.grantReadData(this.placeOrderFunction);
+    // It writes the order's read model right after publishing OrderPlaced (functions/shared/place-order.ts).
+    this.ordersTable.grantReadWriteData(this.placeOrderFunction);
 
     this.getOrderFunction = handlerFunction(this, 'GetOrderFunction', {
       entry: handlerEntry('get-order'),
