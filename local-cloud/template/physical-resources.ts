@@ -66,6 +66,12 @@ export function physicalResource(logicalId: string, resource: TemplateResource, 
       const name = named('RoleName');
       return { ref: name, attributes: { Arn: arn('iam', `role/${name}`).replace(`:${where.region}:`, '::'), RoleId: name } };
     }
+    case 'AWS::IAM::ManagedPolicy': {
+      // A customer managed policy's Ref is its ARN.
+      const name = named('ManagedPolicyName', 128);
+      const policyArn = `arn:aws:iam::${where.accountId}:policy/${name}`;
+      return { ref: policyArn, attributes: { PolicyArn: policyArn } };
+    }
     case 'AWS::Logs::LogGroup': {
       const name = named('LogGroupName', 512);
       return { ref: name, attributes: { Arn: arn('logs', `log-group:${name}:*`) } };
