@@ -43,6 +43,8 @@ export interface AuthorizeOptions {
    * (whether a function may write its logs before it writes any). @default true
    */
   readonly record?: boolean;
+  /** What a refusal leads to, added to the reported refusal (see `AccessRefusal.consequence`). */
+  readonly consequence?: string;
 }
 
 /** The outcome of {@link AccessControl.authorize}. */
@@ -127,20 +129,21 @@ export class AccessControl {
    * an allowed call of a role as exercised (unless `record: false`).
    */
   authorize(requester: Requester, request: AuthorizationRequest, options: AuthorizeOptions = {}): Authorization {
-    const principalKey = requester.kind === 'role-session' ? requester.sessionArn : requester.service;
-    const contextSignature = options.context === undefined ? '' : signature(options.context);
-    const key = `${principalKey}\u0000${request.action}\u0000${request.resource}\u0000${contextSignature}`;
-    let authorization = this.#decisions.get(key);
-    if (authorization === undefined) {
-      authorization = this.#decide(requester, request, options.context);
-      if (this.#decisions.size >= MAX_CACHED_DECISIONS) this.#decisions.clear();
-      this.#decisions.set(key, authorization);
+    const { key, authorization } = this.#decision(requester, request, options.context);
+    if (!authorization.allowed) {
+      const refusal = options.consequence === undefined ? authorization.refusal : { ...authorization.refusal, consequence: options.consequence };
+      this.#onRefusal?.(refusal);
+      return { ...authorization, refusal };
     }
-    if (!authorization.allowed) this.#onRefusal?.(authorization.refusal);
-    else if (requester.kind === 'role-session' && options.record !== false && !this.#exercised.has(key)) {
+    if (requester.kind === 'role-session' && options.record !== false && !this.#exercised.has(key)) {
       this.#exercised.set(key, { roleArn: requester.roleArn, action: request.action, resource: request.resource, ...(options.context !== undefined ? { context: options.context } : {}) });
     }
     return authorization;
+  }
+
+  /** Whether `request` would be allowed, without reporting or recording anything. */
+  wouldAllow(requester: Requester, request: AuthorizationRequest, context?: Readonly<Record<string, ContextValue>>): boolean {
+    return this.#decision(requester, request, context).authorization.allowed;
   }
 
   /** Every distinct call roles made and were allowed, so far. */
@@ -177,6 +180,19 @@ export class AccessControl {
           .map((pair) => pair.grant),
       );
     });
+  }
+
+  /** The (cached) decision of a request, with its cache key. */
+  #decision(requester: Requester, request: AuthorizationRequest, context: Readonly<Record<string, ContextValue>> | undefined): { key: string; authorization: Authorization } {
+    const principalKey = requester.kind === 'role-session' ? requester.sessionArn : requester.service;
+    const key = `${principalKey}\u0000${request.action}\u0000${request.resource}\u0000${context === undefined ? '' : signature(context)}`;
+    let authorization = this.#decisions.get(key);
+    if (authorization === undefined) {
+      authorization = this.#decide(requester, request, context);
+      if (this.#decisions.size >= MAX_CACHED_DECISIONS) this.#decisions.clear();
+      this.#decisions.set(key, authorization);
+    }
+    return { key, authorization };
   }
 
   #grantStatements(roleArn: string): readonly CompiledStatement[] {

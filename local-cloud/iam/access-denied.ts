@@ -27,6 +27,8 @@ export interface AccessRefusal {
   readonly missingGrant: string;
   /** AWS's message, as the caller gets it. */
   readonly message: string;
+  /** What the refusal leads to, where the caller is a service (a delivery dead-lettered, a mapping not started). */
+  readonly consequence?: string;
 }
 
 /**
@@ -43,7 +45,8 @@ export function accessDeniedMessage(principal: string, action: string, resource:
 
 /** The refusal in one line, as the console and the function's log show it. */
 export function formatRefusal(refusal: AccessRefusal): string {
-  return `AccessDenied: ${refusal.principal} may not ${refusal.action} on ${refusal.resource}; ${refusal.missingGrant}`;
+  const consequence = refusal.consequence === undefined ? '' : `; ${refusal.consequence}`;
+  return `AccessDenied: ${refusal.principal} may not ${refusal.action} on ${refusal.resource}; ${refusal.missingGrant}${consequence}`;
 }
 
 /**

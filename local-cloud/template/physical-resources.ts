@@ -23,6 +23,17 @@ export interface TemplateResource {
   readonly DependsOn?: string | string[];
 }
 
+/** The name of the event bus every account has. */
+const DEFAULT_EVENT_BUS = 'default';
+
+/**
+ * A rule's ARN: `rule/<name>` on the default bus, `rule/<bus>/<name>` on another.
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html#amazoneventbridge-resources-for-iam-policies
+ */
+export function ruleArn(where: Pick<LocalEndpoints, 'region' | 'accountId'>, name: string, bus: string): string {
+  return `arn:aws:events:${where.region}:${where.accountId}:rule/${bus === DEFAULT_EVENT_BUS ? name : `${bus}/${name}`}`;
+}
+
 /** The name CloudFormation would generate, made deterministic and within `maxLength`. */
 export function generatedName(stackName: string, logicalId: string, maxLength = 64): string {
   return `${stackName}-${logicalId}`.slice(0, maxLength);
@@ -45,8 +56,9 @@ export function physicalResource(logicalId: string, resource: TemplateResource, 
       return { ref: name, attributes: { Arn: arn('events', `event-bus/${name}`), Name: name } };
     }
     case 'AWS::Events::Rule': {
+      // On the default bus; a rule on another bus gets its ARN from `ruleArn` once the bus is known.
       const name = named('Name');
-      return { ref: name, attributes: { Arn: arn('events', `rule/${name}`) } };
+      return { ref: name, attributes: { Arn: ruleArn(where, name, DEFAULT_EVENT_BUS) } };
     }
     case 'AWS::Events::Archive': {
       const name = named('ArchiveName', 48);

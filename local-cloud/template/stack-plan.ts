@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { PolicyDocument } from '#cloud/iam/policy';
 import { loggingConfigFromTemplate, type LambdaLoggingConfig } from '#cloud/lambda/logging-config';
 import { resolve, type ResolutionContext, type ResolvedResource } from '#cloud/template/intrinsics';
-import { physicalResource, type LocalEndpoints, type TemplateResource } from '#cloud/template/physical-resources';
+import { physicalResource, ruleArn, type LocalEndpoints, type TemplateResource } from '#cloud/template/physical-resources';
 
 /** A synthesized CloudFormation template. */
 export interface CloudFormationTemplate {
@@ -201,17 +201,22 @@ export function planStack(input: PlanStackInput): StackPlan {
   const resources = new Map<string, ResolvedResource>(
     Object.entries(template.Resources).map(([logicalId, resource]) => [logicalId, physicalResource(logicalId, resource, stackName, endpoints)]),
   );
-  const context: ResolutionContext = {
-    resources,
-    pseudo: {
-      'AWS::Region': endpoints.region,
-      'AWS::AccountId': endpoints.accountId,
-      'AWS::Partition': 'aws',
-      'AWS::URLSuffix': 'amazonaws.com',
-      'AWS::StackName': stackName,
-      'AWS::StackId': `arn:aws:cloudformation:${endpoints.region}:${endpoints.accountId}:stack/${stackName}/local`,
-    },
+  const pseudo = {
+    'AWS::Region': endpoints.region,
+    'AWS::AccountId': endpoints.accountId,
+    'AWS::Partition': 'aws',
+    'AWS::URLSuffix': 'amazonaws.com',
+    'AWS::StackName': stackName,
+    'AWS::StackId': `arn:aws:cloudformation:${endpoints.region}:${endpoints.accountId}:stack/${stackName}/local`,
   };
+  // A rule on a custom bus is `rule/<bus>/<rule>`: its ARN needs its bus's name, resolved first.
+  for (const [logicalId, resource] of Object.entries(template.Resources)) {
+    if (resource.Type !== 'AWS::Events::Rule' || resource.Properties?.EventBusName === undefined) continue;
+    const bus = String(resolve(resource.Properties.EventBusName, { resources, pseudo })).split('/').pop() as string;
+    const rule = resources.get(logicalId) as ResolvedResource;
+    resources.set(logicalId, { ...rule, attributes: { ...rule.attributes, Arn: ruleArn(endpoints, rule.ref, bus) } });
+  }
+  const context: ResolutionContext = { resources, pseudo };
   const byType = (type: string) => Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
   const props = (resource: TemplateResource) => (resolve(resource.Properties ?? {}, context) ?? {}) as Record<string, unknown>;
   const nameOf = (logicalId: string) => resources.get(logicalId)?.ref as string;
