@@ -39,6 +39,14 @@ export function statementsOfRole(template: CloudFormationTemplate, rolePrefix: s
     .flatMap((resource) => (resource.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
 }
 
+/** Adds `statement` to the first `AWS::IAM::Policy` attached to the role whose logical id starts with `rolePrefix`. */
+export function addStatement(template: CloudFormationTemplate, rolePrefix: string, statement: Statement): void {
+  const role = logicalIdOf(template, rolePrefix, 'AWS::IAM::Role');
+  const policy = Object.values(template.Resources).find((resource) => resource.Type === 'AWS::IAM::Policy' && JSON.stringify(resource.Properties?.Roles).includes(`"${role}"`));
+  if (policy === undefined) throw new Error(`role ${role} has no policy to add to`);
+  (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement.push(statement);
+}
+
 /** Removes the actions `remove` picks from every statement of the role's policies (and statements left empty). */
 export function removeActions(template: CloudFormationTemplate, rolePrefix: string, remove: (action: string) => boolean): void {
   const role = logicalIdOf(template, rolePrefix, 'AWS::IAM::Role');
