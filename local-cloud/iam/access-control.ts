@@ -81,8 +81,16 @@ export interface AccessControlOptions {
   readonly onRefusal?: (refusal: AccessRefusal) => void;
 }
 
-/** Decisions cached at most; past it the cache starts over (records are kept). */
+/** Decisions cached at most; past it, new requests are decided each time (and still recorded). */
 const MAX_CACHED_DECISIONS = 50_000;
+
+/** A cached decision, and whether its call was recorded as exercised. */
+interface CachedDecision {
+  readonly authorization: Authorization;
+  recorded: boolean;
+  /** For a decision past the cache's size: the key its recording is kept under. */
+  readonly uncachedKey?: string;
+}
 
 /** Decides, reports and records calls against one {@link PermissionModel}. */
 export class AccessControl {
@@ -93,8 +101,12 @@ export class AccessControl {
   readonly #sessionsByKey = new Map<string, RoleSessionPrincipal>();
   readonly #sessionsByFunction = new Map<string, RoleSessionPrincipal>();
   readonly #baseContexts = new Map<string, Readonly<Record<string, string>>>();
-  readonly #decisions = new Map<string, Authorization>();
-  readonly #exercised = new Map<string, ExercisedCall>();
+  /** Requester -> action -> resource (and context signature) -> decision: lookups of strings the calls already hold. */
+  readonly #decisions = new Map<Requester, Map<string, Map<string, CachedDecision>>>();
+  #cachedDecisions = 0;
+  readonly #exercised: ExercisedCall[] = [];
+  /** Keys of calls recorded without a cached decision (past the cache's size). */
+  readonly #recordedUncached = new Set<string>();
 
   /** @throws PolicyDocumentError for a policy the local cloud cannot evaluate. */
   constructor(model: PermissionModel, options: AccessControlOptions = {}) {
@@ -129,14 +141,17 @@ export class AccessControl {
    * an allowed call of a role as exercised (unless `record: false`).
    */
   authorize(requester: Requester, request: AuthorizationRequest, options: AuthorizeOptions = {}): Authorization {
-    const { key, authorization } = this.#decision(requester, request, options.context);
+    const decision = this.#decision(requester, request, options.context);
+    const { authorization } = decision;
     if (!authorization.allowed) {
       const refusal = options.consequence === undefined ? authorization.refusal : { ...authorization.refusal, consequence: options.consequence };
       this.#onRefusal?.(refusal);
       return { ...authorization, refusal };
     }
-    if (requester.kind === 'role-session' && options.record !== false && !this.#exercised.has(key)) {
-      this.#exercised.set(key, { roleArn: requester.roleArn, action: request.action, resource: request.resource, ...(options.context !== undefined ? { context: options.context } : {}) });
+    if (requester.kind === 'role-session' && options.record !== false && !decision.recorded) {
+      decision.recorded = true;
+      if (decision.uncachedKey !== undefined) this.#recordedUncached.add(decision.uncachedKey);
+      this.#exercised.push({ roleArn: requester.roleArn, action: request.action, resource: request.resource, ...(options.context !== undefined ? { context: options.context } : {}) });
     }
     return authorization;
   }
@@ -148,7 +163,7 @@ export class AccessControl {
 
   /** Every distinct call roles made and were allowed, so far. */
   exercised(): ExercisedCall[] {
-    return [...this.#exercised.values()];
+    return [...this.#exercised];
   }
 
   /** Every (action, resource) pair of every `Allow` statement in the roles' identity-based policies. */
@@ -182,17 +197,25 @@ export class AccessControl {
     });
   }
 
-  /** The (cached) decision of a request, with its cache key. */
-  #decision(requester: Requester, request: AuthorizationRequest, context: Readonly<Record<string, ContextValue>> | undefined): { key: string; authorization: Authorization } {
-    const principalKey = requester.kind === 'role-session' ? requester.sessionArn : requester.service;
-    const key = `${principalKey}\u0000${request.action}\u0000${request.resource}\u0000${context === undefined ? '' : signature(context)}`;
-    let authorization = this.#decisions.get(key);
-    if (authorization === undefined) {
-      authorization = this.#decide(requester, request, context);
-      if (this.#decisions.size >= MAX_CACHED_DECISIONS) this.#decisions.clear();
-      this.#decisions.set(key, authorization);
+  /** The (cached) decision of a request. */
+  #decision(requester: Requester, request: AuthorizationRequest, context: Readonly<Record<string, ContextValue>> | undefined): CachedDecision {
+    let byAction = this.#decisions.get(requester);
+    if (byAction === undefined) this.#decisions.set(requester, (byAction = new Map()));
+    let byResource = byAction.get(request.action);
+    if (byResource === undefined) byAction.set(request.action, (byResource = new Map()));
+    const resourceKey = context === undefined ? request.resource : `${request.resource}\u0000${signature(context)}`;
+    const cached = byResource.get(resourceKey);
+    if (cached !== undefined) return cached;
+    const authorization = this.#decide(requester, request, context);
+    if (this.#cachedDecisions >= MAX_CACHED_DECISIONS) {
+      // Not cached: whether the call was recorded is kept by key instead.
+      const uncachedKey = `${requester.kind === 'role-session' ? requester.sessionArn : requester.service}\u0000${request.action}\u0000${resourceKey}`;
+      return { authorization, recorded: this.#recordedUncached.has(uncachedKey), uncachedKey };
     }
-    return { key, authorization };
+    const decision: CachedDecision = { authorization, recorded: false };
+    this.#cachedDecisions++;
+    byResource.set(resourceKey, decision);
+    return decision;
   }
 
   #grantStatements(roleArn: string): readonly CompiledStatement[] {

@@ -130,10 +130,17 @@ export function dynamoDbAuthorizationRequests(operation: string, input: Input, s
     case 'BatchGetItem':
     case 'BatchWriteItem':
       return Object.keys((input.RequestItems as Input | undefined) ?? {}).map((name) => ({ action: `dynamodb:${operation}`, resource: table(name) }));
-    case 'TransactWriteItems':
-      return ((input.TransactItems as readonly Input[] | undefined) ?? []).flatMap((item) =>
-        Object.entries(TRANSACT_WRITE_ACTIONS).flatMap(([kind, action]) => (item[kind] === undefined ? [] : [{ action, resource: table((item[kind] as Input).TableName) }])),
-      );
+    case 'TransactWriteItems': {
+      // Plain loops: this runs for every transaction a function makes.
+      const requests: AuthorizationRequest[] = [];
+      for (const item of (input.TransactItems as readonly Input[] | undefined) ?? []) {
+        for (const kind in item) {
+          const action = TRANSACT_WRITE_ACTIONS[kind];
+          if (action !== undefined) requests.push({ action, resource: table((item[kind] as Input).TableName) });
+        }
+      }
+      return requests;
+    }
     case 'TransactGetItems':
       return ((input.TransactItems as readonly Input[] | undefined) ?? []).map((item) => ({ action: 'dynamodb:GetItem', resource: table((item.Get as Input | undefined)?.TableName) }));
     case 'ListTables':
