@@ -78,7 +78,7 @@ console.log(`
 Local cloud is up in ${((Date.now() - started) / 1000).toFixed(1)} s.
 
   HTTP API      ${cloud.httpApiUrl}   (POST /orders, GET /orders/{id})
-  AWS APIs      ${cloud.awsEndpoint}   (SQS, EventBridge, DynamoDB; region ${cloud.region}, any credentials)
+  AWS APIs      ${cloud.awsEndpoint}   (SQS, EventBridge, DynamoDB; region ${cloud.region}, any credentials act as the account's administrator)
 
 Running from the synthesized template:
   ${plan.functions.length} functions, ${plan.eventSourceMappings.length} SQS event source mappings, ${plan.routes.length} HTTP routes
