@@ -168,7 +168,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const permissions =
       permissionModel === undefined
         ? undefined
-        : new EnforcedPermissions(permissionModel, { onAccessDenied: options.onAccessDenied, writeFunctionLog: (functionName, line) => void functions.get(functionName)?.writeLog(line) });
+        : new EnforcedPermissions(permissionModel, {
+            onAccessDenied: options.onAccessDenied,
+            writeFunctionLog: (functionName, line) =>
+              void functions.get(functionName)?.writeLog(line).catch((error: unknown) => console.error(`could not write to ${functionName}'s log: ${String(error)}`)),
+          });
 
     const data = options.dataDirectory === undefined ? undefined : dataDirectoryOptions(resolvePath(options.dataDirectory));
     const sqs = new SqsService({ endpoint: gateway.endpoint, region, accountId: ACCOUNT_ID, ...data?.sqs });
@@ -203,6 +207,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const concurrencyOf = (name: string) =>
       plan.eventSourceMappings.filter((mapping) => mapping.functionName === name).reduce((total, mapping) => total + (mapping.maximumConcurrency ?? 5), 0) || HTTP_FUNCTION_CONCURRENCY;
     for (const fn of plan.functions) {
+      const logDelivery = permissions?.logDelivery(fn.name);
       functions.set(
         fn.name,
         new LocalFunction({
@@ -219,7 +224,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           runtime: fn.runtime,
           logging: fn.logging,
           logGroupName: fn.logGroupName,
-          ...(permissions?.logDelivery(fn.name) !== undefined ? { logDelivery: permissions.logDelivery(fn.name) } : {}),
+          ...(logDelivery !== undefined ? { logDelivery } : {}),
           ...(typeof options.functionLogs === 'function' ? { logSink: options.functionLogs } : { logFile: options.functionLogs?.file ?? devNull }),
         }),
       );

@@ -93,12 +93,16 @@ export class EnforcedPermissions implements LocalCloudPermissions {
     this.access = new AccessControl(model, { onRefusal: (refusal) => this.report(refusal) });
   }
 
-  /** Reports a refusal: kept, told to the hook, written to the function's log. */
+  /**
+   * Reports a refusal: kept, told to the hook, and written to the log of the function concerned:
+   * the one whose role asked, or the one a service could not invoke.
+   */
   report(refusal: AccessRefusal): void {
     this.#refusals.push(refusal);
     if (this.#refusals.length > MAX_KEPT_REFUSALS) this.#refusals.shift();
     this.#reporting.onAccessDenied?.(refusal);
-    if (refusal.functionName !== undefined) this.#reporting.writeFunctionLog(refusal.functionName, refusalLogLine(refusal));
+    const functionName = refusal.functionName ?? (refusal.resource.startsWith('arn:aws:lambda:') ? refusal.resource.split(':')[6] : undefined);
+    if (functionName !== undefined) this.#reporting.writeFunctionLog(functionName, refusalLogLine(refusal));
   }
 
   /** Adds the calls another process allowed (the DynamoDB process's) to {@link exercised}. */
@@ -274,8 +278,10 @@ export class EnforcedPermissions implements LocalCloudPermissions {
    */
   invocationError(route: { readonly routeKey: string; readonly apiId: string; readonly stage: string }, functionArn: string): string | undefined {
     const { scope } = this.#model;
-    const [method, path] = route.routeKey.includes(' ') ? (route.routeKey.split(' ', 2) as [string, string]) : ['*', route.routeKey];
-    const sourceArn = `arn:aws:execute-api:${scope.region}:${scope.accountId}:${route.apiId}/${route.stage}/${method === 'ANY' ? '*' : method}${path.startsWith('/') ? path : `/${path}`}`;
+    // `GET /orders/{id}` is `<stage>/GET/orders/{id}`; the `$default` route is `<stage>/$default`.
+    const [method, path] = route.routeKey.includes(' ') ? (route.routeKey.split(' ', 2) as [string, string]) : [undefined, route.routeKey];
+    const resource = method === undefined ? path : `${method === 'ANY' ? '*' : method}${path}`;
+    const sourceArn = `arn:aws:execute-api:${scope.region}:${scope.accountId}:${route.apiId}/${route.stage}/${resource}`;
     const authorization = this.access.authorize(API_GATEWAY, { action: 'lambda:InvokeFunction', resource: functionArn }, {
       context: { 'aws:sourcearn': sourceArn, 'aws:sourceaccount': scope.accountId },
       consequence: `API Gateway answers ${route.routeKey} with 500 Internal Server Error: ${INTEGRATION_PERMISSION_ERROR}`,

@@ -54,6 +54,7 @@ describe('local cloud permissions: each kind of wrong permission fails as on AWS
     expect(cloud.permissions.refusals()).toContainEqual(
       expect.objectContaining({ principal: 'apigateway.amazonaws.com', action: 'lambda:InvokeFunction', resource: placeOrder.arn, policyType: 'resource-based', consequence: expect.stringContaining('500 Internal Server Error') }),
     );
+    await until(() => readFileSync(logFile, 'utf8').includes('"action":"lambda:InvokeFunction"'), { timeoutMs: 5_000 });
   });
 
   it("does not start an event source mapping whose function's role cannot receive from its queue, with Lambda's error, in the function's log", async () => {
