@@ -8,6 +8,8 @@ export interface AwsRequestContext {
   readonly requestId: string;
   /** The request path, e.g. `/000000000000/orders` when a client posts to a queue URL. */
   readonly path: string;
+  /** The access key the request was signed with (its SigV4 credential scope), when it has one. */
+  readonly accessKeyId?: string;
 }
 
 /**

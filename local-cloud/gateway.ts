@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { AwsServiceError } from '#cloud/aws-error';
 import { encodeQueryError, type QueryParameters } from '#cloud/gateway-query-codec';
+import { accessKeyIdOf } from '#cloud/iam/request-credentials';
 import type {
   AwsRequestContext,
   AwsServiceRegistration,
@@ -108,7 +109,8 @@ class AwsRequestRouter {
 
   async route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://gateway');
-    const context: AwsRequestContext = { requestId: randomUUID(), path: url.pathname };
+    const accessKeyId = accessKeyIdOf(headerValue(request, 'authorization'), request.url);
+    const context: AwsRequestContext = { requestId: randomUUID(), path: url.pathname, ...(accessKeyId !== undefined ? { accessKeyId } : {}) };
     const target = headerValue(request, 'x-amz-target');
 
     if (target !== undefined) {

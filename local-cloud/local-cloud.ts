@@ -2,12 +2,12 @@
  * The local cloud: a synthesized stack running on this machine, no Docker
  * and no AWS account. AWS APIs (SQS, EventBridge, DynamoDB) on one port like LocalStack's,
  * each function's deployed bundle in its own worker threads, SQS event source mappings, and
- * the HTTP API. Everything it runs comes from the template.
+ * the HTTP API. Everything it runs comes from the template, the permissions it enforces too.
  */
 import { devNull } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
 import { AwsServiceError } from '#cloud/aws-error';
-import { runCustomResourceCalls } from '#cloud/custom-resources';
+import { runCustomResourceCalls, type CustomResourceAuthorizer } from '#cloud/custom-resources';
 import { dataDirectoryOptions } from '#cloud/data-directory';
 import { startLocalDynamoDbProcess, type LocalDynamoDbProcess } from '#cloud/dynamodb/dynamodb-process';
 import { DYNAMODB_TARGET_PREFIX } from '#cloud/dynamodb/dynamodb-service';
@@ -22,13 +22,18 @@ import { withRedeliveryFaults } from '#cloud/faults/redelivery-faults';
 import { EventBridgeService } from '#cloud/events/eventbridge-service';
 import { eventBridgeBinding } from '#cloud/events/protocol';
 import type { EventEnvelope } from '#cloud/events/put-events-entry';
-import type { Delivery, DeliveryOutcome } from '#cloud/events/target-delivery';
+import type { Delivery, DeliveryOutcome, SqsSendPort } from '#cloud/events/target-delivery';
 import { startAwsGateway, type AwsGateway } from '#cloud/gateway';
 import { startHttpApi } from '#cloud/http-api/http-api-server';
+import type { AccessRefusal } from '#cloud/iam/access-denied';
+import { dynamoDbAuthorizationRequests } from '#cloud/iam/service-actions';
+import { permissionModelOf } from '#cloud/iam/stack-permissions';
+import type { InvocationResult } from '#cloud/lambda/invocation-result';
 import { LocalFunction } from '#cloud/lambda/local-function';
 import type { LogSink } from '#cloud/lambda/log-sink';
 import { SqsEventSourceMapping, type SqsBatchOutcome } from '#cloud/lambda/sqs-event-source-mapping';
-import { sqsRegistration } from '#cloud/sqs/operations';
+import { EnforcedPermissions, UNENFORCED_PERMISSIONS, type LocalCloudPermissions } from '#cloud/permissions';
+import { sqsOperations, sqsRegistration } from '#cloud/sqs/operations';
 import { SqsService } from '#cloud/sqs/sqs-service';
 import { readSynthesizedStack, type SynthesizedStack } from '#cloud/template/cloud-assembly';
 import { planStack, type StackPlan } from '#cloud/template/stack-plan';
@@ -58,6 +63,16 @@ export interface LocalCloudOptions {
   readonly onBatch?: (functionName: string, outcome: SqsBatchOutcome) => void;
   /** Told of every event delivery to a rule target. */
   readonly onDelivery?: (delivery: Delivery, outcome: DeliveryOutcome) => void;
+  /**
+   * Whether calls are authorized as AWS authorizes them: each function's calls against its
+   * role's policies, EventBridge's deliveries against the queues' policies, API Gateway's
+   * invocations against the functions' permissions (see README, "Permissions"). Turn it off
+   * only to debug; tests never do.
+   * @default true
+   */
+  readonly permissions?: boolean;
+  /** Told of every refused call, as it happens (each is also written to the function's log). */
+  readonly onAccessDenied?: (refusal: AccessRefusal) => void;
   /** @default 'us-east-1' */
   readonly region?: string;
   /**
@@ -111,12 +126,14 @@ export interface LocalCloud {
   readonly functions: ReadonlyMap<string, LocalFunction>;
   /** The injected faults: their seed, and switches to change or clear them at run time. */
   readonly faults: FaultControl;
+  /** What was refused and exercised, and the grants no call used (see {@link LocalCloudPermissions}). */
+  readonly permissions: LocalCloudPermissions;
   /** Stops everything and frees the ports. */
   stop(): Promise<void>;
 }
 
 const ACCOUNT_ID = '000000000000';
-/** Credentials SDK clients need to sign requests; the local cloud does not check them. */
+/** Credentials for functions when permissions are off: any key the local cloud does not know is the account administrator's. */
 const DUMMY_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' } as const;
 /** Concurrency of functions behind the HTTP API. */
 const HTTP_FUNCTION_CONCURRENCY = 10;
@@ -141,11 +158,30 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         : error;
     });
     stopping.push(() => gateway.close());
+    const stack: SynthesizedStack = readSynthesizedStack(resolvePath(options.assemblyDirectory), options.stackName);
+    const httpPort = options.httpPort ?? 3000;
+    const plan = planStack({
+      ...stack,
+      endpoints: { region, accountId: ACCOUNT_ID, awsEndpoint: gateway.endpoint, httpApiUrl: `http://${host}:${httpPort}` },
+    });
+    const functions = new Map<string, LocalFunction>();
+    const permissionModel = options.permissions === false ? undefined : permissionModelOf(plan, { region, accountId: ACCOUNT_ID });
+    const permissions =
+      permissionModel === undefined
+        ? undefined
+        : new EnforcedPermissions(permissionModel, {
+            onAccessDenied: options.onAccessDenied,
+            writeFunctionLog: (functionName, line) =>
+              void functions.get(functionName)?.writeLog(line).catch((error: unknown) => console.error(`could not write to ${functionName}'s log: ${String(error)}`)),
+          });
+
     const data = options.dataDirectory === undefined ? undefined : dataDirectoryOptions(resolvePath(options.dataDirectory));
     const sqs = new SqsService({ endpoint: gateway.endpoint, region, accountId: ACCOUNT_ID, ...data?.sqs });
     stopping.push(() => sqs.close());
+    const deliveries: SqsSendPort = { sendMessage: async (input) => sqs.sendMessage(input) };
     const events = new EventBridgeService({
-      sqs: withDeliveryFaults({ sendMessage: async (input) => sqs.sendMessage(input) }, faults, (queueName) => ruleTargetQueues.has(queueName)),
+      // The queue's policy is asked first: an injected fault is the queue being unreachable, after that.
+      sqs: withDeliveryFaults(permissions?.deliveryPort(deliveries) ?? deliveries, faults, (queueName) => ruleTargetQueues.has(queueName)),
       region,
       accountId: ACCOUNT_ID,
       onEvent: options.onEvent,
@@ -156,24 +192,23 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     stopping.push(() => events.close());
     const dynamodb = await startLocalDynamoDbProcess(data?.dynamoDb);
     stopping.push(() => dynamodb.close());
-    gateway.register(sqsRegistration(sqs));
-    gateway.register({ name: 'events', json: withPutEventsFaults(eventBridgeBinding(events), faults) });
+    if (permissions !== undefined && permissionModel !== undefined) {
+      // Functions call DynamoDB's own process directly: it decides their calls itself.
+      await dynamodb.enforcePermissions(permissionModel, (refusal) => permissions.report(refusal));
+      permissions.includeExercised(() => dynamodb.exercisedPermissions());
+    }
+    gateway.register(sqsRegistration(sqs, permissions?.sqsOperations(sqsOperations(sqs))));
+    const eventBridge = withPutEventsFaults(eventBridgeBinding(events), faults);
+    gateway.register({ name: 'events', json: permissions?.eventBridgeBinding(eventBridge) ?? eventBridge });
     gateway.register({ name: 'dynamodb', passthrough: { targetPrefix: DYNAMODB_TARGET_PREFIX, handle: dynamodb.handle } });
 
-    const stack: SynthesizedStack = readSynthesizedStack(resolvePath(options.assemblyDirectory), options.stackName);
-    const httpPort = options.httpPort ?? 3000;
-    const plan = planStack({
-      ...stack,
-      endpoints: { region, accountId: ACCOUNT_ID, awsEndpoint: gateway.endpoint, httpApiUrl: `http://${host}:${httpPort}` },
-    });
-
     for (const target of plan.rules.flatMap((rule) => rule.Targets)) ruleTargetQueues.add(String(target.Arn).split(':').pop() ?? '');
-    await createResources(plan, { sqs, events, dynamodb }, visibilityTimeoutScale);
+    await createResources(plan, { sqs, events, dynamodb }, visibilityTimeoutScale, permissions && customResourceAuthorizer(permissions, plan, { region, accountId: ACCOUNT_ID }));
 
-    const functions = new Map<string, LocalFunction>();
     const concurrencyOf = (name: string) =>
       plan.eventSourceMappings.filter((mapping) => mapping.functionName === name).reduce((total, mapping) => total + (mapping.maximumConcurrency ?? 5), 0) || HTTP_FUNCTION_CONCURRENCY;
     for (const fn of plan.functions) {
+      const logDelivery = permissions?.logDelivery(fn.name);
       functions.set(
         fn.name,
         new LocalFunction({
@@ -181,7 +216,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           codeDirectory: fn.codeDirectory,
           handler: fn.handler,
           // DynamoDB has its own process and port; the SDK's per-service variable sends the function there directly.
-          environment: { ...fn.environment, AWS_ENDPOINT_URL: gateway.endpoint, AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint, ...DUMMY_CREDENTIALS, ...SDK_NODE_NOTICE_OPT_OUT },
+          environment: { ...fn.environment, AWS_ENDPOINT_URL: gateway.endpoint, AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint, ...roleCredentials(permissions, fn.name), ...SDK_NODE_NOTICE_OPT_OUT },
           timeoutSeconds: fn.timeoutSeconds,
           memorySize: fn.memoryMb,
           maxConcurrency: concurrencyOf(fn.name),
@@ -189,22 +224,28 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           accountId: ACCOUNT_ID,
           runtime: fn.runtime,
           logging: fn.logging,
+          logGroupName: fn.logGroupName,
+          ...(logDelivery !== undefined ? { logDelivery } : {}),
           ...(typeof options.functionLogs === 'function' ? { logSink: options.functionLogs } : { logFile: options.functionLogs?.file ?? devNull }),
         }),
       );
     }
     stopping.push(() => Promise.all([...functions.values()].map((fn) => fn.close())).then(() => undefined));
 
-    const mappings = plan.eventSourceMappings.map((mapping) => {
+    const mappings = plan.eventSourceMappings.flatMap((mapping) => {
       const target = functions.get(mapping.functionName);
       if (!target) throw new Error(`event source mapping to ${mapping.functionName}: no such function in the template`);
+      // Lambda refuses a mapping whose function's role cannot poll the queue; the refusal is reported.
+      if (permissions?.eventSourceMappingError(mapping.functionName, mapping.queueArn) !== undefined) return [];
       const queueUrl = sqs.queueUrl(mapping.queueName);
+      const polling = withRedeliveryFaults(
+        { receiveMessage: (input) => sqs.receiveMessage(input as never), deleteMessageBatch: async (input) => sqs.deleteMessageBatch(input as never) },
+        faults,
+        { queueUrl, names: [mapping.queueName, mapping.functionName], resend: (input) => sqs.sendMessage(input) },
+      );
       return new SqsEventSourceMapping({
-        sqs: withRedeliveryFaults(
-          { receiveMessage: (input) => sqs.receiveMessage(input as never), deleteMessageBatch: async (input) => sqs.deleteMessageBatch(input as never) },
-          faults,
-          { queueUrl, names: [mapping.queueName, mapping.functionName], resend: (input) => sqs.sendMessage(input) },
-        ),
+        // Lambda's poller calls SQS with the function's role.
+        sqs: permissions?.pollingPort(polling, mapping.functionName, mapping.queueArn) ?? polling,
         target: withFunctionFaults(target, mapping.functionName, faults),
         queueUrl,
         queueArn: mapping.queueArn,
@@ -220,13 +261,22 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     for (const mapping of mappings) mapping.start();
     stopping.push(() => Promise.all(mappings.map((mapping) => mapping.stop())).then(() => undefined));
 
+    const apiIds = [...new Set(plan.routes.map((route) => route.apiId))];
     const httpApi = await startHttpApi({
       port: httpPort,
       host,
+      ...(apiIds.length === 1 ? { apiId: apiIds[0] } : {}),
       routes: plan.routes.map((route) => {
         const fn = functions.get(route.functionName);
         if (!fn) throw new Error(`route ${route.routeKey}: no function ${route.functionName}`);
-        return { routeKey: route.routeKey, invoke: (event: unknown) => fn.invoke(event) };
+        return {
+          routeKey: route.routeKey,
+          invoke: async (event: unknown): Promise<InvocationResult> => {
+            // API Gateway may invoke the function only as its resource-based policy allows.
+            const refused = permissions?.invocationError(route, fn.functionArn);
+            return refused === undefined ? fn.invoke(event) : { ok: false, error: { errorType: 'IntegrationPermissionError', errorMessage: refused }, durationMs: 0 };
+          },
+        };
       }),
     }).catch((error: NodeJS.ErrnoException) => {
       throw error.code === 'EADDRINUSE' ? new Error(`port ${httpPort} is in use; choose another with --http-port`, { cause: error }) : error;
@@ -242,6 +292,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       services: { sqs, events, dynamodb },
       functions,
       faults,
+      permissions: permissions ?? UNENFORCED_PERMISSIONS,
       stop,
     };
   } catch (error) {
@@ -251,7 +302,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 }
 
 /** Creates what the plan lists, in dependency order, then makes the custom resources' calls. */
-async function createResources(plan: StackPlan, services: { sqs: SqsService; events: EventBridgeService; dynamodb: LocalDynamoDbProcess }, visibilityTimeoutScale: number): Promise<void> {
+async function createResources(
+  plan: StackPlan,
+  services: { sqs: SqsService; events: EventBridgeService; dynamodb: LocalDynamoDbProcess },
+  visibilityTimeoutScale: number,
+  authorizeCustomResource: CustomResourceAuthorizer | undefined,
+): Promise<void> {
   const { sqs, events, dynamodb } = services;
   // On a data directory that already holds the stack, creating is a no-op: resources exist.
   let stackExisted = false;
@@ -279,9 +335,36 @@ async function createResources(plan: StackPlan, services: { sqs: SqsService; eve
   }
   // CloudFormation makes a custom resource's create call once, when the stack is created.
   if (stackExisted) return;
-  await runCustomResourceCalls(plan.customResourceCalls, {
-    dynamodb: (operation, input) => dynamodb.client.call(operation, input),
-  });
+  await runCustomResourceCalls(
+    plan.customResourceCalls,
+    {
+      dynamodb: (operation, input) => dynamodb.client.call(operation, input),
+    },
+    authorizeCustomResource,
+  );
+}
+
+/**
+ * A function's credentials: its role session's, which the local cloud maps back to the role,
+ * as Lambda hands each function its execution role's; without permissions, any.
+ */
+function roleCredentials(permissions: EnforcedPermissions | undefined, functionName: string): Record<string, string> {
+  const credentials = permissions?.credentialsOf(functionName);
+  if (credentials === undefined) return DUMMY_CREDENTIALS;
+  return { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_SESSION_TOKEN: credentials.sessionToken };
+}
+
+/**
+ * Custom resources' calls authorized with their provider function's role: refused, the call
+ * fails, and with it the stack's creation, as CloudFormation reports the provider's failure.
+ */
+function customResourceAuthorizer(permissions: EnforcedPermissions, plan: StackPlan, scope: { region: string; accountId: string }): CustomResourceAuthorizer {
+  return (call, operation) => {
+    const requests = call.service.toLowerCase() === 'dynamodb' ? (dynamoDbAuthorizationRequests(operation, call.parameters, scope) ?? []) : [];
+    const provider = plan.functions.find((fn) => fn.name === call.providerFunctionName);
+    const refusal = permissions.customResourceRefusal(provider, requests, `custom resource ${call.logicalId} fails, and the stack with it`);
+    if (refusal !== undefined) throw new Error(`custom resource ${call.logicalId}: Received response status [FAILED] from custom resource. Message returned: ${refusal.message}`);
+  };
 }
 
 function ignoreAlreadyExists(create: () => unknown): void {

@@ -7,12 +7,14 @@
  * `--log-level LEVEL` (the functions' log level, default INFO, as `cdk deploy -c logLevel=LEVEL`
  * sets it on AWS), `--visibility-timeout-scale F` (a test accelerator: queues' visibility
  * timeouts times F), `--faults <spec>` (inject faults, see local-cloud/faults/fault-spec.ts;
- * else `LOCAL_CLOUD_FAULTS`) and `--seed N` (the fault generator's seed; else
- * `LOCAL_CLOUD_SEED`, else random and printed).
+ * else `LOCAL_CLOUD_FAULTS`), `--seed N` (the fault generator's seed; else
+ * `LOCAL_CLOUD_SEED`, else random and printed) and `--no-permissions` (authorize nothing: for
+ * debugging only; by default every call is authorized as on AWS and each refusal printed).
  */
 import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { LOG_LEVEL_CONTEXT_KEY } from '#infra/function-defaults';
+import { formatRefusal } from '#cloud/iam/access-denied';
 import { LogFormat } from '#cloud/lambda/logging-config';
 import { formatFaultSpec } from '#cloud/faults/fault-spec';
 import { resolveFaultSettings } from '#cloud/faults/fault-settings';
@@ -35,7 +37,9 @@ const { values } = parseArgs({
     'visibility-timeout-scale': { type: 'string', default: '1' },
     faults: { type: 'string' },
     seed: { type: 'string' },
+    permissions: { type: 'boolean', default: true },
   },
+  allowNegative: true,
 });
 const faultSettings = resolveFaultSettings({ faults: values.faults, seed: values.seed });
 if (values['log-level'] !== undefined && values.assembly !== undefined) {
@@ -62,6 +66,8 @@ const cloud = await startOrderPipelineCloud({
   ...(values['log-level'] !== undefined ? { context: { [LOG_LEVEL_CONTEXT_KEY]: values['log-level'] } } : {}),
   visibilityTimeoutScale: Number(values['visibility-timeout-scale']),
   onEvent: (event) => progress.report(event),
+  permissions: values.permissions,
+  onAccessDenied: (refusal) => console.log(`${new Date().toISOString().slice(11, 23)}  ${formatRefusal(refusal)}`),
   faults: faultSettings.faults,
   seed: faultSettings.seed,
 });
@@ -72,13 +78,14 @@ console.log(`
 Local cloud is up in ${((Date.now() - started) / 1000).toFixed(1)} s.
 
   HTTP API      ${cloud.httpApiUrl}   (POST /orders, GET /orders/{id})
-  AWS APIs      ${cloud.awsEndpoint}   (SQS, EventBridge, DynamoDB; region ${cloud.region}, any credentials)
+  AWS APIs      ${cloud.awsEndpoint}   (SQS, EventBridge, DynamoDB; region ${cloud.region}, any credentials act as the account's administrator)
 
 Running from the synthesized template:
   ${plan.functions.length} functions, ${plan.eventSourceMappings.length} SQS event source mappings, ${plan.routes.length} HTTP routes
   ${plan.queues.length} SQS queues, ${plan.buses.length} event bus (${plan.buses.join(', ')}), ${plan.rules.length} rules, ${plan.archives.length} archive
   ${plan.tables.length} DynamoDB tables, ${plan.customResourceCalls.length} seeding call(s)
 Not run locally: ${plan.notRun.map((entry) => `${entry.type} x${entry.count}`).join(', ') || 'none'}
+Permissions: ${cloud.permissions.enforced ? `enforced as on AWS (${plan.roles.length} roles, ${plan.queuePolicies.length} queue policies, ${plan.lambdaPermissions.length} Lambda permissions); each refusal is printed here and written to the function's log` : 'OFF (--no-permissions): every call is allowed, unlike on AWS'}
 Function logs: ${values.verbose ? 'on this console' : functionLog}, ${logLevels.length > 0 ? `level ${logLevels.join(', ')} (--log-level DEBUG for more)` : 'not filtered by level'}
 State: ${values.data !== undefined ? `kept in ${values.data} (survives restarts and kills)` : 'in memory (use --data DIR to keep it)'}
 Faults: ${formatFaultSpec(cloud.faults.spec)} (seed ${cloud.faults.seed}; repeat with --seed ${cloud.faults.seed})

@@ -5,7 +5,11 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dynamoDbAuthorizer } from '#cloud/dynamodb/dynamodb-authorization';
 import { startLocalDynamoDb } from '#cloud/dynamodb/dynamodb-service';
+import type { AccessControl } from '#cloud/iam/access-control';
+import type { PermissionModel } from '#cloud/iam/permission-model';
+import type { DynamoDbProcessMessage } from '#cloud/dynamodb/dynamodb-process';
 
 const path = process.env.LOCAL_DYNAMODB_PATH || undefined;
 const dynamoDb = await startLocalDynamoDb(path === undefined ? {} : { path });
@@ -20,8 +24,18 @@ const shutdown = async () => {
   process.exit(0);
 };
 process.on('disconnect', () => void shutdown());
-process.on('message', (message) => {
+let access: AccessControl | undefined;
+process.on('message', (message: unknown) => {
   if (message === 'stop') void shutdown();
   if (message === 'cpu-usage') process.send?.({ cpuUsage: process.cpuUsage() });
+  const command = message as { permissions?: PermissionModel; exercised?: true };
+  if (command.permissions !== undefined) {
+    // Refusals go to the parent as they happen, for the function's log and the console.
+    const enforced = dynamoDbAuthorizer(command.permissions, (refusal) => process.send?.({ accessDenied: refusal } satisfies DynamoDbProcessMessage));
+    access = enforced.access;
+    dynamoDb.authorizeWith(enforced.authorizer);
+    process.send?.({ permissionsEnforced: true } satisfies DynamoDbProcessMessage);
+  }
+  if (command.exercised) process.send?.({ exercised: access?.exercised() ?? [] } satisfies DynamoDbProcessMessage);
 });
 process.send?.({ port: (server.address() as AddressInfo).port });

@@ -9,14 +9,30 @@ import { request as httpRequest, Agent, type IncomingMessage, type ServerRespons
 import { fileURLToPath } from 'node:url';
 import { DynaliteClient } from '#cloud/dynamodb/dynalite-client';
 import type { LocalDynamoDb, LocalDynamoDbOptions } from '#cloud/dynamodb/dynamodb-service';
+import type { ExercisedCall } from '#cloud/iam/access-control';
+import type { AccessRefusal } from '#cloud/iam/access-denied';
+import type { PermissionModel } from '#cloud/iam/permission-model';
 
 /** A local DynamoDB running in its own process. */
-export interface LocalDynamoDbProcess extends LocalDynamoDb {
+export interface LocalDynamoDbProcess extends Omit<LocalDynamoDb, 'authorizeWith'> {
   /** Its own endpoint, for SDK clients (`AWS_ENDPOINT_URL_DYNAMODB`). */
   readonly endpoint: string;
   /** The CPU time the process has used so far (`process.cpuUsage()` in it), for benchmarks. */
   cpuUsage(): Promise<NodeJS.CpuUsage>;
+  /**
+   * Has the process decide each request signed with a role session's key against `model` (it
+   * compiles the policies once), reporting each refusal to `onRefusal`. Resolves once it does.
+   */
+  enforcePermissions(model: PermissionModel, onRefusal: (refusal: AccessRefusal) => void): Promise<void>;
+  /** The calls roles made that the process allowed, so far. */
+  exercisedPermissions(): Promise<ExercisedCall[]>;
 }
+
+/** What the DynamoDB process tells its parent, besides its port and CPU usage. */
+export type DynamoDbProcessMessage =
+  | { readonly accessDenied: AccessRefusal }
+  | { readonly permissionsEnforced: true }
+  | { readonly exercised: readonly ExercisedCall[] };
 
 const ENTRY = fileURLToPath(new URL('./dynamodb-process-main.ts', import.meta.url));
 /** Starting takes well under a second; this only guards against a child that never answers. */
@@ -57,11 +73,40 @@ export async function startLocalDynamoDbProcess(options: LocalDynamoDbOptions = 
       child.send('cpu-usage');
     });
 
+  /** The next message of the kind `pick` finds in it. */
+  const nextMessage = <T>(pick: (message: Record<string, unknown>) => T | undefined) =>
+    new Promise<T>((resolve) => {
+      const onMessage = (message: Record<string, unknown>) => {
+        const picked = typeof message === 'object' && message !== null ? pick(message) : undefined;
+        if (picked === undefined) return;
+        child.off('message', onMessage);
+        resolve(picked);
+      };
+      child.on('message', onMessage);
+    });
+
+  const enforcePermissions = async (model: PermissionModel, onRefusal: (refusal: AccessRefusal) => void) => {
+    child.on('message', (message: { accessDenied?: AccessRefusal }) => {
+      if (message.accessDenied !== undefined) onRefusal(message.accessDenied);
+    });
+    const enforced = nextMessage((message) => message.permissionsEnforced as true | undefined);
+    child.send({ permissions: model });
+    await enforced;
+  };
+
+  const exercisedPermissions = async () => {
+    const answer = nextMessage((message) => message.exercised as ExercisedCall[] | undefined);
+    child.send({ exercised: true });
+    return answer;
+  };
+
   return {
     endpoint,
     handle,
     client,
     cpuUsage,
+    enforcePermissions,
+    exercisedPermissions,
     close: async () => {
       client.close();
       agent.destroy();

@@ -5,8 +5,11 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import dynalite from 'dynalite';
 import { AwsServiceError } from '#cloud/aws-error';
+import type { DynamoDbRequestAuthorizer } from '#cloud/dynamodb/dynamodb-authorization';
+import { accessKeyIdOf } from '#cloud/iam/request-credentials';
 import { DynaliteClient } from '#cloud/dynamodb/dynalite-client';
 import { ReadWriteLock } from '#cloud/dynamodb/read-write-lock';
 import { DynamoDbTransactions, TransactionCanceledError } from '#cloud/dynamodb/transactions';
@@ -27,6 +30,8 @@ export interface LocalDynamoDb {
   handle(request: IncomingMessage, response: ServerResponse): void;
   /** Direct wire-format calls, for the local cloud's own set-up (tables, seeding). */
   readonly client: DynaliteClient;
+  /** Decides each request signed with a role session's key before it runs; undefined stops deciding. */
+  authorizeWith(authorizer: DynamoDbRequestAuthorizer | undefined): void;
   close(): Promise<void>;
 }
 
@@ -38,6 +43,7 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions = {}): Pr
   const transactions = new DynamoDbTransactions(client, options.path ? new UndoLog(`${options.path}.undo`) : undefined);
   await transactions.rollBackInterrupted();
   const lock = new ReadWriteLock();
+  let authorizer: DynamoDbRequestAuthorizer | undefined;
 
   const handle = (request: IncomingMessage, response: ServerResponse): void => {
     // Whatever the request waits for, the lock it gets is released when its exchange ends. A
@@ -45,36 +51,74 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions = {}): Pr
     // replaced) must not keep the lock: one such leak stalled every later request for good.
     const ended = new Promise<void>((resolve) => response.once('close', resolve));
     const gone = () => request.socket.destroyed || response.destroyed;
-    const operation = String(request.headers['x-amz-target'] ?? '').split('.')[1];
-    if (operation === 'TransactWriteItems' || operation === 'TransactGetItems') {
+    const operation = String(request.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+    const transaction = operation === 'TransactWriteItems' || operation === 'TransactGetItems';
+    const runTransaction = (inputOf: () => Promise<Record<string, unknown>>) =>
       void lock
         .exclusive(async () => {
           if (gone()) return;
-          const input = JSON.parse((await readBody(request)) || '{}');
-          const output = operation === 'TransactWriteItems' ? await transactions.transactWriteItems(input) : await transactions.transactGetItems(input);
+          const input = await inputOf();
+          const output = operation === 'TransactWriteItems' ? await transactions.transactWriteItems(input as never) : await transactions.transactGetItems(input as never);
           sendJson(response, 200, output);
+        })
+        .catch((error: unknown) => {
+          if (!gone()) sendError(response, error);
+        });
+    const runOnDynalite = (incoming: IncomingMessage) =>
+      void lock.shared(async () => {
+        if (gone()) return;
+        server.emit('request', incoming, response);
+        await ended;
+      });
+
+    const accessKeyId = authorizer === undefined ? undefined : accessKeyIdOf(request.headers.authorization, request.url);
+    if (authorizer?.governs(accessKeyId)) {
+      // A role session's request is read first, to know what it asks for; dynalite then gets it replayed.
+      const decide = authorizer;
+      readBody(request)
+        .then((body) => {
+          const input = parseObject(body);
+          const refusal = input === undefined ? undefined : decide.authorize(accessKeyId as string, operation, input);
+          if (refusal !== undefined) return sendJson(response, refusal.statusCode, refusal.body);
+          if (transaction) return runTransaction(async () => input ?? {});
+          runOnDynalite(replayed(request, body));
         })
         .catch((error: unknown) => {
           if (!gone()) sendError(response, error);
         });
       return;
     }
-    void lock.shared(async () => {
-      if (gone()) return;
-      server.emit('request', request, response);
-      await ended;
-    });
+    if (transaction) return runTransaction(async () => JSON.parse((await readBody(request)) || '{}'));
+    runOnDynalite(request);
   };
 
   return {
     handle,
     client,
+    authorizeWith: (next) => {
+      authorizer = next;
+    },
     close: async () => {
       client.close();
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((error?: Error) => (error ? reject(error) : resolve())));
     },
   };
+}
+
+/** `body` as a JSON object, or undefined when it is not one (dynalite then answers the error). */
+function parseObject(body: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(body || '{}');
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A request whose body was already read, replayed for dynalite, which reads it as a stream. */
+function replayed(request: IncomingMessage, body: string): IncomingMessage {
+  return Object.assign(Readable.from([Buffer.from(body, 'utf8')]), { headers: request.headers, method: request.method, url: request.url, socket: request.socket }) as unknown as IncomingMessage;
 }
 
 /** The request's body; rejects when the client goes away before sending all of it. */

@@ -2,11 +2,18 @@
  * Delivering a matched event to an SQS target as EventBridge does: retry retriable failures
  * with exponential back-off and jitter within the target's RetryPolicy, then send the event to
  * the target's dead-letter queue with the error attributes EventBridge sets. A failure that
- * retrying cannot fix (the queue does not exist) goes to the DLQ at once.
+ * retrying cannot fix (the queue does not exist, or its policy refuses EventBridge) goes to the
+ * DLQ at once; a refusal is EventBridge's `NO_PERMISSIONS`.
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
  */
 import { AwsServiceError } from '#cloud/aws-error';
+
+/** Who sends, for the queue's policy: EventBridge, on behalf of a rule (`aws:SourceArn`). */
+export interface SendOrigin {
+  /** The ARN of the rule whose target (or target DLQ) the send delivers to. */
+  readonly sourceArn: string;
+}
 
 /** The SQS operation delivery needs (the local SQS service, in process). */
 export interface SqsSendPort {
@@ -16,7 +23,7 @@ export interface SqsSendPort {
     MessageGroupId?: string;
     MessageDeduplicationId?: string;
     MessageAttributes?: Record<string, { DataType: string; StringValue: string }>;
-  }): Promise<unknown>;
+  }, origin?: SendOrigin): Promise<unknown>;
 }
 
 /** A target's retry policy. @default 185 attempts over 24 hours, as EventBridge's */
@@ -57,6 +64,13 @@ export interface TargetDeliveryOptions {
 const DEFAULT_MAX_RETRY_ATTEMPTS = 185;
 const DEFAULT_MAX_EVENT_AGE_SECONDS = 86_400;
 const NOT_RETRIABLE = new Set(['QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue', 'InvalidParameterValue', 'InvalidMessageContents']);
+/**
+ * A send the queue's policy refused: EventBridge does not retry a target it lacks permissions
+ * on, and records `NO_PERMISSIONS` as the DLQ message's `ERROR_CODE`.
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
+ */
+const ACCESS_DENIED = new Set(['AccessDeniedException', 'AccessDenied']);
+const NO_PERMISSIONS = 'NO_PERMISSIONS';
 
 /** The queue URL of a queue ARN (the local SQS service accepts a queue's name as its URL). */
 export function queueNameOfArn(arn: string): string {
@@ -92,15 +106,16 @@ export class TargetDelivery {
         QueueUrl: queueNameOfArn(delivery.targetArn),
         MessageBody: delivery.body,
         ...(delivery.messageGroupId !== undefined ? { MessageGroupId: delivery.messageGroupId, MessageDeduplicationId: delivery.eventId } : {}),
-      });
+      }, { sourceArn: delivery.ruleArn });
       this.#options.onOutcome?.(delivery, { status: 'delivered', attempts: retries + 1 });
     } catch (error) {
-      const errorCode = error instanceof AwsServiceError ? error.code : error instanceof Error ? error.name : 'InternalException';
+      const code = error instanceof AwsServiceError ? error.code : error instanceof Error ? error.name : 'InternalException';
+      const errorCode = ACCESS_DENIED.has(code) ? NO_PERMISSIONS : code;
       const errorMessage = error instanceof Error ? error.message : String(error);
       const maxRetries = delivery.retryPolicy?.MaximumRetryAttempts ?? DEFAULT_MAX_RETRY_ATTEMPTS;
       const maxAgeMs = (delivery.retryPolicy?.MaximumEventAgeInSeconds ?? DEFAULT_MAX_EVENT_AGE_SECONDS) * 1000;
       const now = (this.#options.now ?? Date.now)();
-      const exhausted = NOT_RETRIABLE.has(errorCode)
+      const exhausted = NOT_RETRIABLE.has(errorCode) || errorCode === NO_PERMISSIONS
         ? 'NotRetriable'
         : retries >= maxRetries
           ? 'MaximumRetryAttempts'
@@ -140,7 +155,7 @@ export class TargetDelivery {
           ...(failure.exhausted !== 'NotRetriable' ? { EXHAUSTED_RETRY_CONDITION: attribute(failure.exhausted) } : {}),
           RETRY_ATTEMPTS: { DataType: 'Number', StringValue: String(failure.retries) },
         },
-      });
+      }, { sourceArn: delivery.ruleArn });
       this.#options.onOutcome?.(delivery, { status: 'dead-lettered', ...outcome });
     } catch (error) {
       this.#options.onOutcome?.(delivery, { status: 'dropped', ...outcome, errorMessage: `${failure.errorMessage}; the dead-letter queue refused it too: ${error instanceof Error ? error.message : String(error)}` });

@@ -14,18 +14,18 @@ import type { FaultInjector } from '#cloud/faults/fault-injector';
 /** `port` with delivery faults applied to sends whose queue `isRuleTarget` says is a rule's target. */
 export function withDeliveryFaults(port: SqsSendPort, faults: FaultInjector, isRuleTarget: (queueName: string) => boolean): SqsSendPort {
   return {
-    sendMessage: async (input) => {
+    sendMessage: async (input, origin) => {
       // EventBridge addresses a queue by URL or by name; either way the name is the last segment.
       const queueName = input.QueueUrl.split('/').pop() ?? input.QueueUrl;
-      if (!isRuleTarget(queueName)) return port.sendMessage(input);
+      if (!isRuleTarget(queueName)) return port.sendMessage(input, origin);
       if (faults.unreachable(queueName)) {
         throw new AwsServiceError('ServiceUnavailable', `injected fault: queue ${queueName} is unreachable`, { statusCode: 503 });
       }
       const delayMs = faults.delayMs(queueName);
       // Not referenced: a held send must not keep a stopping process alive.
       if (delayMs > 0) await sleep(delayMs, undefined, { ref: false });
-      const result = await port.sendMessage(input);
-      if (faults.strikes('duplicate', queueName)) await port.sendMessage(input);
+      const result = await port.sendMessage(input, origin);
+      if (faults.strikes('duplicate', queueName)) await port.sendMessage(input, origin);
       return result;
     },
   };

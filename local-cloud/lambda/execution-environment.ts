@@ -34,6 +34,8 @@ export interface ExecutionEnvironmentConfig {
   readonly logSink: LogSink;
   /** Called once when the environment is discarded, whatever the reason. */
   readonly onDiscard: (environment: ExecutionEnvironment) => void;
+  /** Called when the function writes its first log line in this environment. */
+  readonly onFirstLogLine?: () => void;
 }
 
 /** Outcome of loading the bundle. */
@@ -150,6 +152,9 @@ export class ExecutionEnvironment {
         return;
       case 'fatal':
         this.#onFatal(message.error);
+        return;
+      case 'log-written':
+        this.#config.onFirstLogLine?.();
         return;
     }
   }

@@ -7,6 +7,7 @@
  * @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html
  */
 import { randomBytes } from 'node:crypto';
+import { appendFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DEFAULT_LOGGING_CONFIG, type LambdaLoggingConfig } from '#cloud/lambda/logging-config';
 import { LocalFunctionClosedError } from './errors.ts';
@@ -62,6 +63,15 @@ export interface LocalFunctionProps {
   readonly logging?: LambdaLoggingConfig;
   /** Receives each line the function writes to stdout/stderr. @default writes to the host's stdout */
   readonly logSink?: LogSink;
+  /** The CloudWatch Logs group the function writes to (`LoggingConfig.LogGroup`). @default `/aws/lambda/<functionName>` */
+  readonly logGroupName?: string;
+  /**
+   * Whether the function's role may write a new environment's log stream, asked once per
+   * execution environment (Lambda writes the logs with the function's role). Refused, the
+   * environment's lines are lost, as on AWS.
+   * @default every environment's logs are delivered
+   */
+  readonly logDelivery?: (stream: LogStream) => LogDelivery;
   /**
    * A file the function's own threads append its stdout and stderr to, instead of handing each
    * line to `logSink` on the host's thread (much cheaper under load). Takes precedence over
@@ -69,6 +79,20 @@ export interface LocalFunctionProps {
    * @default none: lines go to `logSink`
    */
   readonly logFile?: string;
+}
+
+/** A function's log stream in CloudWatch Logs: one per execution environment. */
+export interface LogStream {
+  readonly logGroupName: string;
+  readonly logStreamName: string;
+}
+
+/** Whether an environment's log lines reach its log stream. */
+export interface LogDelivery {
+  /** False when the function's role may not write the stream: the lines are lost. */
+  readonly delivered: boolean;
+  /** Told when the environment writes its first line. */
+  onFirstLine(): void;
 }
 
 /** A waiting invocation, handed an environment as soon as one is free. */
@@ -83,7 +107,11 @@ export class LocalFunction implements FunctionInvoker {
   readonly functionName: string;
   /** The function's ARN (unqualified), as `context.invokedFunctionArn` reports it. */
   readonly functionArn: string;
-  readonly #props: Required<Omit<LocalFunctionProps, 'environment' | 'logSink' | 'logFile'>> & { readonly logSink: LogSink; readonly logFile?: string };
+  readonly #props: Required<Omit<LocalFunctionProps, 'environment' | 'logSink' | 'logFile' | 'logDelivery'>> & {
+    readonly logSink: LogSink;
+    readonly logFile?: string;
+    readonly logDelivery?: (stream: LogStream) => LogDelivery;
+  };
   readonly #variables: Readonly<Record<string, string>>;
   readonly #handlerLocation: HandlerLocation;
   readonly #environments = new Set<ExecutionEnvironment>();
@@ -109,7 +137,9 @@ export class LocalFunction implements FunctionInvoker {
       runtime: props.runtime ?? 'nodejs20.x',
       logging: props.logging ?? DEFAULT_LOGGING_CONFIG,
       logSink: props.logSink ?? writeToStdout,
+      logGroupName: props.logGroupName ?? `/aws/lambda/${props.functionName}`,
       ...(props.logFile !== undefined ? { logFile: props.logFile } : {}),
+      ...(props.logDelivery !== undefined ? { logDelivery: props.logDelivery } : {}),
     };
     this.#variables = { ...props.environment };
     this.functionName = props.functionName;
@@ -138,6 +168,16 @@ export class LocalFunction implements FunctionInvoker {
     } finally {
       if (environment.alive) this.#release(environment);
     }
+  }
+
+  /**
+   * Writes one line of the local cloud's own to the function's log (where its lines go: the
+   * log file, or the log sink), e.g. a refused call of the function's role.
+   */
+  async writeLog(line: string): Promise<void> {
+    const { logFile, logSink, functionName } = this.#props;
+    if (logFile === undefined) logSink(line, { functionName, stream: 'stderr' });
+    else await appendFile(logFile, `${line}\n`);
   }
 
   /** Stops every execution environment; waiting invocations reject, running ones fail. */
@@ -170,14 +210,15 @@ export class LocalFunction implements FunctionInvoker {
   }
 
   #start(): ExecutionEnvironment {
-    const { functionName, codeDirectory, handler, memorySize, region, runtime, logging, timeoutSeconds, logSink, logFile } = this.#props;
-    const logGroupName = `/aws/lambda/${functionName}`;
+    const { functionName, codeDirectory, handler, memorySize, region, runtime, logging, timeoutSeconds, logSink, logFile, logGroupName } = this.#props;
     const logStreamName = `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${randomBytes(16).toString('hex')}`;
+    const delivery = this.#props.logDelivery?.({ logGroupName, logStreamName });
     const runtimeData: RuntimeWorkerData = {
       codeDirectory,
       ...this.#handlerLocation,
       handler,
       ...(logFile !== undefined ? { logFile } : {}),
+      ...(delivery?.delivered === false ? { dropLogs: true } : {}),
       context: {
         functionName,
         functionVersion: '$LATEST',
@@ -206,6 +247,7 @@ export class LocalFunction implements FunctionInvoker {
       timeoutSeconds,
       logSink,
       onDiscard: (discarded) => this.#onDiscard(discarded),
+      ...(delivery !== undefined ? { onFirstLogLine: () => delivery.onFirstLine() } : {}),
     });
     this.#environments.add(environment);
     return environment;

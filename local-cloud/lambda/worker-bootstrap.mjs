@@ -31,6 +31,27 @@ if (workerData.logFile) {
   process.stderr.write = write;
 }
 
+/**
+ * Lambda writes a function's output to its log stream with the function's role. The host learns
+ * of the first line of each environment (to check and record that), and where the role may not
+ * write the stream, the lines are lost, as they would be on AWS.
+ */
+{
+  let announced = false;
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write.bind(stream);
+    stream.write = (chunk, encoding, callback) => {
+      if (!announced) {
+        announced = true;
+        parentPort.postMessage({ type: 'log-written' });
+      }
+      if (!workerData.dropLogs) return write(chunk, encoding, callback);
+      (typeof encoding === 'function' ? encoding : callback)?.();
+      return true;
+    };
+  }
+}
+
 /** Extensions the Node.js runtime tries for the handler module, in its order. */
 const MODULE_EXTENSIONS = ['.mjs', '.js', '.cjs'];
 

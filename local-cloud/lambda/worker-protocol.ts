@@ -18,6 +18,11 @@ export interface RuntimeWorkerData {
   readonly handler: string;
   /** When set, the runtime appends the function's stdout and stderr to this file itself. */
   readonly logFile?: string;
+  /**
+   * Whether the function's log lines are lost: its role may not write its log stream, so
+   * Lambda could not deliver them to CloudWatch Logs.
+   */
+  readonly dropLogs?: boolean;
   /** Fields of the `context` object that do not change between invocations. */
   readonly context: {
     readonly functionName: string;
@@ -50,4 +55,6 @@ export type RuntimeMessage =
   /** The handler threw or rejected. */
   | { readonly type: 'error'; readonly requestId: string; readonly error: FunctionError }
   /** An uncaught exception or unhandled rejection: the environment must be discarded. */
-  | { readonly type: 'fatal'; readonly error: FunctionError };
+  | { readonly type: 'fatal'; readonly error: FunctionError }
+  /** The function wrote its first log line in this environment (Lambda then writes its log stream). */
+  | { readonly type: 'log-written' };

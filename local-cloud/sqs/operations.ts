@@ -41,13 +41,13 @@ export function sqsOperations(sqs: SqsService): Readonly<Record<string, JsonOper
 
 /**
  * The gateway registration of an SQS service: the AWS JSON protocol (`AmazonSQS.*`, what
- * SDK v3 speaks) and the query protocol (`Action=…&Version=2012-11-05`, older SDKs and CLIs).
+ * SDK v3 speaks) and the query protocol (`Action=…&Version=2012-11-05`, older SDKs and CLIs),
+ * both serving `operations` (the service's own table, or one wrapped, e.g. to authorize calls).
  *
  * @example
  * gateway.register(sqsRegistration(new SqsService({ endpoint: gateway.endpoint })));
  */
-export function sqsRegistration(sqs: SqsService): AwsServiceRegistration {
-  const operations = sqsOperations(sqs);
+export function sqsRegistration(sqs: SqsService, operations: Readonly<Record<string, JsonOperationHandler>> = sqsOperations(sqs)): AwsServiceRegistration {
   return {
     name: 'sqs',
     json: {

@@ -23,6 +23,17 @@ export interface TemplateResource {
   readonly DependsOn?: string | string[];
 }
 
+/** The name of the event bus every account has. */
+const DEFAULT_EVENT_BUS = 'default';
+
+/**
+ * A rule's ARN: `rule/<name>` on the default bus, `rule/<bus>/<name>` on another.
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html#amazoneventbridge-resources-for-iam-policies
+ */
+export function ruleArn(where: Pick<LocalEndpoints, 'region' | 'accountId'>, name: string, bus: string): string {
+  return `arn:aws:events:${where.region}:${where.accountId}:rule/${bus === DEFAULT_EVENT_BUS ? name : `${bus}/${name}`}`;
+}
+
 /** The name CloudFormation would generate, made deterministic and within `maxLength`. */
 export function generatedName(stackName: string, logicalId: string, maxLength = 64): string {
   return `${stackName}-${logicalId}`.slice(0, maxLength);
@@ -45,8 +56,9 @@ export function physicalResource(logicalId: string, resource: TemplateResource, 
       return { ref: name, attributes: { Arn: arn('events', `event-bus/${name}`), Name: name } };
     }
     case 'AWS::Events::Rule': {
+      // On the default bus; a rule on another bus gets its ARN from `ruleArn` once the bus is known.
       const name = named('Name');
-      return { ref: name, attributes: { Arn: arn('events', `rule/${name}`) } };
+      return { ref: name, attributes: { Arn: ruleArn(where, name, DEFAULT_EVENT_BUS) } };
     }
     case 'AWS::Events::Archive': {
       const name = named('ArchiveName', 48);
@@ -65,6 +77,12 @@ export function physicalResource(logicalId: string, resource: TemplateResource, 
     case 'AWS::IAM::Role': {
       const name = named('RoleName');
       return { ref: name, attributes: { Arn: arn('iam', `role/${name}`).replace(`:${where.region}:`, '::'), RoleId: name } };
+    }
+    case 'AWS::IAM::ManagedPolicy': {
+      // A customer managed policy's Ref is its ARN.
+      const name = named('ManagedPolicyName', 128);
+      const policyArn = `arn:aws:iam::${where.accountId}:policy/${name}`;
+      return { ref: policyArn, attributes: { PolicyArn: policyArn } };
     }
     case 'AWS::Logs::LogGroup': {
       const name = named('LogGroupName', 512);

@@ -1,13 +1,15 @@
 /**
  * What the local cloud runs, read from the synthesized template and nothing else: tables,
  * queues, buses and archives, rules with their targets, functions with their bundles and
- * environment, event source mappings, HTTP routes and AwsCustomResource calls. Every resource
- * type it does not run is listed, never silently dropped.
+ * environment, event source mappings, HTTP routes, AwsCustomResource calls, and the
+ * permissions it enforces (roles and their policies, queue policies, Lambda permissions).
+ * Every resource type it does not run is listed, never silently dropped.
  */
 import { join } from 'node:path';
+import type { PolicyDocument } from '#cloud/iam/policy';
 import { loggingConfigFromTemplate, type LambdaLoggingConfig } from '#cloud/lambda/logging-config';
 import { resolve, type ResolutionContext, type ResolvedResource } from '#cloud/template/intrinsics';
-import { physicalResource, type LocalEndpoints, type TemplateResource } from '#cloud/template/physical-resources';
+import { physicalResource, ruleArn, type LocalEndpoints, type TemplateResource } from '#cloud/template/physical-resources';
 
 /** A synthesized CloudFormation template. */
 export interface CloudFormationTemplate {
@@ -29,6 +31,11 @@ export const RUN_TYPES = [
   'AWS::ApiGatewayV2::Route',
   'AWS::ApiGatewayV2::Integration',
   'Custom::AWS',
+  'AWS::IAM::Role',
+  'AWS::IAM::Policy',
+  'AWS::IAM::ManagedPolicy',
+  'AWS::SQS::QueuePolicy',
+  'AWS::Lambda::Permission',
 ] as const;
 
 /** A DynamoDB table to create (CreateTable input). */
@@ -83,6 +90,10 @@ export interface FunctionPlan {
   readonly memoryMb: number;
   /** Its `LoggingConfig`: format and log levels, Lambda's defaults applied. */
   readonly logging: LambdaLoggingConfig;
+  /** The log group it writes to: `LoggingConfig.LogGroup`, else Lambda's `/aws/lambda/<name>`. */
+  readonly logGroupName: string;
+  /** Its execution role's ARN (`Role`). */
+  readonly roleArn?: string;
 }
 
 /** An SQS event source mapping. */
@@ -102,6 +113,10 @@ export interface RoutePlan {
   readonly routeKey: string;
   readonly functionName: string;
   readonly payloadFormatVersion: string;
+  /** The id of the API the route belongs to, as its `execute-api` ARNs name it. */
+  readonly apiId: string;
+  /** The stage requests go through (`$default` for an HTTP API's default stage). */
+  readonly stage: string;
 }
 
 /** An AwsCustomResource call to make once, as CloudFormation's create would. */
@@ -110,6 +125,43 @@ export interface CustomResourceCallPlan {
   readonly service: string;
   readonly action: string;
   readonly parameters: Record<string, unknown>;
+  /** The function that makes the call on AWS (its `ServiceToken`), whose role authorizes it. */
+  readonly providerFunctionName?: string;
+}
+
+/** A policy document as a template states it. */
+export interface PolicyDocumentPlan {
+  readonly name: string;
+  readonly document: PolicyDocument;
+}
+
+/** An IAM role and the identity-based policies it has. */
+export interface RolePlan {
+  readonly logicalId: string;
+  readonly name: string;
+  readonly arn: string;
+  /** Its own `Policies`, then the `AWS::IAM::Policy` and customer managed policies attached to it. */
+  readonly policies: readonly PolicyDocumentPlan[];
+  /** AWS managed policies it names in `ManagedPolicyArns` (customer managed ones are in `policies`). */
+  readonly awsManagedPolicyArns: readonly string[];
+}
+
+/** An `AWS::SQS::QueuePolicy`: one document on each of its queues. */
+export interface QueuePolicyPlan {
+  readonly logicalId: string;
+  readonly queueArns: readonly string[];
+  readonly document: PolicyDocument;
+}
+
+/** An `AWS::Lambda::Permission`: a statement of its function's resource-based policy. */
+export interface LambdaPermissionPlan {
+  readonly logicalId: string;
+  readonly functionArn: string;
+  readonly action: string;
+  /** A service principal (`apigateway.amazonaws.com`), an account or an ARN. */
+  readonly principal: string;
+  readonly sourceArn?: string;
+  readonly sourceAccount?: string;
 }
 
 /** Everything the local cloud runs for one stack. */
@@ -124,6 +176,9 @@ export interface StackPlan {
   readonly eventSourceMappings: readonly EventSourceMappingPlan[];
   readonly routes: readonly RoutePlan[];
   readonly customResourceCalls: readonly CustomResourceCallPlan[];
+  readonly roles: readonly RolePlan[];
+  readonly queuePolicies: readonly QueuePolicyPlan[];
+  readonly lambdaPermissions: readonly LambdaPermissionPlan[];
   readonly outputs: Readonly<Record<string, string>>;
   /** Resource types present but not run, with how many of each. */
   readonly notRun: readonly { readonly type: string; readonly count: number }[];
@@ -146,17 +201,22 @@ export function planStack(input: PlanStackInput): StackPlan {
   const resources = new Map<string, ResolvedResource>(
     Object.entries(template.Resources).map(([logicalId, resource]) => [logicalId, physicalResource(logicalId, resource, stackName, endpoints)]),
   );
-  const context: ResolutionContext = {
-    resources,
-    pseudo: {
-      'AWS::Region': endpoints.region,
-      'AWS::AccountId': endpoints.accountId,
-      'AWS::Partition': 'aws',
-      'AWS::URLSuffix': 'amazonaws.com',
-      'AWS::StackName': stackName,
-      'AWS::StackId': `arn:aws:cloudformation:${endpoints.region}:${endpoints.accountId}:stack/${stackName}/local`,
-    },
+  const pseudo = {
+    'AWS::Region': endpoints.region,
+    'AWS::AccountId': endpoints.accountId,
+    'AWS::Partition': 'aws',
+    'AWS::URLSuffix': 'amazonaws.com',
+    'AWS::StackName': stackName,
+    'AWS::StackId': `arn:aws:cloudformation:${endpoints.region}:${endpoints.accountId}:stack/${stackName}/local`,
   };
+  // A rule on a custom bus is `rule/<bus>/<rule>`: its ARN needs its bus's name, resolved first.
+  for (const [logicalId, resource] of Object.entries(template.Resources)) {
+    if (resource.Type !== 'AWS::Events::Rule' || resource.Properties?.EventBusName === undefined) continue;
+    const bus = String(resolve(resource.Properties.EventBusName, { resources, pseudo })).split('/').pop() as string;
+    const rule = resources.get(logicalId) as ResolvedResource;
+    resources.set(logicalId, { ...rule, attributes: { ...rule.attributes, Arn: ruleArn(endpoints, rule.ref, bus) } });
+  }
+  const context: ResolutionContext = { resources, pseudo };
   const byType = (type: string) => Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
   const props = (resource: TemplateResource) => (resolve(resource.Properties ?? {}, context) ?? {}) as Record<string, unknown>;
   const nameOf = (logicalId: string) => resources.get(logicalId)?.ref as string;
@@ -230,6 +290,8 @@ export function planStack(input: PlanStackInput): StackPlan {
       timeoutSeconds: Number(p.Timeout ?? 3),
       memoryMb: Number(p.MemorySize ?? 128),
       logging: functionLogging(logicalId, p.LoggingConfig),
+      logGroupName: String((p.LoggingConfig as { LogGroup?: unknown } | undefined)?.LogGroup ?? `/aws/lambda/${nameOf(logicalId)}`),
+      ...(typeof p.Role === 'string' ? { roleArn: p.Role } : {}),
     };
   });
 
@@ -255,19 +317,38 @@ export function planStack(input: PlanStackInput): StackPlan {
       return [nameOf(logicalId), { functionArn: String(p.IntegrationUri), payloadFormatVersion: String(p.PayloadFormatVersion ?? '2.0') }];
     }),
   );
+  // An HTTP API's requests go through its `$default` stage when it has one (`AutoDeploy`).
+  const stageByApi = new Map<string, string>();
+  for (const [, resource] of byType('AWS::ApiGatewayV2::Stage')) {
+    const p = props(resource);
+    const apiId = String(p.ApiId);
+    if (!stageByApi.has(apiId) || p.StageName === DEFAULT_STAGE) stageByApi.set(apiId, String(p.StageName ?? DEFAULT_STAGE));
+  }
   const routes = byType('AWS::ApiGatewayV2::Route').flatMap(([logicalId, resource]): RoutePlan[] => {
     const p = props(resource);
     const integration = integrations.get(String(p.Target ?? '').replace(/^integrations\//, ''));
     const functionName = integration ? functionNameByArn.get(integration.functionArn) : undefined;
     if (!integration || !functionName) throw new Error(`route ${logicalId} (${String(p.RouteKey)}): only Lambda proxy integrations run locally`);
-    return [{ routeKey: String(p.RouteKey), functionName, payloadFormatVersion: integration.payloadFormatVersion }];
+    const apiId = String(p.ApiId);
+    return [{ routeKey: String(p.RouteKey), functionName, payloadFormatVersion: integration.payloadFormatVersion, apiId, stage: stageByApi.get(apiId) ?? DEFAULT_STAGE }];
   });
 
   const customResourceCalls = byType('Custom::AWS').flatMap(([logicalId, resource]): CustomResourceCallPlan[] => {
-    const create = props(resource).Create;
-    if (typeof create !== 'string') return [];
-    const call = JSON.parse(create) as { service: string; action: string; parameters?: Record<string, unknown> };
-    return [{ logicalId, service: call.service, action: call.action, parameters: call.parameters ?? {} }];
+    const p = props(resource);
+    if (typeof p.Create !== 'string') return [];
+    const call = JSON.parse(p.Create) as { service: string; action: string; parameters?: Record<string, unknown> };
+    const providerFunctionName = functionNameByArn.get(String(p.ServiceToken));
+    return [{ logicalId, service: call.service, action: call.action, parameters: call.parameters ?? {}, ...(providerFunctionName !== undefined ? { providerFunctionName } : {}) }];
+  });
+
+  const queueArnByUrl = new Map(byType('AWS::SQS::Queue').map(([logicalId]) => [resources.get(logicalId)?.ref, resources.get(logicalId)?.attributes.Arn as string]));
+  const { roles, queuePolicies, lambdaPermissions } = planPermissions({
+    roles: byType('AWS::IAM::Role').map(([logicalId, resource]) => ({ logicalId, name: nameOf(logicalId), arn: resources.get(logicalId)?.attributes.Arn as string, properties: props(resource) })),
+    policies: [...byType('AWS::IAM::Policy'), ...byType('AWS::IAM::ManagedPolicy')].map(([logicalId, resource]) => ({ logicalId, type: resource.Type, ref: resources.get(logicalId)?.ref as string, properties: props(resource) })),
+    queuePolicies: byType('AWS::SQS::QueuePolicy').map(([logicalId, resource]) => ({ logicalId, properties: props(resource) })),
+    lambdaPermissions: byType('AWS::Lambda::Permission').map(([logicalId, resource]) => ({ logicalId, properties: props(resource) })),
+    queueArnByUrl,
+    functionArnByName: new Map(functions.map((fn) => [fn.name, fn.arn])),
   });
 
   const counts = new Map<string, number>();
@@ -286,9 +367,66 @@ export function planStack(input: PlanStackInput): StackPlan {
     eventSourceMappings,
     routes,
     customResourceCalls,
+    roles,
+    queuePolicies,
+    lambdaPermissions,
     outputs: Object.fromEntries(Object.entries(template.Outputs ?? {}).map(([key, output]) => [key, String(resolve(output.Value, context))])),
     notRun: [...counts].map(([type, count]) => ({ type, count })).sort((a, b) => a.type.localeCompare(b.type)),
   };
+}
+
+/** The name of an HTTP API's default stage. @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-stages.html */
+const DEFAULT_STAGE = '$default';
+
+/** The permission resources of a template, properties resolved. */
+interface PermissionResources {
+  readonly roles: readonly { logicalId: string; name: string; arn: string; properties: Record<string, unknown> }[];
+  /** `AWS::IAM::Policy` and `AWS::IAM::ManagedPolicy` resources, with their `Ref`. */
+  readonly policies: readonly { logicalId: string; type: string; ref: string; properties: Record<string, unknown> }[];
+  readonly queuePolicies: readonly { logicalId: string; properties: Record<string, unknown> }[];
+  readonly lambdaPermissions: readonly { logicalId: string; properties: Record<string, unknown> }[];
+  readonly queueArnByUrl: ReadonlyMap<unknown, string>;
+  readonly functionArnByName: ReadonlyMap<string, string>;
+}
+
+const asList = (value: unknown): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+/**
+ * Gathers each role's identity-based policies (its own `Policies`; every `AWS::IAM::Policy` and
+ * customer managed policy whose `Roles` names it, or that its `ManagedPolicyArns` names; the
+ * AWS managed policies it names), the queue policies and the Lambda permissions.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html
+ */
+function planPermissions(resources: PermissionResources): { roles: RolePlan[]; queuePolicies: QueuePolicyPlan[]; lambdaPermissions: LambdaPermissionPlan[] } {
+  const customerManaged = new Map(resources.policies.filter((policy) => policy.type === 'AWS::IAM::ManagedPolicy').map((policy) => [policy.ref, policy]));
+  const roles = resources.roles.map((role): RolePlan => {
+    const own = asList(role.properties.Policies).map((policy) => {
+      const { PolicyName, PolicyDocument } = policy as { PolicyName?: unknown; PolicyDocument?: PolicyDocument };
+      return { name: `${role.name}/${String(PolicyName)}`, document: PolicyDocument as PolicyDocument };
+    });
+    const managedArns = asList(role.properties.ManagedPolicyArns).map(String);
+    const attached = resources.policies
+      .filter((policy) => asList(policy.properties.Roles).map(String).includes(role.name) || managedArns.includes(policy.ref))
+      .map((policy) => ({ name: String(policy.properties.PolicyName ?? policy.properties.ManagedPolicyName ?? policy.logicalId), document: policy.properties.PolicyDocument as PolicyDocument }));
+    return { logicalId: role.logicalId, name: role.name, arn: role.arn, policies: [...own, ...attached], awsManagedPolicyArns: managedArns.filter((arn) => !customerManaged.has(arn)) };
+  });
+  const queuePolicies = resources.queuePolicies.map(({ logicalId, properties }): QueuePolicyPlan => ({
+    logicalId,
+    queueArns: asList(properties.Queues).map((url) => resources.queueArnByUrl.get(url) ?? String(url)),
+    document: properties.PolicyDocument as PolicyDocument,
+  }));
+  const lambdaPermissions = resources.lambdaPermissions.map(({ logicalId, properties }): LambdaPermissionPlan => {
+    const functionName = String(properties.FunctionName);
+    return {
+      logicalId,
+      functionArn: resources.functionArnByName.get(functionName) ?? functionName,
+      action: String(properties.Action),
+      principal: String(properties.Principal),
+      ...(properties.SourceArn !== undefined ? { sourceArn: String(properties.SourceArn) } : {}),
+      ...(properties.SourceAccount !== undefined ? { sourceAccount: String(properties.SourceAccount) } : {}),
+    };
+  });
+  return { roles, queuePolicies, lambdaPermissions };
 }
 
 /** A queue's redrive policy names its DLQ by ARN, so the DLQ must exist first. */

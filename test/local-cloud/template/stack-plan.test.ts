@@ -74,6 +74,7 @@ describe('stack plan: what the local cloud runs, read from the template', () => 
         timeoutSeconds: 10,
         memoryMb: 256,
         logging: { logFormat: 'Text' },
+        logGroupName: '/aws/lambda/Stack-Fn',
       },
     ]);
   });
@@ -128,7 +129,7 @@ describe('stack plan: what the local cloud runs, read from the template', () => 
   });
 
   it('routes HTTP requests to the integrated function and resolves outputs', () => {
-    expect(plan.routes).toEqual([{ routeKey: 'POST /orders', functionName: 'Stack-Fn', payloadFormatVersion: '2.0' }]);
+    expect(plan.routes).toEqual([{ routeKey: 'POST /orders', functionName: 'Stack-Fn', payloadFormatVersion: '2.0', apiId: 'api', stage: '$default' }]);
     expect(plan.outputs).toEqual({ ApiUrl: 'http://127.0.0.1:3000' });
   });
 
@@ -136,16 +137,72 @@ describe('stack plan: what the local cloud runs, read from the template', () => 
     expect(plan.customResourceCalls).toEqual([{ logicalId: 'Seed', service: 'DynamoDB', action: 'batchWriteItem', parameters: { RequestItems: { 'Stack-Table': [] } } }]);
   });
 
-  it('lists the resource types it does not run', () => {
-    expect(plan.notRun).toEqual([
-      { type: 'AWS::CloudWatch::Alarm', count: 1 },
-      { type: 'AWS::IAM::Policy', count: 1 },
-      { type: 'AWS::IAM::Role', count: 1 },
-    ]);
+  it('lists the resource types it does not run; roles and policies it enforces', () => {
+    expect(plan.notRun).toEqual([{ type: 'AWS::CloudWatch::Alarm', count: 1 }]);
   });
 
   it('refuses a function whose code is not a bundled asset', () => {
     const inline: CloudFormationTemplate = { Resources: { Fn: { Type: 'AWS::Lambda::Function', Properties: { Code: { ZipFile: 'exports.handler=1' }, Handler: 'index.handler' } } } };
     expect(() => planStack({ stackName: 'S', template: inline, assemblyDirectory: '/out', assetPaths: new Map(), endpoints })).toThrow(/not a file asset/);
+  });
+
+  it("gathers each role's identity-based policies: its own, those attached to it, and the managed ones it names", () => {
+    // Prepare
+    const withRoles: CloudFormationTemplate = {
+      Resources: {
+        Role: {
+          Type: 'AWS::IAM::Role',
+          Properties: {
+            Policies: [{ PolicyName: 'Own', PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '*' }] } }],
+            ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AWSLambdaBasicExecutionRole']] }, { Ref: 'Managed' }],
+          },
+        },
+        Attached: { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'Default', Roles: [{ Ref: 'Role' }], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: { 'Fn::GetAtt': ['Table', 'Arn'] } }] } } },
+        Managed: { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: '*' }] } } },
+        Unrelated: { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'Other', Roles: ['another-role'], PolicyDocument: { Statement: [] } } },
+        Table: { Type: 'AWS::DynamoDB::Table', Properties: {} },
+        Fn: { Type: 'AWS::Lambda::Function', Properties: { Code: { S3Key: 'abc123.zip' }, Role: { 'Fn::GetAtt': ['Role', 'Arn'] }, LoggingConfig: { LogGroup: { Ref: 'Logs' } } } },
+        Logs: { Type: 'AWS::Logs::LogGroup', Properties: {} },
+      },
+    };
+    // Act
+    const planned = planStack({ stackName: 'S', template: withRoles, assemblyDirectory: '/out', assetPaths: new Map([['abc123.zip', 'asset.abc123']]), endpoints });
+    // Assess
+    expect(planned.roles).toEqual([
+      {
+        logicalId: 'Role',
+        name: 'S-Role',
+        arn: 'arn:aws:iam::000000000000:role/S-Role',
+        policies: [
+          { name: 'S-Role/Own', document: { Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '*' }] } },
+          { name: 'Default', document: { Statement: [{ Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: 'arn:aws:dynamodb:us-east-1:000000000000:table/S-Table' }] } },
+          { name: 'Managed', document: { Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: '*' }] } },
+        ],
+        awsManagedPolicyArns: ['arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+      },
+    ]);
+    expect(planned.functions[0]).toMatchObject({ roleArn: 'arn:aws:iam::000000000000:role/S-Role', logGroupName: 'S-Logs' });
+  });
+
+  it('reads queue policies onto their queues, and Lambda permissions onto their functions', () => {
+    // Prepare
+    const withResourcePolicies: CloudFormationTemplate = {
+      Resources: {
+        Queue: { Type: 'AWS::SQS::Queue', Properties: {} },
+        QueuePolicy: { Type: 'AWS::SQS::QueuePolicy', Properties: { Queues: [{ Ref: 'Queue' }], PolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': ['Queue', 'Arn'] } }] } } },
+        Fn: { Type: 'AWS::Lambda::Function', Properties: { Code: { S3Key: 'abc123.zip' } } },
+        Permission: { Type: 'AWS::Lambda::Permission', Properties: { Action: 'lambda:InvokeFunction', FunctionName: { 'Fn::GetAtt': ['Fn', 'Arn'] }, Principal: 'apigateway.amazonaws.com', SourceArn: 'arn:aws:execute-api:us-east-1:000000000000:api/*/*/orders' } },
+      },
+    };
+    // Act
+    const planned = planStack({ stackName: 'S', template: withResourcePolicies, assemblyDirectory: '/out', assetPaths: new Map([['abc123.zip', 'asset.abc123']]), endpoints });
+    // Assess
+    expect(planned.queuePolicies).toEqual([
+      { logicalId: 'QueuePolicy', queueArns: ['arn:aws:sqs:us-east-1:000000000000:S-Queue'], document: { Statement: [{ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:us-east-1:000000000000:S-Queue' }] } },
+    ]);
+    expect(planned.lambdaPermissions).toEqual([
+      { logicalId: 'Permission', functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:S-Fn', action: 'lambda:InvokeFunction', principal: 'apigateway.amazonaws.com', sourceArn: 'arn:aws:execute-api:us-east-1:000000000000:api/*/*/orders' },
+    ]);
+    expect(planned.functions[0]?.logGroupName).toBe('/aws/lambda/S-Fn');
   });
 });
