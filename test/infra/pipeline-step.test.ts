@@ -1,30 +1,32 @@
 import { fileURLToPath } from 'node:url';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { EventBus } from 'aws-cdk-lib/aws-events';
 import { describe, expect, it } from 'vitest';
+import type { GrantTargets } from '#infra/function-grants';
 import { PipelineStep, PipelineStepDefaults, type PipelineStepProps } from '#infra/pipeline-step';
 import { InvalidPropError } from '#infra/validation';
 import { EnvName } from '#shared/config';
 import { patternFor } from '#shared/contracts';
+import { FunctionAccess } from '#shared/pipeline-access';
+import { testGrantTargets } from './fixtures/grant-targets.ts';
 import { referencedId, resourcesOfType, type TemplateJson } from './template-queries.ts';
 
 const ENTRY = fileURLToPath(new URL('./fixtures/noop-handler.ts', import.meta.url));
 
-/** A stack with a bus; bundling is skipped (no stack is listed), these tests look at the wiring. */
-function stackWithBus(): { stack: Stack; bus: EventBus } {
+/** A stack with a bus and tables; bundling is skipped (no stack is listed), these tests look at the wiring. */
+function stackWithBus(): { stack: Stack; targets: GrantTargets } {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'Test');
-  return { stack, bus: new EventBus(stack, 'Bus') };
+  return { stack, targets: testGrantTargets(stack) };
 }
 
-function stepProps(bus: EventBus, overrides: Partial<PipelineStepProps> = {}): PipelineStepProps {
-  return { bus, stepName: 'reserve-inventory', consumes: ['OrderPlaced'], entry: ENTRY, ...overrides };
+function stepProps(targets: GrantTargets, overrides: Partial<PipelineStepProps> = {}): PipelineStepProps {
+  return { bus: targets.bus, stepName: 'reserve-inventory', consumes: ['OrderPlaced'], entry: ENTRY, access: FunctionAccess.of('reserve-inventory'), grantTargets: targets, ...overrides };
 }
 
 function synthesizeStep(overrides: Partial<PipelineStepProps> = {}): { step: PipelineStep; stack: Stack; json: TemplateJson } {
-  const { stack, bus } = stackWithBus();
-  const step = new PipelineStep(stack, 'Step', stepProps(bus, overrides));
+  const { stack, targets } = stackWithBus();
+  const step = new PipelineStep(stack, 'Step', stepProps(targets, overrides));
   return { step, stack, json: Template.fromStack(stack).toJSON() as TemplateJson };
 }
 
@@ -36,7 +38,7 @@ function only(json: TemplateJson, type: string): Record<string, any> {
 
 describe('PipelineStep', () => {
   describe('with defaults', () => {
-    const { step, stack, json } = synthesizeStep({ consumes: ['InventoryRejected', 'InventoryReleased'], stepName: 'cancel-order' });
+    const { step, stack, json } = synthesizeStep({ consumes: ['InventoryRejected', 'InventoryReleased'], stepName: 'cancel-order', access: FunctionAccess.of('cancel-order') });
 
     it("builds the rule's pattern from the contract", () => {
       const rule = only(json, 'AWS::Events::Rule');
@@ -79,6 +81,18 @@ describe('PipelineStep', () => {
     it('alarms on each of its two DLQs', () => {
       expect(resourcesOfType(json, 'AWS::CloudWatch::Alarm')).toHaveLength(2);
     });
+
+    it("lets the event source mapping poll the queue with AWS's documented minimum, and the function park in its DLQ, nothing more on them", () => {
+      const policy = only(json, 'AWS::IAM::Policy');
+      const onQueue = (queue: { node: { defaultChild?: unknown } }) =>
+        (policy.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+          .filter((statement) => JSON.stringify(statement.Resource) === JSON.stringify({ 'Fn::GetAtt': [stack.getLogicalId(queue.node.defaultChild as never), 'Arn'] }))
+          .flatMap((statement) => statement.Action);
+
+      expect(onQueue(step.queue).sort()).toEqual(['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage']);
+      expect(onQueue(step.deadLetterQueue)).toEqual(['sqs:SendMessage']);
+      expect(onQueue(step.targetDeadLetterQueue)).toEqual([]);
+    });
   });
 
   describe('with custom values', () => {
@@ -102,9 +116,9 @@ describe('PipelineStep', () => {
       ['batchSize', 1],
       ['retryAttempts', 0],
     ] as const)('accepts %s = %d (a bound of its range)', (prop, value) => {
-      const { stack, bus } = stackWithBus();
+      const { stack, targets } = stackWithBus();
 
-      expect(() => new PipelineStep(stack, 'Step', stepProps(bus, { [prop]: value }))).not.toThrow();
+      expect(() => new PipelineStep(stack, 'Step', stepProps(targets, { [prop]: value }))).not.toThrow();
     });
   });
 
@@ -129,11 +143,12 @@ describe('PipelineStep', () => {
       ['memorySize below 128 MB', { memorySize: 64 }, /memorySize must be an integer from 128 to 10240 MB, got 64$/],
       ['no detail-types', { consumes: [] }, /consumes must name at least one value, got \[\]$/],
       ['a repeated detail-type', { consumes: ['OrderPlaced', 'OrderPlaced'] }, /consumes must not repeat a value, got \["OrderPlaced","OrderPlaced"\] \(repeated: OrderPlaced\)$/],
+      ['the access of a function that is not a step', { access: FunctionAccess.of('get-order') }, /access must be a step's, with its queue and DLQ, got get-order's$/],
       ['a step name that is not kebab-case', { stepName: 'Reserve_Inventory' }, /stepName must be kebab-case \(e\.g\. "reserve-inventory"\), got "Reserve_Inventory"$/],
     ])('rejects %s, naming the value and the allowed range', (_case, overrides, message) => {
       const create = () => {
-        const { stack, bus } = stackWithBus();
-        return new PipelineStep(stack, 'Step', stepProps(bus, overrides));
+        const { stack, targets } = stackWithBus();
+        return new PipelineStep(stack, 'Step', stepProps(targets, overrides));
       };
 
       expect(create).toThrow(InvalidPropError);
@@ -141,11 +156,11 @@ describe('PipelineStep', () => {
     });
 
     it('says which prop and value it rejected', () => {
-      const { stack, bus } = stackWithBus();
+      const { stack, targets } = stackWithBus();
 
       let caught: unknown;
       try {
-        new PipelineStep(stack, 'Step', stepProps(bus, { maxReceiveCount: 10 }));
+        new PipelineStep(stack, 'Step', stepProps(targets, { maxReceiveCount: 10 }));
       } catch (error) {
         caught = error;
       }

@@ -5,7 +5,8 @@
  * fault-injection tests both judge a run with {@link checkInvariants}.
  */
 import type { OrderLine, Rejection } from '#shared/contracts';
-import { TERMINAL_STATUSES, type OrderView } from '#shared/order-view';
+import type { OrderView } from '#shared/order-view';
+import { TERMINAL_STATUSES } from '#shared/pipeline-graph';
 
 /** How an order must end, known from how it was built (a declining card, a sold-out SKU…). */
 export type ExpectedOutcome = { readonly status: 'notified' } | { readonly status: 'cancelled'; readonly reasonCode: Rejection['code'] };
