@@ -118,13 +118,14 @@ export interface PipelineDeclaration {
 type StepProduced<P extends PipelineDeclaration> = { [S in keyof P['steps']]: keyof P['steps'][S]['produces'] }[keyof P['steps']];
 
 /**
- * The declaration with every key checked: type errors read as what to fix. A string literal
- * type stands in for a message, since TypeScript shows the type a value is not assignable to.
+ * The declaration with every key checked: where `P` differs from it, TypeScript reports what the
+ * value should be, and a string literal type stands in for a message (TypeScript shows the type
+ * a value is not assignable to).
  */
 type Checked<P extends PipelineDeclaration> = {
-  readonly http: { readonly [F in keyof P['http']]: P['http'][F] & { readonly produces: CheckedProduces<P['http'][F]['produces']> } };
+  readonly http: { readonly [F in keyof P['http']]: Omit<P['http'][F], 'produces'> & { readonly produces: CheckedProduces<P['http'][F]['produces']> } };
   readonly steps: {
-    readonly [S in keyof P['steps']]: P['steps'][S] & {
+    readonly [S in keyof P['steps']]: Omit<P['steps'][S], 'produces' | 'consumes'> & {
       readonly produces: CheckedProduces<P['steps'][S]['produces']>;
       readonly consumes: {
         readonly [E in keyof P['steps'][S]['consumes']]: E extends DetailType
@@ -136,7 +137,7 @@ type Checked<P extends PipelineDeclaration> = {
     };
   };
 };
-type CheckedProduces<O> = { readonly [E in keyof O]: E extends DetailType ? OutcomeDeclaration : 'not a detail-type: declare the event in contracts.ts first' };
+type CheckedProduces<O> = { readonly [E in keyof O]: E extends DetailType ? O[E] : 'not a detail-type: declare the event in contracts.ts first' };
 
 /** The declaration is inconsistent in a way its types cannot say. */
 export class InvalidPipelineError extends Error {
@@ -151,7 +152,7 @@ export class InvalidPipelineError extends Error {
  * derives its types from), after checking it.
  * @throws InvalidPipelineError naming what is wrong and what to do.
  */
-export function definePipeline<const P extends PipelineDeclaration>(pipeline: P & Checked<P>): P {
+export function definePipeline<const P extends PipelineDeclaration & Checked<P>>(pipeline: P): P {
   const problems = pipelineProblems(pipeline);
   if (problems.length > 0) throw new InvalidPipelineError(problems.join('; '));
   return pipeline;
@@ -168,9 +169,13 @@ export function pipelineProblems(pipeline: PipelineDeclaration): string[] {
     if (names.length > 1) problems.push(`${type} is produced by ${names.join(' and ')}; every event has exactly one producer`);
   }
   for (const [step, declaration] of Object.entries(pipeline.steps)) {
-    for (const type of Object.keys(declaration.consumes) as DetailType[]) {
+    for (const [type, prerequisite] of Object.entries(declaration.consumes) as [DetailType, Prerequisite][]) {
+      const [producer] = producers.get(type) ?? [];
       if (!DETAIL_TYPES.includes(type)) problems.push(`${step} consumes ${type}, which contracts.ts does not declare`);
-      else if (!producers.has(type)) problems.push(`${step} consumes ${type}, which no function produces: add it to a producer's produces`);
+      else if (producer === undefined) problems.push(`${step} consumes ${type}, which no function produces: add it to a producer's produces`);
+      else if (prerequisite === Prerequisite.producerRecorded && !(producer in pipeline.steps)) {
+        problems.push(`${step} requires ${producer}'s record of ${type}, but ${producer} keeps no ledger: use '${Prerequisite.none}'`);
+      }
     }
     const batching = declaration.batching;
     if (batching !== undefined && batching.batchSize > 10 && batching.maxBatchingWindowSeconds < 1) {

@@ -155,7 +155,7 @@ export class PipelineGraph {
    * @throws InvalidPipelineError when a choice names an outcome its step does not produce, or
    *   an event goes to two steps that record (the order would take two paths at once).
    */
-  path(choices: Readonly<Record<string, DetailType>> = {}): OrderPath {
+  path(choices: Readonly<Partial<Record<string, DetailType>>> = {}): OrderPath {
     const entries = this.httpFunctionNames.flatMap((name) => (Object.keys(this.function(name).produces) as DetailType[]).filter((type) => this.#recordingConsumersOf(type).length > 0));
     const [first] = entries;
     if (first === undefined || entries.length > 1) throw new InvalidPipelineError(`an order path needs exactly one first event, got ${entries.join(', ') || 'none'}`);

@@ -34,7 +34,10 @@ export interface OutcomeLedger<S extends StepName> {
    * an earlier delivery recorded. `key` records under `<step>#<key>`, once per key.
    * @throws InsufficientStockError when a move would take a counter below zero.
    */
-  record<E extends ProducedBy<S>>(outcome: DomainEvent<E>, ...options: RecordOptions<E>): Promise<DomainEvent<ProducedBy<S>>>;
+  record<E extends DetailType>(
+    outcome: DomainEvent<E> & (E extends ProducedBy<S> ? unknown : `not an outcome of ${S}: declare it in its produces (pipeline.ts)`),
+    ...options: RecordOptions<E>
+  ): Promise<DomainEvent<ProducedBy<S>>>;
 }
 
 /** What step `S`'s logic is given: the ports it declares, and its ledger when it records outcomes. */
