@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DETAIL_TYPES } from '#shared/contracts';
+import { DETAIL_TYPES, type DetailType } from '#shared/contracts';
 import { PIPELINE } from '#shared/pipeline';
 import { definePipeline, InvalidPipelineError, pipelineProblems, type PipelineDeclaration } from '#shared/pipeline-declaration';
 import { isSettled, PIPELINE_GRAPH, SETTLING_EVENTS, STEP_NAMES, TERMINAL_STATUSES } from '#shared/pipeline-graph';
@@ -54,10 +54,12 @@ describe("the order pipeline's declaration", () => {
     expect(isSettled([{ type: 'OrderPlaced' }, { type: 'OrderCancelled' }, { type: 'CustomerNotified' }])).toBe(true);
   });
 
-  it("requires, before a consumed event, its producer's record of it; nothing before OrderPlaced (place-order keeps no ledger) nor in the projection", () => {
-    expect(PIPELINE_GRAPH.prerequisiteOf('capture-payment', 'InventoryReserved')).toBe('reserve-inventory');
-    expect(PIPELINE_GRAPH.prerequisiteOf('cancel-order', 'InventoryRejected')).toBe('reserve-inventory');
-    expect(PIPELINE_GRAPH.prerequisiteOf('cancel-order', 'InventoryReleased')).toBe('release-inventory');
+  it("requires, before a consumed event, its producer's record of it where declared; nothing before OrderPlaced (place-order keeps no ledger) nor in the projection", () => {
+    for (const step of STEP_NAMES) {
+      for (const [type, prerequisite] of Object.entries(PIPELINE.steps[step].consumes)) {
+        expect(PIPELINE_GRAPH.prerequisiteOf(step, type as DetailType), `${step} before ${type}`).toBe(prerequisite === 'producer-recorded' ? PIPELINE_GRAPH.producers.get(type as DetailType) : undefined);
+      }
+    }
     expect(PIPELINE_GRAPH.prerequisiteOf('reserve-inventory', 'OrderPlaced')).toBeUndefined();
     for (const type of DETAIL_TYPES) expect(PIPELINE_GRAPH.prerequisiteOf('project-order', type)).toBeUndefined();
   });
@@ -80,6 +82,13 @@ describe('PipelineGraph', () => {
       { choices: { 'capture-payment': 'PaymentDeclined' }, events: ['OrderPlaced', 'InventoryReserved', 'PaymentDeclined', 'InventoryReleased', 'OrderCancelled', 'CustomerNotified'] },
     ]);
     expect(paths[2]?.hops.map((hop) => hop.step)).toEqual(['reserve-inventory', 'capture-payment', 'release-inventory', 'cancel-order', 'notify-customer']);
+  });
+
+  it("requires before each consumed event its producer's record", () => {
+    expect(SHOP_GRAPH.prerequisiteOf('capture-payment', 'InventoryReserved')).toBe('reserve-inventory');
+    expect(SHOP_GRAPH.prerequisiteOf('cancel-order', 'InventoryRejected')).toBe('reserve-inventory');
+    expect(SHOP_GRAPH.prerequisiteOf('cancel-order', 'InventoryReleased')).toBe('release-inventory');
+    expect(SHOP_GRAPH.prerequisiteOf('reserve-inventory', 'OrderPlaced')).toBeUndefined();
   });
 
   it('refuses a path choice its step cannot make', () => {
