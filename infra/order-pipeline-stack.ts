@@ -1,6 +1,8 @@
 /**
  * The order pipeline: the `OrderBus` with its archive, the Orders / Inventory / Ledger tables,
- * the HTTP API (POST /orders, GET /orders/{id}) and one `PipelineStep` per SQS-fed step.
+ * and the functions of the pipeline's declaration (`functions/shared/pipeline.ts`): the HTTP
+ * API's (POST /orders, GET /orders/{id}) and one `PipelineStep` per SQS-fed step, each with
+ * the environment and the grants its declaration gives it.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
