@@ -4,6 +4,8 @@
  * API's (POST /orders, GET /orders/{id}) and one `PipelineStep` per SQS-fed step, each with
  * the environment and the grants its declaration gives it.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -23,7 +25,7 @@ import { PIPELINE } from '#shared/pipeline';
 import { FunctionAccess, type ResourceNameEnv } from '#shared/pipeline-access';
 import { consumedBy, HTTP_FUNCTION_NAMES, STEP_NAMES, type HttpFunctionName, type StepName } from '#shared/pipeline-graph';
 import { TABLE_KEYS, type TableKeys, type TableName } from '#shared/tables';
-import { acknowledgeUntraced, FUNCTION_ARCHITECTURE, FUNCTION_LOG_RETENTION, handlerEntry, handlerFunction } from '#infra/function-defaults';
+import { acknowledgeUntraced, FUNCTION_ARCHITECTURE, FUNCTION_LOG_RETENTION, handlerEntry, handlerFunction, PROJECT_ROOT } from '#infra/function-defaults';
 import type { GrantTargets } from '#infra/function-grants';
 import { PipelineStep } from '#infra/pipeline-step';
 
@@ -178,7 +180,7 @@ export class OrderPipelineStack extends Stack {
         stepName,
         description: `Order pipeline step ${stepName}: ${declaration.description}`,
         consumes: consumedBy(stepName),
-        entry: handlerEntry(stepName),
+        entry: declaredEntry(stepName, `import { stepHandler } from '#shared/runtime/aws-clients';\nimport { ${camelCase(stepName)} } from '#shared/steps/${stepName}';\n\nexport const handler = stepHandler('${stepName}', ${camelCase(stepName)});`),
         access,
         grantTargets,
         environment: this.environmentOf(access, grantTargets.tables),
@@ -195,7 +197,7 @@ export class OrderPipelineStack extends Stack {
     const entries = HTTP_FUNCTION_NAMES.map((name) => {
       const access = FunctionAccess.of(name);
       const fn = handlerFunction(this, `${pascalCase(name)}Function`, {
-        entry: handlerEntry(name),
+        entry: declaredEntry(name, `export const handler = ...; // the handler of ${PIPELINE.http[name].route}, given httpDependencies('${name}')`),
         description: `Order pipeline ${name}: ${PIPELINE.http[name].description}`,
         environment: { ...this.environmentOf(access, grantTargets.tables), [EnvName.serviceName]: name },
         access,
@@ -277,6 +279,26 @@ export class OrderPipelineStack extends Stack {
       });
     }
   }
+}
+
+/** A declared function's handler has no entry file. */
+export class MissingHandlerError extends Error {
+  constructor(entry: string, example: string, options?: { cause?: unknown }) {
+    super(`${entry} is missing: every function of the pipeline's declaration has its Lambda entry point there. Write it (README "Adding a step"):\n\n${example}\n`, options);
+    this.name = 'MissingHandlerError';
+  }
+}
+
+/** The entry file of declared function `name`. @throws MissingHandlerError saying what to write when it does not exist. */
+function declaredEntry(name: string, example: string): string {
+  const entry = handlerEntry(name);
+  if (!existsSync(entry)) throw new MissingHandlerError(path.relative(PROJECT_ROOT, entry), example);
+  return entry;
+}
+
+function camelCase(kebab: string): string {
+  const pascal = pascalCase(kebab);
+  return pascal.charAt(0).toLowerCase() + pascal.slice(1);
 }
 
 function pascalCase(kebab: string): string {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { domainEvent, type DomainEvent } from '#shared/contracts';
 import { UnknownOrderError } from '#shared/errors';
+import { consumedBy } from '#shared/pipeline-graph';
 import type { StepLedger, StockChange } from '#shared/ports';
 import { stepProcess, type StepLogic } from '#shared/steps/step';
 import { anOrder } from '#test/support/factories';
@@ -64,8 +65,9 @@ describe('stepProcess', () => {
     await ledger.record(orderId, 'capture-payment', captured);
     let ran = false;
     const process = stepProcess('capture-payment', async () => ((ran = true), []), { ledger: () => ledger });
+    const [consumed] = consumedBy('capture-payment');
     // Act
-    const published = await process({ id: randomUUID(), detailType: 'InventoryReserved', time: new Date().toISOString(), detail: { schemaVersion: 1, orderId, order, amountCents: 100, currency: 'USD' } });
+    const published = await process({ id: randomUUID(), detailType: consumed!, time: new Date().toISOString(), detail: { schemaVersion: 1, orderId, order, amountCents: 100, currency: 'USD' } });
     // Assess
     expect(published).toEqual([captured]);
     expect(ran).toBe(false);
