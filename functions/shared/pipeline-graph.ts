@@ -68,7 +68,7 @@ export class PipelineGraph {
   readonly producers: ReadonlyMap<DetailType, string>;
   /** Events that settle an order: after one, no step does anything more for it (only the projection applies it). */
   readonly settlingEvents: readonly DetailType[];
-  /** Every detail-type in the order of an order's life: by how many events precede it, then as contracts.ts lists them. */
+  /** Every detail-type a function produces, in the order of an order's life: by how many events precede it, then as contracts.ts lists them. */
   readonly lifeCycleOrder: readonly DetailType[];
   /** Each status's rank: a status only ever gives way to a higher one. Terminal statuses share the highest. */
   readonly statusRank: Readonly<Record<string, number>>;
@@ -87,8 +87,8 @@ export class PipelineGraph {
     this.producers = producers;
     this.settlingEvents = [...producers.keys()].filter((type) => this.#recordingConsumersOf(type).length === 0);
     for (const type of producers.keys()) this.#depthOf(type);
-    const depth = (type: DetailType) => this.#depth.get(type) ?? Number.POSITIVE_INFINITY;
-    this.lifeCycleOrder = [...DETAIL_TYPES].sort((a, b) => depth(a) - depth(b) || DETAIL_TYPES.indexOf(a) - DETAIL_TYPES.indexOf(b));
+    const depth = (type: DetailType) => this.#depth.get(type) ?? 0;
+    this.lifeCycleOrder = DETAIL_TYPES.filter((type) => producers.has(type)).sort((a, b) => depth(a) - depth(b) || DETAIL_TYPES.indexOf(a) - DETAIL_TYPES.indexOf(b));
     const [statusRank, terminalStatuses] = this.#statuses();
     this.statusRank = statusRank;
     this.terminalStatuses = terminalStatuses;
