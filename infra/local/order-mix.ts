@@ -70,6 +70,7 @@ export const ORDER_KINDS = {
     build: (order) => ({ ...order, items: [{ sku: PRICEY_SKU, quantity: overLimitQuantity }] }),
   },
 } as const satisfies Record<string, OrderKind>;
+/** The name of a kind of order in the mix (`fulfilled`, `outOfStock`...). */
 export type OrderKindName = keyof typeof ORDER_KINDS;
 
 /** An order to place, its Idempotency-Key, how it must end and the path it takes. */
