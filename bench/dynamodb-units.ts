@@ -1,16 +1,13 @@
 /**
- * DynamoDB read and write request units per order, from the handlers' access pattern (one
- * table below, per step) and item sizes measured in the run's own tables. The local DynamoDB
- * does not report consumed capacity and the handlers do not ask for it, so the units are
- * derived; the run counts the requests each operation received, to check this table against.
+ * DynamoDB read and write request units per order, from the handlers' access pattern (derived
+ * from the pipeline's declaration, below) and item sizes measured in the run's own tables. The
+ * local DynamoDB does not report consumed capacity and the handlers do not ask for it, so the
+ * units are derived; the run counts the requests each operation received, to check them against.
  *
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html
  */
-
-/** The three paths an order takes through the pipeline. */
-export const OrderKind = { fulfilled: 'fulfilled', outOfStock: 'outOfStock', declined: 'declined' } as const;
-export type OrderKind = (typeof OrderKind)[keyof typeof OrderKind];
+import type { OrderPath, PipelineGraph } from '#shared/pipeline-graph';
 
 /** Sizes of the items the steps read and write, in DynamoDB's item-size bytes. */
 export interface ItemSizes {
@@ -41,27 +38,26 @@ export function strongReadUnits(itemBytes: number): number {
 }
 
 /**
- * The handlers' access pattern, per order of `kind` with `skuCount` order lines:
+ * The DynamoDB requests and units of one order taking `path` with `skuCount` order lines. Each
+ * request follows from the declaration of the function that makes it:
  *
- * | step | reads | writes |
- * |---|---|---|
- * | place-order (no Idempotency-Key) | - | conditional PutItem of the new view (the settled size is used, an upper bound) |
- * | reserve-inventory | BatchGetItem of the SKUs, eventually consistent: 0.5 RRU per item per 4 KB | reserved: TransactWriteItems of the ledger put + one stock update per SKU, 2 WRU per item per KB; rejected: one conditional PutItem of the ledger |
- * | capture-payment | GetItem of its own ledger item and of reserve-inventory's, consistent | conditional PutItem of the ledger |
- * | release-inventory (declined) | GetItem of capture-payment's ledger item, consistent | TransactWriteItems, ledger + one update per SKU |
- * | ship-order (fulfilled) | GetItem of capture-payment's ledger item, consistent | TransactWriteItems, ledger + one update per SKU |
- * | cancel-order (rejected, declined) | GetItem of reserve-inventory's or release-inventory's ledger item, consistent | conditional PutItem of the ledger |
- * | notify-customer | GetItem of ship-order's or cancel-order's ledger item, consistent | conditional PutItem of the ledger |
- * | project-order, per group of the order's events it applies together | GetItem of the view, consistent | conditional PutItem of the view |
- *
- * Every step but reserve-inventory first reads its predecessor's ledger item (`requireRecorded`).
- * The projection's writes are measured (`projectionWrites`: the view's version counts its writes,
- * place-order's included); it reads once per write plus once for OrderPlaced, which place-order
- * already applied, an upper bound (OrderPlaced costs no read of its own when it shares a group).
+ * - the HTTP function that places the order, if it uses `orderViews`: a conditional PutItem of
+ *   the new view (no Idempotency-Key, so no read; the settled size is used, an upper bound);
+ * - each step on the path, in turn:
+ *   - `readsOwnRecordFirst`: a consistent GetItem of its own ledger item, missing the first time;
+ *   - a `producer-recorded` prerequisite: a consistent GetItem of the producer's ledger item;
+ *   - `catalogue`: one BatchGetItem of the SKUs, eventually consistent (0.5 RRU per item per 4 KB);
+ *   - its outcome: a conditional PutItem of its ledger item, or, when the outcome `moves` stock,
+ *     a TransactWriteItems of the ledger put and one update per SKU (2 WRU per item per KB);
+ * - a step that records nothing and uses `orderViews` (the projection), per group of the order's
+ *   events it applies together: a consistent GetItem and a conditional PutItem of the view. Its
+ *   writes are measured (`projectionWrites`: the view's version counts its writes, place-order's
+ *   included); it reads once per write plus once for the first event, which place-order already
+ *   applied, an upper bound (that event costs no read of its own when it shares a group).
  *
  * A stock update's size is the SKU item's (the larger of before and after, which differ by a digit).
  */
-export function orderCapacity(kind: OrderKind, skuCount: number, sizes: ItemSizes, projectionWrites: number): OrderCapacity {
+export function orderCapacity(graph: PipelineGraph, path: OrderPath, skuCount: number, sizes: ItemSizes, projectionWrites: number): OrderCapacity {
   const ledger = (step: string) => sizes.ledgerBytesByStep[step] ?? 0;
   const requests: Record<string, number> = {};
   let read = 0;
@@ -79,36 +75,30 @@ export function orderCapacity(kind: OrderKind, skuCount: number, sizes: ItemSize
     request('GetItem');
     read += strongReadUnits(itemBytes);
   };
+  const usesOrderViews = (name: string) => graph.function(name).uses?.includes('orderViews') === true;
 
-  // place-order writes the new view; reserve-inventory
-  put(sizes.orderViewBytes);
-  request('BatchGetItem');
-  read += skuCount * 0.5 * strongReadUnits(sizes.inventoryBytes);
-  if (kind === OrderKind.outOfStock) put(ledger('reserve-inventory'));
-  else transact(ledger('reserve-inventory'));
-  if (kind !== OrderKind.outOfStock) {
-    consistentGet(0);
-    consistentGet(ledger('reserve-inventory'));
-    put(ledger('capture-payment'));
+  const [first] = path.events;
+  const placer = first === undefined ? undefined : graph.producers.get(first);
+  if (placer !== undefined && usesOrderViews(placer)) put(sizes.orderViewBytes);
+  for (const hop of path.hops) {
+    const step = graph.step(hop.step);
+    if (step.readsOwnRecordFirst) consistentGet(0);
+    const prerequisite = graph.prerequisiteOf(hop.step, hop.consumed);
+    if (prerequisite !== undefined) consistentGet(ledger(prerequisite));
+    if (step.uses?.includes('catalogue')) {
+      request('BatchGetItem');
+      read += skuCount * 0.5 * strongReadUnits(sizes.inventoryBytes);
+    }
+    if (graph.outcome(hop.produced)?.moves === undefined) put(ledger(hop.step));
+    else transact(ledger(hop.step));
   }
-  if (kind === OrderKind.fulfilled) {
-    consistentGet(ledger('capture-payment'));
-    transact(ledger('ship-order'));
-  }
-  if (kind === OrderKind.declined) {
-    consistentGet(ledger('capture-payment'));
-    transact(ledger('release-inventory'));
-  }
-  if (kind !== OrderKind.fulfilled) {
-    consistentGet(ledger(kind === OrderKind.outOfStock ? 'reserve-inventory' : 'release-inventory'));
-    put(ledger('cancel-order'));
-  }
-  consistentGet(ledger(kind === OrderKind.fulfilled ? 'ship-order' : 'cancel-order'));
-  put(ledger('notify-customer'));
-  consistentGet(sizes.orderViewBytes);
-  for (let write = 0; write < projectionWrites; write += 1) {
+  const projections = graph.stepNames.filter((name) => !graph.records(name) && usesOrderViews(name)).length;
+  for (let projection = 0; projection < projections; projection += 1) {
     consistentGet(sizes.orderViewBytes);
-    put(sizes.orderViewBytes);
+    for (let projected = 0; projected < projectionWrites; projected += 1) {
+      consistentGet(sizes.orderViewBytes);
+      put(sizes.orderViewBytes);
+    }
   }
   return { readRequestUnits: read, writeRequestUnits: write, requests };
 }

@@ -1,9 +1,9 @@
 /**
  * Group `e2e`: orders through the whole pipeline in the local cloud, placed open-loop (POSTs at
  * a fixed rate, whatever the answers), at the highest rate the pipeline sustains on this
- * machine. An order is settled when the bus sees its `CustomerNotified` (the `onEvent` hook;
- * polling GET would load the machine with get-order invocations); its latency runs from the
- * 202 that accepted it to then.
+ * machine. An order is settled when the bus sees an event that settles it, by the pipeline's
+ * declaration (`CustomerNotified`; the `onEvent` hook: polling GET would load the machine with
+ * get-order invocations); its latency runs from the 202 that accepted it to then.
  *
  * Phases: a machine baseline (loopback HTTP round trips, for the ratio), the cloud's start, a
  * warm-up, the rate search (see `rate-search.ts`), then {@link MEASURED_ORDERS} orders at the
@@ -24,9 +24,10 @@ import { synthesizeOrderPipeline } from '#local/synthesize';
 import { EnvName } from '#shared/config';
 import { verdict, type BenchmarkGroup, type GroupFigures } from './benchmark.ts';
 import type { FunctionUsage, OrderUsage, PipelineDesign } from './cost-model.ts';
-import { itemSizeBytes, OrderKind, orderCapacity, strongReadUnits, writeUnits, type ItemSizes, type WireAttributeValue } from './dynamodb-units.ts';
+import { itemSizeBytes, orderCapacity, strongReadUnits, writeUnits, type ItemSizes, type WireAttributeValue } from './dynamodb-units.ts';
 import { measureLoopbackRoundTrips } from './loopback-baseline.ts';
-import { plannedOrder, type PlannedOrder } from './order-mix.ts';
+import { ORDER_KINDS, plannedOrder, type OrderKindName, type PlannedOrder } from '#local/order-mix';
+import { PIPELINE_GRAPH } from '#shared/pipeline-graph';
 import { highestSustained, judgeStep, nextRate, type RateTried, type StepObservation, type StepVerdict } from './rate-search.ts';
 import { percentile } from './statistics.ts';
 import { designFromTemplate } from './template-design.ts';
@@ -51,8 +52,8 @@ const RATE_SEARCH = { start: 10, max: 320, relativeResolution: 0.2, maxSteps: 6 
 const ABANDON_AFTER_UNSETTLED_MS = 2 * MAX_P99_MS;
 /** Longest wait for a phase's orders to settle after its last POST. */
 const DRAIN_TIMEOUT_MS = 60_000;
-/** The event after which an order has left every step but the read-model projection. */
-const SETTLED_EVENT = 'CustomerNotified';
+/** The bench's orders: the order mix for this seed, placed without Idempotency-Keys (the cost model assumes none). */
+const ORDER_MIX_SEED = 1;
 /** POSTs in flight at most (sockets of the client's agent). */
 const MAX_SOCKETS = 256;
 
@@ -89,13 +90,13 @@ export const e2eBenchmark: BenchmarkGroup = {
       const measurement = await run.phase(measuredRate, MEASURED_ORDERS, { abandonWhenBacklogged: false, count: true });
       const usage = await run.usage(measurement, design);
       if (Object.values(usage.dynamodbRequestsPerOrder as Record<string, { measured: number | null }>).every((requests) => requests.measured === null)) {
-        context.note('e2e: the functions\' DynamoDB requests bypass the gateway (the local DynamoDB runs in its own process), so they are not measured; the units are those of the access-pattern table in bench/dynamodb-units.ts with item sizes scanned from the run\'s tables');
+        context.note('e2e: the functions\' DynamoDB requests bypass the gateway (the local DynamoDB runs in its own process), so they are not measured; the units are those of the access pattern bench/dynamodb-units.ts derives from the pipeline\'s declaration, with item sizes scanned from the run\'s tables');
       }
 
       const latencies = measurement.observation.latenciesMs;
       const settled = latencies.length;
       if (settled < MEASURED_ORDERS) context.note(`e2e: ${MEASURED_ORDERS - settled} of ${MEASURED_ORDERS} orders did not settle within ${DRAIN_TIMEOUT_MS / 1000} s of the last POST`);
-      context.note('e2e: latency is from the 202 to the bus receiving CustomerNotified; the read model is projected a few ms later');
+      context.note(`e2e: latency is from the 202 to the bus receiving ${PIPELINE_GRAPH.settlingEvents.join(' or ')}; the read model is projected a few ms later`);
       const ordersPerSecond = settled / measurement.spanSeconds;
       return {
         ordersPerSecond,
@@ -215,7 +216,7 @@ class PipelineRun {
 
   onEvent(event: { readonly source: string; readonly 'detail-type': string; readonly detail: unknown }): void {
     this.#tally?.event(event, Buffer.byteLength(JSON.stringify(event)));
-    if (event['detail-type'] !== SETTLED_EVENT) return;
+    if (!PIPELINE_GRAPH.isSettled([event['detail-type']])) return;
     const orderId = (event.detail as { orderId?: unknown }).orderId;
     if (typeof orderId === 'string' && !this.#settledAt.has(orderId)) this.#settledAt.set(orderId, performance.now());
   }
@@ -248,7 +249,7 @@ class PipelineRun {
           break;
         }
       }
-      const placed: PlacedOrder = { planned: plannedOrder(this.#nextIndex), sentAt: performance.now() };
+      const placed: PlacedOrder = { planned: plannedOrder(this.#nextIndex, ORDER_MIX_SEED), sentAt: performance.now() };
       this.#nextIndex += 1;
       orders.push(placed);
       answers.push(this.#place(placed));
@@ -309,7 +310,7 @@ class PipelineRun {
     const sizes = await this.#itemSizes([...views.values()]);
     // The view's version counts its writes; place-order's is the first, the projection's the rest.
     const projectionWrites = (orderId: string) => Math.max(0, Number((views.get(orderId)?.version as { N?: string } | undefined)?.N ?? 1) - 1);
-    const modeled = orders.map((order) => orderCapacity(order.planned.kind, order.planned.skuCount, sizes, projectionWrites(order.orderId as string)));
+    const modeled = orders.map((order) => orderCapacity(PIPELINE_GRAPH, order.planned.path, order.planned.order.items.length, sizes, projectionWrites(order.orderId as string)));
     const modeledRequests: Record<string, number> = {};
     for (const capacity of modeled) for (const [operation, count] of Object.entries(capacity.requests)) modeledRequests[operation] = (modeledRequests[operation] ?? 0) + count;
     // Functions reach the local DynamoDB directly when it runs in its own process
@@ -478,8 +479,8 @@ class PipelineRun {
   }
 }
 
-function countKinds(orders: readonly PlacedOrder[]): Record<OrderKind, number> {
-  const counts: Record<OrderKind, number> = { [OrderKind.fulfilled]: 0, [OrderKind.outOfStock]: 0, [OrderKind.declined]: 0 };
+function countKinds(orders: readonly PlacedOrder[]): Record<OrderKindName, number> {
+  const counts = Object.fromEntries(Object.keys(ORDER_KINDS).map((kind) => [kind, 0])) as Record<OrderKindName, number>;
   for (const order of orders) counts[order.planned.kind] += 1;
   return counts;
 }

@@ -1,8 +1,8 @@
 /**
  * Warm time per record of every handler, measured in the running local cloud: orders are
  * placed through the place-order function and flow through the real pipeline (rules, queues,
- * event source mappings, every step), a quarter of them with a declined card so that the
- * compensation steps run too; then each order is read back through get-order. Only warm
+ * event source mappings, every step), in the order mix, so that the compensation steps run
+ * too; then each order is read back through get-order. Only warm
  * invocations count: a cold start's init is the `functions` group's other figure. One order at
  * a time: with several, the invocations would share the cores and each would measure the others.
  */
@@ -10,15 +10,16 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startLocalCloud, type LocalCloud } from '#cloud/local-cloud';
 import type { InvocationResult } from '#cloud/lambda/invocation-result';
+import { plannedOrder } from '#local/order-mix';
 import { EnvName } from '#shared/config';
-import { DEMO_CATALOGUE } from '#shared/demo-catalogue';
+import { PIPELINE_GRAPH } from '#shared/pipeline-graph';
 
 /** Orders placed; with the steps' batching, enough warm invocations of every function. */
 const ORDERS = 40;
 /** How long the pipeline may take to settle every order before the measurement is abandoned. */
 const SETTLE_TIMEOUT_MS = 30_000;
-/** The event after which an order has left every step but the read-model projection. */
-const LAST_STEP_EVENT = 'CustomerNotified';
+/** The order mix's seed: its first orders include every path, so every step runs. */
+const ORDER_MIX_SEED = 1;
 
 /** Warm invocations of one function. */
 interface WarmTally {
@@ -45,7 +46,8 @@ export async function measureWarmTimes(assemblyDirectory: string): Promise<Map<s
       if (outcome.initDurationMs === undefined) tally(functionName, outcome.durationMs, outcome.records.length);
     },
     onEvent: (event) => {
-      if (event['detail-type'] === LAST_STEP_EVENT) ordersThroughLastStep += 1;
+      // A settling event: the order has left every step but the read-model projection.
+      if (PIPELINE_GRAPH.isSettled([event['detail-type']])) ordersThroughLastStep += 1;
     },
   });
   try {
@@ -62,7 +64,7 @@ export async function measureWarmTimes(assemblyDirectory: string): Promise<Map<s
 
     const orderIds: string[] = [];
     for (let index = 0; index < ORDERS; index += 1) {
-      const response = await invokeHttp('place-order', httpEvent('POST', '/orders', { body: JSON.stringify(anOrder(index)) }));
+      const response = await invokeHttp('place-order', httpEvent('POST', '/orders', { body: JSON.stringify(plannedOrder(index, ORDER_MIX_SEED).order) }));
       if (response.statusCode !== 202) throw new Error(`warm time: place-order answered ${response.statusCode}: ${response.body}`);
       orderIds.push((JSON.parse(response.body ?? '{}') as { orderId: string }).orderId);
       await waitUntil(() => ordersThroughLastStep > index);
@@ -90,20 +92,6 @@ function handlerNames(cloud: LocalCloud): Map<string, string> {
     const handler = fn.environment[EnvName.serviceName];
     return handler === undefined ? [] : [[handler, fn.name] as const];
   }));
-}
-
-/** Every fourth order pays with a declined card: inventory is released and the order cancelled. */
-function anOrder(index: number): unknown {
-  const [first, second] = DEMO_CATALOGUE.filter((entry) => entry.initialStock > 0);
-  return {
-    customer: { customerId: `bench-${index}`, email: `bench-${index}@example.com`, name: 'Bench Customer' },
-    items: [
-      { sku: first?.sku, quantity: 1 },
-      { sku: second?.sku, quantity: 2 },
-    ],
-    shippingAddress: { line1: '1 Bench Street', city: 'London', postalCode: 'N1 9GU', country: 'GB' },
-    paymentToken: index % 4 === 3 ? 'tok_decline' : 'tok_visa',
-  };
 }
 
 /** An HTTP API payload 2.0 event, as the HTTP API hands a request to a function. */

@@ -1,19 +1,21 @@
 /**
  * The one place that decides how every Lambda function of the pipeline is built and run:
- * runtime, architecture, bundling, logging and its execution role. The `PipelineStep`
- * construct and the stack's HTTP functions both create their functions through
- * `handlerFunction`, so the two can't drift apart.
+ * runtime, architecture, bundling, logging and its execution role, whose policy is exactly the
+ * function's declared access. The `PipelineStep` construct and the stack's HTTP functions both
+ * create their functions through `handlerFunction`, so the two can't drift apart.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Validations, type IResource } from 'aws-cdk-lib';
-import { type IRole, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type IRole, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { ApplicationLogLevel as CdkApplicationLogLevel, Architecture, type CfnFunction, type Function as LambdaFunction, LoggingFormat, Runtime, SystemLogLevel as CdkSystemLogLevel } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Dependable, type Construct } from 'constructs';
 import { APPLICATION_LOG_LEVELS, type ApplicationLogLevel, type SystemLogLevel } from '#cloud/lambda/logging-config';
+import { DeclaredAccessRole, policyStatements, type GrantTargets } from '#infra/function-grants';
 import { checkIntegerInRange, checkSecondsInRange, InvalidPropError } from '#infra/validation';
+import type { FunctionAccess } from '#shared/pipeline-access';
 
 /** The repository root: `functions/`, `package-lock.json` and `tsconfig.json` live here. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -140,13 +142,20 @@ export interface HandlerFunctionProps {
    * @default 256
    */
   readonly memorySize?: number;
+  /** What the function may do, computed from the pipeline's declaration: its whole policy besides its log group. */
+  readonly access: FunctionAccess;
+  /** The resources `access` refers to. */
+  readonly grantTargets: GrantTargets;
 }
+
+/** Where a function's grants come from, as a refused grant names it. */
+const ACCESS_DECLARED_IN = 'the pipeline declaration (functions/shared/pipeline.ts) or the operations of an adapter (functions/shared/adapters/access.ts)';
 
 /**
  * Creates a function with the pipeline's defaults, its log group (with retention), JSON logs at
  * the levels of {@link functionLogLevels} (INFO unless the `logLevel` context says otherwise)
  * and its own role. The role carries no AWS-managed policy: it may write only to its own log
- * group, and the caller adds what else it needs through `grant*` methods.
+ * group and do what `access` allows; it is sealed, so a later `grant*` on the function throws.
  * IDs: `<id>`, `<id>Role`, `<id>LogGroup`, all under `scope`.
  */
 export function handlerFunction(scope: Construct, id: string, props: HandlerFunctionProps): NodejsFunction {
@@ -160,11 +169,14 @@ export function handlerFunction(scope: Construct, id: string, props: HandlerFunc
     retention: FUNCTION_LOG_RETENTION,
     removalPolicy: RemovalPolicy.DESTROY,
   });
-  const role = new Role(scope, `${id}Role`, {
+  const role = new DeclaredAccessRole(scope, `${id}Role`, {
     assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
     description: `Execution role of ${props.description}`,
+    declaredIn: ACCESS_DECLARED_IN,
   });
   logGroup.grantWrite(role);
+  for (const statement of policyStatements(props.access, props.grantTargets)) role.addToPrincipalPolicy(statement);
+  role.seal();
   const logLevels = functionLogLevels(scope);
 
   const fn = new NodejsFunction(scope, id, {

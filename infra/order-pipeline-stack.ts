@@ -1,8 +1,11 @@
 /**
  * The order pipeline: the `OrderBus` with its archive, the Orders / Inventory / Ledger tables,
- * the HTTP API (POST /orders, GET /orders/{id}), one `PipelineStep` per SQS-fed step and the
- * topic their alarms notify.
+ * and the functions of the pipeline's declaration (`functions/shared/pipeline.ts`): the HTTP
+ * API's (POST /orders, GET /orders/{id}) and one `PipelineStep` per SQS-fed step, each with
+ * the environment and the grants its declaration gives it, and the topic their alarms notify.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -18,60 +21,17 @@ import type { Construct } from 'constructs';
 import { EventSource } from '#shared/contracts';
 import { EnvName } from '#shared/config';
 import { DEMO_CATALOGUE, inventoryItemOf } from '#shared/demo-catalogue';
-import { TABLE_KEYS, type TableKeys } from '#shared/tables';
-import { STEP_SUBSCRIPTIONS, type StepName } from '#shared/subscriptions';
-import { acknowledgeUntraced, dependOnRolePolicyOnly, FUNCTION_ARCHITECTURE, FUNCTION_LOG_RETENTION, handlerEntry, handlerFunction } from '#infra/function-defaults';
+import { PIPELINE } from '#shared/pipeline';
+import { FunctionAccess, type ResourceNameEnv } from '#shared/pipeline-access';
+import { consumedBy, HTTP_FUNCTION_NAMES, STEP_NAMES, type HttpFunctionName, type StepName } from '#shared/pipeline-graph';
+import { TABLE_KEYS, type TableKeys, type TableName } from '#shared/tables';
+import { acknowledgeUntraced, dependOnRolePolicyOnly, FUNCTION_ARCHITECTURE, FUNCTION_LOG_RETENTION, handlerEntry, handlerFunction, PROJECT_ROOT } from '#infra/function-defaults';
+import type { GrantTargets } from '#infra/function-grants';
 import { PipelineStep } from '#infra/pipeline-step';
 import { AlarmTopic, alarmEmailFromContext } from '#infra/alarm-topic';
 
 /** The stack's name (and construct id). */
 export const ORDER_PIPELINE_STACK_NAME = 'OrderPipeline';
-
-/** The pipeline's tables, by the name the step table uses. */
-export const TableName = { orders: 'orders', inventory: 'inventory', ledger: 'ledger' } as const;
-export type TableName = (typeof TableName)[keyof typeof TableName];
-
-/** Which tables a step needs and whether it publishes outcomes on the bus. */
-export interface StepWiring {
-  /** Tables the step reads and writes. */
-  readonly tables: readonly TableName[];
-  /** Whether the step publishes events (gets EVENT_BUS_NAME and events:PutEvents). */
-  readonly publishes: boolean;
-  /**
-   * How long the event source mapping may gather records before invoking.
-   * @default none: steps on the path that settles an order invoke as soon as records arrive
-   */
-  readonly maxBatchingWindow?: Duration;
-  /**
-   * Most records per invocation; above 10 needs a batching window.
-   * @default PipelineStepDefaults.batchSize
-   */
-  readonly batchSize?: number;
-}
-
-/**
- * Every SQS-fed step: what it needs besides the events it consumes (those come from
- * `STEP_SUBSCRIPTIONS`, which the handlers use too). The function is `functions/<step>/index.ts`.
- */
-export const PIPELINE_STEPS = {
-  'reserve-inventory': { tables: [TableName.inventory, TableName.ledger], publishes: true },
-  'capture-payment': { tables: [TableName.ledger], publishes: true },
-  'release-inventory': { tables: [TableName.inventory, TableName.ledger], publishes: true },
-  'ship-order': { tables: [TableName.inventory, TableName.ledger], publishes: true },
-  'cancel-order': { tables: [TableName.ledger], publishes: true },
-  'notify-customer': { tables: [TableName.ledger], publishes: true },
-  // The projection takes every event (5 of the 9 messages per order) and settles no order:
-  // gathering up to 100 records for a second turns ~5 receives and deletes per order into a
-  // fraction of one, and lets one read and one write of the view apply several of its events.
-  'project-order': { tables: [TableName.orders], publishes: false, maxBatchingWindow: Duration.seconds(1), batchSize: 100 },
-} as const satisfies Record<StepName, StepWiring>;
-
-/** The environment variable that carries each table's name. */
-const TABLE_ENV_NAME = {
-  [TableName.orders]: EnvName.ordersTableName,
-  [TableName.inventory]: EnvName.inventoryTableName,
-  [TableName.ledger]: EnvName.ledgerTableName,
-} as const satisfies Record<TableName, string>;
 
 /** How long the bus archive keeps events for replay. */
 export const ARCHIVE_RETENTION = Duration.days(30);
@@ -107,10 +67,8 @@ export class OrderPipelineStack extends Stack {
   readonly api: HttpApi;
   /** Its `$default` stage. */
   readonly apiStage: HttpStage;
-  /** POST /orders. */
-  readonly placeOrderFunction: NodejsFunction;
-  /** GET /orders/{id}. */
-  readonly getOrderFunction: NodejsFunction;
+  /** The functions behind the HTTP API, by name (`place-order` serves POST /orders...). */
+  readonly httpFunctions: Readonly<Record<HttpFunctionName, NodejsFunction>>;
   /** Seeds the demo catalogue into Inventory when the stack is created. */
   readonly seedDemoCatalogue: AwsCustomResource;
   /** The SQS-fed steps, by name. */
@@ -142,36 +100,10 @@ export class OrderPipelineStack extends Stack {
     this.ledgerTable = this.table('LedgerTable', TABLE_KEYS.ledger, tableRemovalPolicy);
     this.seedDemoCatalogue = this.demoCatalogueSeed();
 
-    const tables: Record<TableName, ITable> = {
-      [TableName.orders]: this.ordersTable,
-      [TableName.inventory]: this.inventoryTable,
-      [TableName.ledger]: this.ledgerTable,
-    };
+    const grantTargets: GrantTargets = { bus: this.bus, tables: { orders: this.ordersTable, inventory: this.inventoryTable, ledger: this.ledgerTable } };
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { email: alarmEmailFromContext(this) });
-    this.steps = this.pipelineSteps(tables);
-
-    this.placeOrderFunction = handlerFunction(this, 'PlaceOrderFunction', {
-      entry: handlerEntry('place-order'),
-      description: 'Order pipeline POST /orders: accepts an order and publishes OrderPlaced',
-      environment: {
-        [EnvName.eventBusName]: this.bus.eventBusName,
-        [EnvName.ordersTableName]: this.ordersTable.tableName,
-        [EnvName.serviceName]: 'place-order',
-      },
-    });
-    this.bus.grantPutEventsTo(this.placeOrderFunction);
-    // It writes the order's read model right after publishing OrderPlaced (functions/shared/place-order.ts).
-    this.ordersTable.grantReadWriteData(this.placeOrderFunction);
-
-    this.getOrderFunction = handlerFunction(this, 'GetOrderFunction', {
-      entry: handlerEntry('get-order'),
-      description: "Order pipeline GET /orders/{id}: serves an order's status and timeline",
-      environment: {
-        [EnvName.ordersTableName]: this.ordersTable.tableName,
-        [EnvName.serviceName]: 'get-order',
-      },
-    });
-    this.ordersTable.grantReadData(this.getOrderFunction);
+    this.steps = this.pipelineSteps(grantTargets);
+    this.httpFunctions = this.httpFunctionsOf(grantTargets);
 
     ({ api: this.api, stage: this.apiStage } = this.httpApi());
 
@@ -249,28 +181,55 @@ export class OrderPipelineStack extends Stack {
     return seed;
   }
 
-  private pipelineSteps(tables: Record<TableName, ITable>): Record<StepName, PipelineStep> {
-    const entries = (Object.keys(PIPELINE_STEPS) as StepName[]).map((stepName) => {
-      const wiring: StepWiring = PIPELINE_STEPS[stepName];
-      const environment: Record<string, string> = {};
-      for (const name of wiring.tables) environment[TABLE_ENV_NAME[name]] = tables[name].tableName;
-      if (wiring.publishes) environment[EnvName.eventBusName] = this.bus.eventBusName;
-
+  /** One `PipelineStep` per declared step, with its rule, batching, environment and grants from the declaration. */
+  private pipelineSteps(grantTargets: GrantTargets): Record<StepName, PipelineStep> {
+    const entries = STEP_NAMES.map((stepName) => {
+      const declaration = PIPELINE.steps[stepName];
+      const access = FunctionAccess.of(stepName);
+      const batching: { readonly batchSize: number; readonly maxBatchingWindowSeconds: number } | undefined = 'batching' in declaration ? declaration.batching : undefined;
       const step = new PipelineStep(this, pascalCase(stepName), {
         bus: this.bus,
         alarmTopic: this.alarmTopic.topic,
         stepName,
-        consumes: STEP_SUBSCRIPTIONS[stepName],
-        entry: handlerEntry(stepName),
-        environment,
-        maxBatchingWindow: wiring.maxBatchingWindow,
-        batchSize: wiring.batchSize,
+        description: `Order pipeline step ${stepName}: ${declaration.description}`,
+        consumes: consumedBy(stepName),
+        entry: declaredEntry(stepName, `import { stepHandler } from '#shared/runtime/aws-clients';\nimport { ${camelCase(stepName)} } from '#shared/steps/${stepName}';\n\nexport const handler = stepHandler('${stepName}', ${camelCase(stepName)});`),
+        access,
+        grantTargets,
+        environment: this.environmentOf(access, grantTargets.tables),
+        batchSize: batching?.batchSize,
+        maxBatchingWindow: batching === undefined ? undefined : Duration.seconds(batching.maxBatchingWindowSeconds),
       });
-      for (const name of wiring.tables) tables[name].grantReadWriteData(step.function);
-      if (wiring.publishes) this.bus.grantPutEventsTo(step.function);
       return [stepName, step] as const;
     });
     return Object.fromEntries(entries) as Record<StepName, PipelineStep>;
+  }
+
+  /** One function per declared HTTP function, with its environment and grants from the declaration. */
+  private httpFunctionsOf(grantTargets: GrantTargets): Record<HttpFunctionName, NodejsFunction> {
+    const entries = HTTP_FUNCTION_NAMES.map((name) => {
+      const access = FunctionAccess.of(name);
+      const fn = handlerFunction(this, `${pascalCase(name)}Function`, {
+        entry: declaredEntry(name, `export const handler = ...; // the handler of ${PIPELINE.http[name].route}, given httpDependencies('${name}')`),
+        description: `Order pipeline ${name}: ${PIPELINE.http[name].description}`,
+        environment: { ...this.environmentOf(access, grantTargets.tables), [EnvName.serviceName]: name },
+        access,
+        grantTargets,
+      });
+      return [name, fn] as const;
+    });
+    return Object.fromEntries(entries) as Record<HttpFunctionName, NodejsFunction>;
+  }
+
+  /** The variables naming the tables and the bus a function's access refers to. */
+  private environmentOf(access: FunctionAccess, tables: Readonly<Record<TableName, ITable>>): Record<string, string> {
+    const values: Record<ResourceNameEnv, string> = {
+      [EnvName.eventBusName]: this.bus.eventBusName,
+      [EnvName.ordersTableName]: tables.orders.tableName,
+      [EnvName.inventoryTableName]: tables.inventory.tableName,
+      [EnvName.ledgerTableName]: tables.ledger.tableName,
+    };
+    return Object.fromEntries(access.environment.map((name) => [name, values[name]]));
   }
 
   private httpApi(): { api: HttpApi; stage: HttpStage } {
@@ -307,20 +266,16 @@ export class OrderPipelineStack extends Stack {
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogGroup), format: accessLogFormat },
     });
 
-    api.addRoutes({
-      path: '/orders',
-      methods: [HttpMethod.POST],
-      integration: new HttpLambdaIntegration('PlaceOrderIntegration', this.placeOrderFunction, {
-        payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
-      }),
-    });
-    api.addRoutes({
-      path: '/orders/{id}',
-      methods: [HttpMethod.GET],
-      integration: new HttpLambdaIntegration('GetOrderIntegration', this.getOrderFunction, {
-        payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
-      }),
-    });
+    for (const name of HTTP_FUNCTION_NAMES) {
+      const [method, path] = PIPELINE.http[name].route.split(' ') as [keyof typeof HttpMethod, string];
+      api.addRoutes({
+        path,
+        methods: [HttpMethod[method]],
+        integration: new HttpLambdaIntegration(`${pascalCase(name)}Integration`, this.httpFunctions[name], {
+          payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+        }),
+      });
+    }
     return { api, stage };
   }
 
@@ -330,13 +285,33 @@ export class OrderPipelineStack extends Stack {
       id: 'AwsSolutions-APIG4',
       reason: 'A public demo shop API: anyone may place an order and look it up by its unguessable id (a UUID); there is no user to authorize. The stage is throttled.',
     });
-    for (const fn of [this.placeOrderFunction, this.getOrderFunction]) {
+    for (const fn of Object.values<NodejsFunction>(this.httpFunctions)) {
       Validations.of(fn).acknowledge({
         id: 'Serverless-LambdaDLQ',
         reason: 'API Gateway invokes the function synchronously and returns its error to the client; a Lambda DLQ applies only to asynchronous invocations.',
       });
     }
   }
+}
+
+/** A declared function's handler has no entry file. */
+export class MissingHandlerError extends Error {
+  constructor(entry: string, example: string, options?: { cause?: unknown }) {
+    super(`${entry} is missing: every function of the pipeline's declaration has its Lambda entry point there. Write it (README "Adding a step"):\n\n${example}\n`, options);
+    this.name = 'MissingHandlerError';
+  }
+}
+
+/** The entry file of declared function `name`. @throws MissingHandlerError saying what to write when it does not exist. */
+function declaredEntry(name: string, example: string): string {
+  const entry = handlerEntry(name);
+  if (!existsSync(entry)) throw new MissingHandlerError(path.relative(PROJECT_ROOT, entry), example);
+  return entry;
+}
+
+function camelCase(kebab: string): string {
+  const pascal = pascalCase(kebab);
+  return pascal.charAt(0).toLowerCase() + pascal.slice(1);
 }
 
 function pascalCase(kebab: string): string {

@@ -4,12 +4,11 @@
  * retry policy on the rule target, an alarm on each DLQ and one on the age of the queue's
  * oldest message, all notifying the alarm topic.
  */
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Names, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Rule, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -17,6 +16,8 @@ import { Construct } from 'constructs';
 import { patternFor, type DetailType } from '#shared/contracts';
 import { EnvName } from '#shared/config';
 import { DEFAULT_FUNCTION_TIMEOUT, handlerFunction } from '#infra/function-defaults';
+import type { GrantTargets } from '#infra/function-grants';
+import type { FunctionAccess } from '#shared/pipeline-access';
 import { checkDistinctNonEmpty, checkIntegerInRange, checkSecondsInRange, InvalidPropError } from '#infra/validation';
 
 /** Defaults of `PipelineStepProps`, exported so tests and callers can refer to them. */
@@ -79,12 +80,24 @@ export interface PipelineStepProps {
    */
   readonly stepName: string;
   /**
+   * What the step does, for people.
+   * @default - "Order pipeline step <stepName>"
+   */
+  readonly description?: string;
+  /**
    * The detail-types the step consumes; the rule's pattern is `patternFor(consumes)`, so it
    * matches each with the source its contract gives it. At least one, no repeats.
    */
   readonly consumes: readonly DetailType[];
   /** The handler's entry file (exports `handler`). */
   readonly entry: string;
+  /**
+   * What the function may do, from the pipeline's declaration: a step's access includes polling
+   * its queue and parking in its DLQ, which this construct creates and resolves.
+   */
+  readonly access: FunctionAccess;
+  /** The resources outside this construct that `access` refers to (the bus, the tables). */
+  readonly grantTargets: Omit<GrantTargets, 'queue' | 'deadLetterQueue'>;
   /**
    * More environment variables for the function. The construct always sets
    * `DEAD_LETTER_QUEUE_URL`, `MAX_RECEIVE_COUNT` and `POWERTOOLS_SERVICE_NAME`.
@@ -213,7 +226,9 @@ export class PipelineStep extends Construct {
 
     this.function = handlerFunction(this, 'Function', {
       entry: props.entry,
-      description: `Order pipeline step ${props.stepName}`,
+      description: props.description ?? `Order pipeline step ${props.stepName}`,
+      access: props.access,
+      grantTargets: { ...props.grantTargets, queue: this.queue, deadLetterQueue: this.deadLetterQueue },
       timeout,
       memorySize: props.memorySize,
       environment: {
@@ -223,15 +238,16 @@ export class PipelineStep extends Construct {
         [EnvName.serviceName]: props.stepName,
       },
     });
-    this.deadLetterQueue.grantSendMessages(this.function);
-    this.function.addEventSource(
-      new SqsEventSource(this.queue, {
-        batchSize,
-        maxBatchingWindow: props.maxBatchingWindow,
-        reportBatchItemFailures: true,
-        maxConcurrency,
-      }),
-    );
+    // The mapping itself, without SqsEventSource: that grants the function consume rights of its
+    // own choosing (ChangeMessageVisibility, GetQueueUrl too) beyond what Lambda needs; the
+    // role's policy comes only from `access`. The id is the one SqsEventSource gives it.
+    this.function.addEventSourceMapping(`SqsEventSource:${Names.nodeUniqueId(this.queue.node)}`, {
+      eventSourceArn: this.queue.queueArn,
+      batchSize,
+      maxBatchingWindow: props.maxBatchingWindow,
+      reportBatchItemFailures: true,
+      maxConcurrency,
+    });
 
     this.deadLetterQueueAlarm = firstMessageAlarm(this, 'DeadLetterQueueAlarm', this.deadLetterQueue, `${props.stepName}: a record was parked in the step's dead-letter queue`);
     this.targetDeadLetterQueueAlarm = firstMessageAlarm(
@@ -318,6 +334,9 @@ function validate(props: PipelineStepProps, resolved: ResolvedProps): void {
     throw new InvalidPropError('stepName', props.stepName, `stepName must be kebab-case (e.g. "reserve-inventory"), got "${props.stepName}"`);
   }
   checkDistinctNonEmpty('consumes', props.consumes);
+  if (!props.access.grants.some((grant) => grant.target.kind === 'queue')) {
+    throw new InvalidPropError('access', props.access.name, `access must be a step's, with its queue and DLQ, got ${props.access.name}'s`);
+  }
   // https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html
   checkIntegerInRange('batchSize', resolved.batchSize, { min: 1, max: 10_000 });
   if (props.maxBatchingWindow !== undefined) checkSecondsInRange('maxBatchingWindow', props.maxBatchingWindow, { min: 0, max: 300 });

@@ -3,14 +3,14 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import { OrderIdSchema } from '#shared/contracts';
 import { json, problem } from '#shared/runtime/http';
 import { logger } from '#shared/runtime/observability';
-import type { OrderViewStore } from '#shared/ports';
+import type { OrderViewReader } from '#shared/ports';
 
-/** Builds the handler around the read-model store. */
-export function getOrderHandler(views: OrderViewStore): (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2> {
-  return (event) => answer(event, views);
+/** Builds the handler around the read models it reads. */
+export function getOrderHandler({ orderViewReader }: { readonly orderViewReader: OrderViewReader }): (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2> {
+  return (event) => answer(event, orderViewReader);
 }
 
-async function answer(event: APIGatewayProxyEventV2, views: OrderViewStore): Promise<APIGatewayProxyResultV2> {
+async function answer(event: APIGatewayProxyEventV2, views: OrderViewReader): Promise<APIGatewayProxyResultV2> {
   const orderId = event.pathParameters?.id;
   if (!OrderIdSchema.safeParse(orderId).success) {
     return problem(400, 'the order id must be a UUID', [{ field: 'id', message: `"${orderId ?? ''}" is not a UUID` }]);

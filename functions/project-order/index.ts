@@ -1,6 +1,5 @@
-/** Lambda handler: applies every pipeline event to the order's read model. */
-import { configuredStepHandler, documentClient, orderViews } from '#shared/runtime/aws-clients';
+import { stepHandler } from '#shared/runtime/aws-clients';
 import { projectOrder } from '#shared/steps/project-order';
 
-/** The function's Lambda entry point (the template's `index.handler`). */
-export const handler = configuredStepHandler('project-order', projectOrder, { views: orderViews(documentClient()) }, { publishes: false });
+/** Lambda entry point of step project-order (the template's `index.handler`), given what the pipeline's declaration says. */
+export const handler = stepHandler('project-order', projectOrder);

@@ -1,11 +1,5 @@
-/** Lambda handler: reserves an order's stock (OrderPlaced -> InventoryReserved | InventoryRejected). */
-import { catalogue, configuredStepHandler, documentClient, stepLedger } from '#shared/runtime/aws-clients';
+import { stepHandler } from '#shared/runtime/aws-clients';
 import { reserveInventory } from '#shared/steps/reserve-inventory';
 
-const client = documentClient();
-
-/** The function's Lambda entry point (the template's `index.handler`). */
-export const handler = configuredStepHandler('reserve-inventory', reserveInventory, {
-  catalogue: catalogue(client),
-  ledger: stepLedger(client, { movesStock: true }),
-});
+/** Lambda entry point of step reserve-inventory (the template's `index.handler`), given what the pipeline's declaration says. */
+export const handler = stepHandler('reserve-inventory', reserveInventory);

@@ -5,6 +5,8 @@
  * `AWS_ENDPOINT_URL` variable, set by the local cloud and absent on AWS.
  */
 
+import type { TableName } from '#shared/tables';
+
 /** Names of the variables the stack gives the functions; the CDK stack imports these too. */
 export const EnvName = {
   eventBusName: 'EVENT_BUS_NAME',
@@ -15,6 +17,14 @@ export const EnvName = {
   maxReceiveCount: 'MAX_RECEIVE_COUNT',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
 } as const;
+export type EnvName = (typeof EnvName)[keyof typeof EnvName];
+
+/** The variable that carries each table's name. */
+export const TABLE_NAME_ENV = {
+  orders: EnvName.ordersTableName,
+  inventory: EnvName.inventoryTableName,
+  ledger: EnvName.ledgerTableName,
+} as const satisfies Record<TableName, EnvName>;
 
 function required(name: string): string {
   const value = process.env[name];

@@ -2,38 +2,15 @@
  * The order's read model (status and timeline) and how each event moves it. Pure: the
  * projection handler loads a view, applies an event here, and saves it.
  */
-import { DETAIL_TYPES, type Detail, type DetailType, type Order, type Rejection, type Shipment } from '#shared/contracts';
+import type { Detail, DetailType, Order, Rejection, Shipment } from '#shared/contracts';
+import { PIPELINE_GRAPH, type OrderStatus } from '#shared/pipeline-graph';
 
-/** Every status an order can show, with its rank: status only ever moves to a higher rank. */
-export const OrderStatusRank = {
-  placed: 1,
-  'inventory-reserved': 2,
-  'inventory-rejected': 2,
-  'payment-captured': 3,
-  'payment-declined': 3,
-  shipped: 4,
-  'inventory-released': 4,
-  notified: 9,
-  cancelled: 9,
-} as const;
-export type OrderStatus = keyof typeof OrderStatusRank;
-
-/** The statuses an order ends in; each accepted order reaches exactly one of them. */
-export const TERMINAL_STATUSES: readonly OrderStatus[] = ['notified', 'cancelled'];
-
-/** The status each event moves the order to; `undefined` leaves the status as it is. */
-const statusAfter: Record<DetailType, (detail: never) => OrderStatus | undefined> = {
-  OrderPlaced: () => 'placed',
-  InventoryReserved: () => 'inventory-reserved',
-  InventoryRejected: () => 'inventory-rejected',
-  PaymentCaptured: () => 'payment-captured',
-  PaymentDeclined: () => 'payment-declined',
-  InventoryReleased: () => 'inventory-released',
-  OrderShipped: () => 'shipped',
-  OrderCancelled: () => 'cancelled',
-  // A notification about a cancellation does not un-cancel the order.
-  CustomerNotified: (detail: Detail<'CustomerNotified'>) => (detail.outcome === 'shipped' ? 'notified' : undefined),
-};
+/**
+ * Every status an order can show, with its rank: status only ever moves to a higher rank. From
+ * the pipeline's declaration: a status ranks by how many events precede the event that sets
+ * it, and terminal statuses share the highest rank.
+ */
+export const OrderStatusRank = PIPELINE_GRAPH.statusRank as Readonly<Record<OrderStatus, number>>;
 
 /** One entry of the order's timeline. */
 export interface TimelineEntry {
@@ -80,7 +57,7 @@ export function applyEvent(view: OrderView | undefined, event: ProjectedEvent): 
     updatedAt: event.time,
     version: 0,
   };
-  const candidate = (statusAfter[event.detailType] as (detail: Detail<DetailType>) => OrderStatus | undefined)(event.detail);
+  const candidate = PIPELINE_GRAPH.statusAfter(event.detailType, event.detail) as OrderStatus | undefined;
   const status =
     candidate !== undefined && (view === undefined || OrderStatusRank[candidate] > OrderStatusRank[current.status])
       ? candidate
@@ -91,11 +68,11 @@ export function applyEvent(view: OrderView | undefined, event: ProjectedEvent): 
 
 /**
  * EventBridge times events to the second, so several steps of one order often share a time;
- * within a second the life cycle's own order (the contract lists detail-types in it) decides.
+ * within a second the life cycle's own order (from the pipeline's declaration) decides.
  */
 function byOccurrence(a: TimelineEntry, b: TimelineEntry): number {
   if (a.at !== b.at) return a.at < b.at ? -1 : 1;
-  return DETAIL_TYPES.indexOf(a.type) - DETAIL_TYPES.indexOf(b.type);
+  return PIPELINE_GRAPH.lifeCycleOrder.indexOf(a.type) - PIPELINE_GRAPH.lifeCycleOrder.indexOf(b.type);
 }
 
 /** The facts an event adds to the view beyond its status. */

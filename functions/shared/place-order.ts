@@ -17,7 +17,7 @@ import type { EventPublisher, OrderViewStore } from '#shared/ports';
 /** What placing an order needs. */
 export interface PlaceOrderDeps {
   readonly publisher: EventPublisher;
-  readonly views: OrderViewStore;
+  readonly orderViews: OrderViewStore;
   /** @default () => new Date() */
   readonly now?: () => Date;
 }
@@ -34,7 +34,7 @@ export interface PlacedOrder {
 export async function placeOrder(order: Order, idempotencyKey: string | undefined, deps: PlaceOrderDeps): Promise<PlacedOrder> {
   const orderId = idempotencyKey === undefined ? randomUUID() : orderIdFor(order.customer.customerId, idempotencyKey);
   if (idempotencyKey !== undefined) {
-    const existing = await deps.views.get(orderId);
+    const existing = await deps.orderViews.get(orderId);
     if (existing?.order !== undefined) {
       if (!sameOrder(existing.order, order)) throw new IdempotencyKeyReuseError(idempotencyKey, { orderId });
       return { orderId, replayed: true };
@@ -44,7 +44,7 @@ export async function placeOrder(order: Order, idempotencyKey: string | undefine
   const placedAt = (deps.now ?? (() => new Date()))().toISOString();
   const placed = domainEvent('OrderPlaced', { schemaVersion: 1, orderId, order, placedAt });
   await deps.publisher.publish([placed]);
-  const projectionError = await projectPlacedOrder(placed, deps.views);
+  const projectionError = await projectPlacedOrder(placed, deps.orderViews);
   return { orderId, replayed: false, ...(projectionError !== undefined ? { projectionError } : {}) };
 }
 

@@ -4,6 +4,7 @@
  */
 import type { DomainEvent } from '#shared/contracts';
 import type { OrderView } from '#shared/order-view';
+import type { Port } from '#shared/pipeline-declaration';
 
 /** Puts events on the bus; throws `PublishError` when any event could not be put. */
 export interface EventPublisher {
@@ -46,9 +47,20 @@ export interface Catalogue {
   stockLevels(skus: readonly string[]): Promise<Map<string, StockLevel>>;
 }
 
-/** Stores order read models with optimistic concurrency. */
-export interface OrderViewStore {
+/** Reads order read models. */
+export interface OrderViewReader {
   get(orderId: string): Promise<OrderView | undefined>;
+}
+
+/** Stores order read models with optimistic concurrency. */
+export interface OrderViewStore extends OrderViewReader {
   /** Saves `view`, which must be one version ahead of the stored item; else `ConcurrentUpdateError`. */
   save(view: OrderView): Promise<void>;
+}
+
+/** The port behind each name the pipeline's declaration gives a function in `uses`. */
+export interface DeclaredPorts extends Record<Port, unknown> {
+  readonly catalogue: Catalogue;
+  readonly orderViews: OrderViewStore;
+  readonly orderViewReader: OrderViewReader;
 }

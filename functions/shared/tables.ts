@@ -18,3 +18,9 @@ export const TABLE_KEYS = {
   /** Each step's recorded outcome, one item per order and step. */
   ledger: { partitionKey: 'orderId', sortKey: 'step' },
 } as const satisfies Record<string, TableKeys>;
+
+/** A table of the pipeline, by the name the declaration and the grants use. */
+export type TableName = keyof typeof TABLE_KEYS;
+
+/** Every table name. */
+export const TABLE_NAMES = Object.keys(TABLE_KEYS) as TableName[];

@@ -1,6 +1,5 @@
-/** Lambda handler: ships a paid order (PaymentCaptured -> OrderShipped). */
-import { configuredStepHandler, documentClient, stepLedger } from '#shared/runtime/aws-clients';
+import { stepHandler } from '#shared/runtime/aws-clients';
 import { shipOrder } from '#shared/steps/ship-order';
 
-/** The function's Lambda entry point (the template's `index.handler`). */
-export const handler = configuredStepHandler('ship-order', shipOrder, { ledger: stepLedger(documentClient(), { movesStock: true }) });
+/** Lambda entry point of step ship-order (the template's `index.handler`), given what the pipeline's declaration says. */
+export const handler = stepHandler('ship-order', shipOrder);

@@ -1,15 +1,16 @@
 /**
- * `npm run demo`: places a mix of orders (fulfilled, out of stock, declined) against a
+ * `npm run demo`: places the order mix (fulfilled, out of stock, declined) against a
  * running local cloud, or its own if none answers, waits for every outcome and prints a
  * summary: status counts per kind of order, DLQ depths and latency percentiles.
  * Flags: `--orders N` (default 30), `--url` (HTTP API, default http://127.0.0.1:3000),
  * `--aws-endpoint` (default http://127.0.0.1:4566).
  */
-import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { Order } from '#shared/contracts';
+import { isSettled } from '#shared/pipeline-graph';
 import type { LocalCloud } from '#cloud/local-cloud';
+import { randomSeed } from '#cloud/faults/prng';
+import { ORDER_KINDS, planOrders } from '#local/order-mix';
 import { startOrderPipelineCloud } from '#local/order-pipeline-cloud';
 import { mapConcurrently } from '#local/soak/concurrency';
 import { getOrderView } from '#local/soak/order-client';
@@ -27,45 +28,35 @@ const { values } = parseArgs({
 const orderCount = Number(values.orders);
 if (!Number.isInteger(orderCount) || orderCount < 1 || orderCount > 10_000) throw new Error(`--orders must be a whole number from 1 to 10000, got "${values.orders}"`);
 
-/** The kinds of order the demo places, in proportion, and the outcome each should reach. */
-const KINDS = [
-  { kind: 'fulfilled', share: 0.6, expected: 'notified', order: (): Partial<Order> => ({ items: [{ sku: 'SKU-KEYBOARD', quantity: 1 }, { sku: 'SKU-MOUSE', quantity: 1 }] }) },
-  { kind: 'out of stock', share: 0.2, expected: 'cancelled', order: (): Partial<Order> => ({ items: [{ sku: 'SKU-SOLD-OUT', quantity: 1 }] }) },
-  { kind: 'declined card', share: 0.1, expected: 'cancelled', order: (): Partial<Order> => ({ paymentToken: 'tok_decline' }) },
-  { kind: 'over the limit', share: 0.1, expected: 'cancelled', order: (): Partial<Order> => ({ items: [{ sku: 'SKU-LAPTOP', quantity: 6 }] }) },
-] as const;
-
 const ownCloud = await runningCloudOrOwn(values.url, values['aws-endpoint']);
 const httpApiUrl = ownCloud?.httpApiUrl ?? values.url;
 const awsEndpoint = ownCloud?.awsEndpoint ?? values['aws-endpoint'];
 console.log(ownCloud ? `No local cloud answered at ${values.url}; started one at ${httpApiUrl}.` : `Using the local cloud at ${httpApiUrl}.`);
 
-const plan = Array.from({ length: orderCount }, (_, index) => {
-  let position = (index + 0.5) / orderCount;
-  const kind = KINDS.find((candidate) => (position -= candidate.share) < 0) ?? KINDS[0];
-  return kind;
-});
+// A new seed each run, so the Idempotency-Keys are new orders on a cloud that saw earlier runs.
+const plan = planOrders(orderCount, randomSeed());
 console.log(`Placing ${orderCount} orders…`);
 const started = Date.now();
-const results = await mapConcurrently(plan, 8, async (kind) => {
+const results = await mapConcurrently(plan, 8, async (planned) => {
   const placedAt = Date.now();
   const response = await fetch(`${httpApiUrl}/orders`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-    body: JSON.stringify(demoOrder(kind.order())),
+    headers: { 'content-type': 'application/json', 'idempotency-key': planned.idempotencyKey },
+    body: JSON.stringify(planned.order),
   });
-  if (response.status !== 202) return { kind, status: `HTTP ${response.status}`, latencyMs: undefined };
+  if (response.status !== 202) return { planned, status: `HTTP ${response.status}`, latencyMs: undefined };
   const { orderId } = (await response.json()) as { orderId: string };
   const status = await settledStatus(orderId);
-  return { kind, status, latencyMs: Date.now() - placedAt };
+  return { planned, status, latencyMs: Date.now() - placedAt };
 });
+const asExpected = (result: (typeof results)[number]) => result.status === result.planned.expected.status;
 console.log(`All ${orderCount} orders settled in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
 
 console.log('Outcomes');
-console.log(table(['kind', 'orders', 'outcome', 'as expected'], KINDS.map((kind) => {
-  const mine = results.filter((result) => result.kind === kind);
+console.log(table(['kind', 'orders', 'outcome', 'as expected'], Object.entries(ORDER_KINDS).map(([name, kind]) => {
+  const mine = results.filter((result) => result.planned.kind === name);
   const outcomes = countBy(mine.map((result) => result.status));
-  return [kind.kind, String(mine.length), [...outcomes].map(([status, count]) => `${status} ${count}`).join(', '), mine.every((result) => result.status === kind.expected) ? 'yes' : 'NO'];
+  return [kind.label, String(mine.length), [...outcomes].map(([status, count]) => `${status} ${count}`).join(', '), mine.every(asExpected) ? 'yes' : 'NO'];
 }).filter((row) => row[1] !== '0')));
 
 const latencies = results.flatMap((result) => (result.latencyMs === undefined ? [] : [result.latencyMs])).sort((a, b) => a - b);
@@ -76,17 +67,7 @@ console.log('\nDead-letter queues');
 console.log(table(['queue', 'messages'], await deadLetterDepths(awsEndpoint)));
 
 await ownCloud?.stop();
-process.exit(results.every((result) => result.status === result.kind.expected) ? 0 : 1);
-
-function demoOrder(overrides: Partial<Order>): Order {
-  return {
-    customer: { customerId: 'demo-customer', email: 'demo@example.com', name: 'Demo Customer' },
-    items: [{ sku: 'SKU-CABLE', quantity: 2 }],
-    shippingAddress: { line1: '1 Demo Street', city: 'Berlin', postalCode: '10115', country: 'DE' },
-    paymentToken: 'tok_visa',
-    ...overrides,
-  };
-}
+process.exit(results.every(asExpected) ? 0 : 1);
 
 async function runningCloudOrOwn(url: string, awsEndpoint: string): Promise<LocalCloud | undefined> {
   const probe = await fetch(`${url}/orders/00000000-0000-4000-8000-000000000000`, { signal: AbortSignal.timeout(1_000) }).catch(() => undefined);
@@ -99,7 +80,7 @@ async function settledStatus(orderId: string, timeoutMs = 60_000): Promise<strin
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const view = await getOrderView(httpApiUrl, orderId);
-    if (view?.timeline.some((entry) => entry.type === 'CustomerNotified')) return view.status;
+    if (view !== undefined && isSettled(view.timeline)) return view.status;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   return 'not settled';

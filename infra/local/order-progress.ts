@@ -3,9 +3,7 @@
  * `12:00:01.234  order 3f2a9c1e  OrderPlaced`, and how long an order took once it settles.
  */
 import type { EventEnvelope } from '#cloud/events/put-events-entry';
-
-/** The event after which an order is settled: the customer was told its outcome. */
-const SETTLED_BY = 'CustomerNotified';
+import { PIPELINE_GRAPH } from '#shared/pipeline-graph';
 
 /** Formats pipeline events into progress lines. */
 export class OrderProgress {
@@ -22,7 +20,8 @@ export class OrderProgress {
     const clock = new Date(now).toISOString().slice(11, 23);
     const facts = [detail.reason?.code, detail.outcome].filter(Boolean).join(' ');
     let line = `${clock}  order ${detail.orderId.slice(0, 8)}  ${event['detail-type']}${facts ? ` (${facts})` : ''}${event['replay-name'] ? ` [replay ${event['replay-name']}]` : ''}`;
-    if (event['detail-type'] === SETTLED_BY) {
+    // A settling event (the customer was told the outcome) ends the order's progress.
+    if (PIPELINE_GRAPH.isSettled([event['detail-type']])) {
       const placedAt = this.#placedAt.get(detail.orderId);
       this.#placedAt.delete(detail.orderId);
       if (placedAt !== undefined) line += `  — ${detail.outcome === 'shipped' ? 'fulfilled' : 'cancelled'} in ${now - placedAt} ms`;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SHOP_GRAPH } from '#test/support/shop-pipeline';
 import { itemSizeBytes, orderCapacity, strongReadUnits, writeUnits, type ItemSizes } from '../../bench/dynamodb-units.ts';
 
 /** Ledger items of 500 bytes, SKU items of 100, a settled read model of 1,500 (2 WRU, 1 RRU). */
@@ -8,10 +9,15 @@ const SIZES: ItemSizes = {
   orderViewBytes: 1500,
 };
 
-describe('orderCapacity', () => {
+/** The shop's three paths: fulfilled, out of stock (reservation rejected), declined (then released). */
+const FULFILLED = SHOP_GRAPH.path();
+const OUT_OF_STOCK = SHOP_GRAPH.path({ 'reserve-inventory': 'InventoryRejected' });
+const DECLINED = SHOP_GRAPH.path({ 'capture-payment': 'PaymentDeclined' });
+
+describe('orderCapacity, derived from the declaration', () => {
   it('counts a fulfilled order of two lines, its 4 later events projected in 2 writes, as worked out by hand', () => {
     // Act
-    const capacity = orderCapacity('fulfilled', 2, SIZES, 2);
+    const capacity = orderCapacity(SHOP_GRAPH, FULFILLED, 2, SIZES, 2);
 
     // Assess: reads: batch get 2 x 0.5 + capture's own ledger get 1 + the prerequisite gets of
     // capture, ship and notify 3 + 3 projection gets (OrderPlaced's, then one per write);
@@ -23,7 +29,7 @@ describe('orderCapacity', () => {
 
   it('counts an out-of-stock order of one line, projected in one write: no transaction, no payment', () => {
     // Act
-    const capacity = orderCapacity('outOfStock', 1, SIZES, 1);
+    const capacity = orderCapacity(SHOP_GRAPH, OUT_OF_STOCK, 1, SIZES, 1);
 
     // Assess: reads 0.5 + the prerequisite gets of cancel and notify 2 + 2 projection gets;
     // writes: place-order's view 2 + reserve, cancel and notify puts + 1 projection put of 2.
@@ -34,7 +40,7 @@ describe('orderCapacity', () => {
 
   it('counts a declined order, reserved, then released and cancelled, projected one event at a time', () => {
     // Act
-    const capacity = orderCapacity('declined', 2, SIZES, 5);
+    const capacity = orderCapacity(SHOP_GRAPH, DECLINED, 2, SIZES, 5);
 
     // Assess: reads 1 + capture's own 1 + the prerequisite gets of capture, release, cancel and
     // notify 4 + 6 projection gets; writes 2 + 6 + 1 + 6 + 1 + 1 + 5 x 2.

@@ -10,6 +10,7 @@ import { ListQueuesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/cl
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order } from '#shared/contracts';
+import { isSettled, PIPELINE_GRAPH, TERMINAL_STATUSES } from '#shared/pipeline-graph';
 import { anOrder } from '#test/support/factories';
 import { until } from '#test/support/until';
 import type { PipelineTarget, SkippedTarget } from './pipeline-target.ts';
@@ -46,12 +47,12 @@ export async function describeOrderPipeline(resolve: () => Promise<PipelineTarge
       const response = await fetch(`${target.httpApiUrl}/orders/${orderId}`);
       return { status: response.status, body: (await response.json()) as OrderView };
     };
-    /** Polls GET /orders/{id} until the order reaches a terminal status. */
+    /** Polls GET /orders/{id} until the order is settled, in a terminal status. */
     const settled = async (orderId: string, timeoutMs = 15_000): Promise<OrderView> => {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const { status, body } = await view(orderId);
-        if (status === 200 && (body.status === 'notified' || body.status === 'cancelled') && body.timeline.some((entry) => entry.type === 'CustomerNotified')) return body;
+        if (status === 200 && (TERMINAL_STATUSES as readonly string[]).includes(body.status) && isSettled(body.timeline)) return body;
         if (Date.now() > deadline) throw new Error(`order ${orderId} did not settle in ${timeoutMs} ms (last: ${status} ${JSON.stringify(body)})`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
@@ -73,7 +74,7 @@ export async function describeOrderPipeline(resolve: () => Promise<PipelineTarge
       expect(placed.status).toBe(202);
       expect(placed.location).toBe(`/orders/${placed.body.orderId}`);
       expect(order.status).toBe('notified');
-      expect(order.timeline.map((entry) => entry.type)).toEqual(['OrderPlaced', 'InventoryReserved', 'PaymentCaptured', 'OrderShipped', 'CustomerNotified']);
+      expect(order.timeline.map((entry) => entry.type)).toEqual(PIPELINE_GRAPH.path().events);
       expect(await stock('SKU-MONITOR')).toEqual({ available: before.available - 2, reserved: before.reserved, shipped: before.shipped + 2 });
     });
 

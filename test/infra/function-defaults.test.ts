@@ -4,6 +4,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { handlerFunction, LOG_LEVEL_CONTEXT_KEY } from '#infra/function-defaults';
 import { InvalidPropError } from '#infra/validation';
+import { FunctionAccess } from '#shared/pipeline-access';
+import { testGrantTargets } from './fixtures/grant-targets.ts';
 import { resourcesOfType, type TemplateJson } from './template-queries.ts';
 
 const ENTRY = fileURLToPath(new URL('./fixtures/noop-handler.ts', import.meta.url));
@@ -12,7 +14,7 @@ const ENTRY = fileURLToPath(new URL('./fixtures/noop-handler.ts', import.meta.ur
 function loggingConfigWith(context: Record<string, unknown> = {}): Record<string, unknown> {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
   const stack = new Stack(app, 'Test');
-  handlerFunction(stack, 'Fn', { entry: ENTRY, description: 'a test function' });
+  handlerFunction(stack, 'Fn', { entry: ENTRY, description: 'a test function', access: FunctionAccess.of('get-order'), grantTargets: testGrantTargets(stack) });
   const functions = resourcesOfType(Template.fromStack(stack).toJSON() as TemplateJson, 'AWS::Lambda::Function');
   expect(functions).toHaveLength(1);
   return functions[0]![1].Properties?.LoggingConfig as Record<string, unknown>;
@@ -44,5 +46,23 @@ describe('handlerFunction logging', () => {
     expect(() => loggingConfigWith({ [LOG_LEVEL_CONTEXT_KEY]: logLevel })).toThrow(
       `context value logLevel must be one of TRACE, DEBUG, INFO (e.g. cdk deploy -c logLevel=DEBUG; above INFO Lambda would drop the EMF metric lines), got ${JSON.stringify(logLevel)}`,
     );
+  });
+});
+
+describe('handlerFunction access', () => {
+  it("gives the role exactly its log group and the function's declared access, sealed against grants written by hand", () => {
+    // Prepare
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Test');
+    const targets = testGrantTargets(stack);
+    const fn = handlerFunction(stack, 'Fn', { entry: ENTRY, description: 'a test function', access: FunctionAccess.of('get-order'), grantTargets: targets });
+
+    // Act
+    const grantByHand = () => targets.tables.orders.grantWriteData(fn);
+
+    // Assess
+    expect(grantByHand).toThrow(/Test\/FnRole: refused a statement allowing .*dynamodb:PutItem.*change the pipeline declaration \(functions\/shared\/pipeline\.ts\)/);
+    const statements = resourcesOfType(Template.fromStack(stack).toJSON() as TemplateJson, 'AWS::IAM::Policy').flatMap(([, policy]) => policy.Properties?.PolicyDocument.Statement as { Action: unknown }[]);
+    expect(statements.map((statement) => statement.Action)).toEqual([['logs:CreateLogStream', 'logs:PutLogEvents'], 'dynamodb:GetItem']);
   });
 });

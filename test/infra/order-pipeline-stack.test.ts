@@ -8,14 +8,14 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ALARM_EMAIL_CONTEXT_KEY } from '#infra/alarm-topic';
 import { appContext, buildOrderPipeline, type OrderPipeline } from '#infra/app';
-import { PIPELINE_STEPS } from '#infra/order-pipeline-stack';
 import { EnvName } from '#shared/config';
-import { DETAIL_TYPES, EventSource, patternFor } from '#shared/contracts';
+import { DETAIL_TYPES, EventSource, EventSourceOf, patternFor } from '#shared/contracts';
 import { DEMO_CATALOGUE } from '#shared/demo-catalogue';
-import { STEP_SUBSCRIPTIONS, type StepName } from '#shared/subscriptions';
-import { allowedActions, referencedId, resourcesOfType, type TemplateJson } from './template-queries.ts';
+import { PIPELINE } from '#shared/pipeline';
+import { FunctionAccess, type GrantTarget } from '#shared/pipeline-access';
+import { consumedBy, HTTP_FUNCTION_NAMES, producedBy, STEP_NAMES, type FunctionName } from '#shared/pipeline-graph';
+import { allowedActions, policyStatements, referencedId, resourcesOfType, type TemplateJson } from './template-queries.ts';
 
-const STEP_NAMES = Object.keys(STEP_SUBSCRIPTIONS) as StepName[];
 const DYNAMODB_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 const FOURTEEN_DAYS = 14 * 24 * 60 * 60;
 
@@ -39,6 +39,16 @@ function pipelineWithContext(context: Record<string, unknown>): OrderPipeline {
 
 function logicalIdOf(construct: { node: { defaultChild?: unknown } }): string {
   return pipeline.stack.getLogicalId(construct.node.defaultChild as CfnFunction);
+}
+
+/** The function named `name` in the declaration. */
+function functionNamed(name: FunctionName) {
+  return (STEP_NAMES as readonly string[]).includes(name) ? pipeline.stack.steps[name as (typeof STEP_NAMES)[number]].function : pipeline.stack.httpFunctions[name as (typeof HTTP_FUNCTION_NAMES)[number]];
+}
+
+/** Every function the declaration names. */
+function allFunctions() {
+  return [...HTTP_FUNCTION_NAMES, ...STEP_NAMES].map(functionNamed);
 }
 
 function resource(logicalId: string) {
@@ -86,7 +96,7 @@ describe('OrderPipeline stack', () => {
     it.each(STEP_NAMES)("%s's rule pattern is patternFor(the detail-types it consumes)", (stepName) => {
       const rule = resource(pipeline.stack.getLogicalId(pipeline.stack.steps[stepName].rule.node.defaultChild as CfnRule));
 
-      expect(rule.Properties?.EventPattern).toEqual(patternFor(STEP_SUBSCRIPTIONS[stepName]));
+      expect(rule.Properties?.EventPattern).toEqual(patternFor(consumedBy(stepName)));
       expect(referencedId(rule.Properties?.EventBusName)).toBe(logicalIdOf(pipeline.stack.bus));
     });
 
@@ -237,6 +247,7 @@ describe('OrderPipeline stack', () => {
         const fn = pipeline.stack.getLogicalId(pipeline.stack.steps[stepName].function.node.defaultChild as CfnFunction);
         const [, mapping] = resourcesOfType(json, 'AWS::Lambda::EventSourceMapping').find(([, candidate]) => referencedId(candidate.Properties?.FunctionName) === fn) ?? [];
         const expected = stepName === 'project-order' ? { BatchSize: 100, MaximumBatchingWindowInSeconds: 1 } : { BatchSize: 10 };
+        expect('batching' in PIPELINE.steps[stepName]).toBe(stepName === 'project-order');
         expect({ BatchSize: mapping?.Properties?.BatchSize, MaximumBatchingWindowInSeconds: mapping?.Properties?.MaximumBatchingWindowInSeconds }).toEqual({ MaximumBatchingWindowInSeconds: undefined, ...expected });
       }
     });
@@ -282,9 +293,7 @@ describe('OrderPipeline stack', () => {
     });
 
     it('has every handler log JSON at INFO without START, END and REPORT', () => {
-      const handlers = [pipeline.stack.placeOrderFunction, pipeline.stack.getOrderFunction, ...STEP_NAMES.map((name) => pipeline.stack.steps[name].function)];
-
-      for (const handler of handlers) {
+      for (const handler of allFunctions()) {
         const id = logicalIdOf(handler);
         expect(resource(id).Properties?.LoggingConfig, id).toMatchObject({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: 'WARN' });
       }
@@ -294,7 +303,7 @@ describe('OrderPipeline stack', () => {
       const step = pipeline.stack.steps[stepName];
       const fn = resource(logicalIdOf(step.function));
       const queue = resource(logicalIdOf(step.queue));
-      const wiring = PIPELINE_STEPS[stepName];
+      const access = FunctionAccess.of(stepName);
       const tableEnvNames = { orders: EnvName.ordersTableName, inventory: EnvName.inventoryTableName, ledger: EnvName.ledgerTableName };
 
       const variables = fn.Properties?.Environment.Variables as Record<string, unknown>;
@@ -306,24 +315,22 @@ describe('OrderPipeline stack', () => {
           EnvName.deadLetterQueueUrl,
           EnvName.maxReceiveCount,
           EnvName.serviceName,
-          ...wiring.tables.map((table) => tableEnvNames[table]),
-          ...(wiring.publishes ? [EnvName.eventBusName] : []),
+          ...access.grants.flatMap((grant) => (grant.target.kind === 'table' ? [tableEnvNames[grant.target.table]] : [])),
+          ...(producedBy(stepName).length > 0 ? [EnvName.eventBusName] : []),
         ].sort(),
       );
     });
 
     it('gives the HTTP functions only what they need', () => {
-      const placeOrder = resource(logicalIdOf(pipeline.stack.placeOrderFunction));
-      const getOrder = resource(logicalIdOf(pipeline.stack.getOrderFunction));
+      const placeOrder = resource(logicalIdOf(pipeline.stack.httpFunctions['place-order']));
+      const getOrder = resource(logicalIdOf(pipeline.stack.httpFunctions['get-order']));
 
       expect(Object.keys(placeOrder.Properties?.Environment.Variables).sort()).toEqual([EnvName.eventBusName, EnvName.ordersTableName, EnvName.serviceName].sort());
       expect(Object.keys(getOrder.Properties?.Environment.Variables).sort()).toEqual([EnvName.ordersTableName, EnvName.serviceName].sort());
     });
 
     it('bundles every handler into an asset directory of the cloud assembly (metadata aws:asset:path)', () => {
-      const handlers = [pipeline.stack.placeOrderFunction, pipeline.stack.getOrderFunction, ...STEP_NAMES.map((name) => pipeline.stack.steps[name].function)];
-
-      for (const handler of handlers) {
+      for (const handler of allFunctions()) {
         const metadata = resource(logicalIdOf(handler)).Metadata ?? {};
         expect(metadata['aws:asset:property']).toBe('Code');
         expect(existsSync(path.join(assemblyDirectory, metadata['aws:asset:path'], 'index.mjs'))).toBe(true);
@@ -332,9 +339,58 @@ describe('OrderPipeline stack', () => {
   });
 
   describe('IAM', () => {
-    function actionsOf(fn: { node: { defaultChild?: unknown } }): string[] {
-      return allowedActions(json, referencedId(resource(logicalIdOf(fn)).Properties?.Role));
+    function roleOf(fn: { node: { defaultChild?: unknown } }): string {
+      return referencedId(resource(logicalIdOf(fn)).Properties?.Role);
     }
+    function actionsOf(fn: { node: { defaultChild?: unknown } }): string[] {
+      return allowedActions(json, roleOf(fn));
+    }
+    /** The logical id of the resource a grant is on, from the stack's own fields. */
+    function targetId(name: FunctionName, target: GrantTarget): string {
+      const step = (STEP_NAMES as readonly string[]).includes(name) ? pipeline.stack.steps[name as (typeof STEP_NAMES)[number]] : undefined;
+      switch (target.kind) {
+        case 'table':
+          return logicalIdOf({ orders: pipeline.stack.ordersTable, inventory: pipeline.stack.inventoryTable, ledger: pipeline.stack.ledgerTable }[target.table]);
+        case 'bus':
+          return logicalIdOf(pipeline.stack.bus);
+        case 'queue':
+          return logicalIdOf(step?.queue as never);
+        case 'deadLetterQueue':
+          return logicalIdOf(step?.deadLetterQueue as never);
+      }
+    }
+    const FUNCTION_NAMES: FunctionName[] = [...STEP_NAMES, ...HTTP_FUNCTION_NAMES];
+
+    it.each(FUNCTION_NAMES)("%s's role allows exactly what its declaration derives: its log group, then each grant on exactly its resource", (name) => {
+      const fn = functionNamed(name);
+      const expected = [
+        { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [referencedId(resource(logicalIdOf(fn)).Properties?.LoggingConfig.LogGroup), 'Arn'] } },
+        ...FunctionAccess.of(name).grants.map((grant) => ({
+          Action: grant.actions.length === 1 ? grant.actions[0] : grant.actions,
+          Resource: { 'Fn::GetAtt': [targetId(name, grant.target), 'Arn'] },
+          ...(grant.sources === undefined ? {} : { Condition: { StringEquals: { 'events:source': grant.sources } } }),
+        })),
+      ].map((statement) => ({ Effect: 'Allow', ...statement }));
+
+      expect(policyStatements(json, roleOf(fn))).toEqual(expected);
+    });
+
+    it('lets place-order write and read the Orders table (its read model), and put only shop.orders events', () => {
+      const statements = policyStatements(json, roleOf(pipeline.stack.httpFunctions['place-order']));
+
+      expect(statements).toContainEqual({ Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: { 'Fn::GetAtt': [logicalIdOf(pipeline.stack.ordersTable), 'Arn'] } });
+      expect(statements).toContainEqual({ Effect: 'Allow', Action: 'events:PutEvents', Resource: { 'Fn::GetAtt': [logicalIdOf(pipeline.stack.bus), 'Arn'] }, Condition: { StringEquals: { 'events:source': [EventSource.orders] } } });
+    });
+
+    it('does not let get-order write anything', () => {
+      const fn = pipeline.stack.httpFunctions['get-order'];
+      const actions = actionsOf(fn);
+
+      expect(actions.filter((action) => DYNAMODB_WRITES.includes(action))).toEqual([]);
+      expect(actions).not.toContain('events:PutEvents');
+      expect(actions).not.toContain('sqs:SendMessage');
+      expect(actions.filter((action) => action.startsWith('dynamodb:'))).toEqual(['dynamodb:GetItem']);
+    });
 
     it('does not let project-order put events', () => {
       const fn = pipeline.stack.steps['project-order'].function;
@@ -342,36 +398,25 @@ describe('OrderPipeline stack', () => {
       expect(actionsOf(fn)).not.toContain('events:PutEvents');
     });
 
-    it('does not let get-order write anything', () => {
-      const fn = pipeline.stack.getOrderFunction;
-      const actions = actionsOf(fn);
+    it('lets no function Scan, Query, DeleteItem or BatchWriteItem anything, or change a message\'s visibility', () => {
+      const actions = allFunctions().flatMap((fn) => actionsOf(fn));
 
-      expect(actions.filter((action) => DYNAMODB_WRITES.includes(action))).toEqual([]);
-      expect(actions).not.toContain('events:PutEvents');
-      expect(actions).not.toContain('sqs:SendMessage');
+      for (const action of ['dynamodb:Scan', 'dynamodb:Query', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl']) expect(actions).not.toContain(action);
     });
 
-    it("lets place-order put events, and read and write the order's read model", () => {
-      const fn = pipeline.stack.placeOrderFunction;
-      const actions = actionsOf(fn);
-
-      expect(actions).toContain('events:PutEvents');
-      expect(actions).toContain('dynamodb:GetItem');
-      expect(actions).toContain('dynamodb:PutItem');
-    });
-
-    it.each(STEP_NAMES.filter((name) => PIPELINE_STEPS[name].publishes))('lets %s put events', (stepName) => {
+    it.each(STEP_NAMES.filter((name) => producedBy(name).length > 0))('lets %s put events of its own sources only', (stepName) => {
       const fn = pipeline.stack.steps[stepName].function;
+      const putEvents = policyStatements(json, roleOf(fn)).filter((statement) => statement.Action === 'events:PutEvents');
 
-      expect(actionsOf(fn)).toContain('events:PutEvents');
+      expect(putEvents).toEqual([expect.objectContaining({ Condition: { StringEquals: { 'events:source': [...new Set(producedBy(stepName).map((type) => EventSourceOf[type]))].sort() } } })]);
     });
   });
 
   describe('HTTP API', () => {
     it('routes POST /orders to place-order and GET /orders/{id} to get-order with payload 2.0', () => {
       const routes = [
-        ['POST /orders', pipeline.stack.placeOrderFunction],
-        ['GET /orders/{id}', pipeline.stack.getOrderFunction],
+        ['POST /orders', pipeline.stack.httpFunctions['place-order']],
+        ['GET /orders/{id}', pipeline.stack.httpFunctions['get-order']],
       ] as const;
 
       template.resourceCountIs('AWS::ApiGatewayV2::Route', routes.length);

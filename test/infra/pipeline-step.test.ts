@@ -2,27 +2,29 @@ import { fileURLToPath } from 'node:url';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
-import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
+import type { GrantTargets } from '#infra/function-grants';
 import { PipelineStep, PipelineStepDefaults, type PipelineStepProps } from '#infra/pipeline-step';
 import { InvalidPropError } from '#infra/validation';
 import { EnvName } from '#shared/config';
 import { patternFor } from '#shared/contracts';
+import { FunctionAccess } from '#shared/pipeline-access';
+import { testGrantTargets } from './fixtures/grant-targets.ts';
 import { referencedId, resourcesOfType, type TemplateJson } from './template-queries.ts';
 
 const ENTRY = fileURLToPath(new URL('./fixtures/noop-handler.ts', import.meta.url));
 const FOURTEEN_DAYS = 14 * 24 * 60 * 60;
 
-/** A stack with a bus and an alarm topic; bundling is skipped (no stack is listed), these tests look at the wiring. */
-function stackWithBus(): { stack: Stack; bus: EventBus; alarmTopic: Topic } {
+/** A stack with a bus, tables and an alarm topic; bundling is skipped (no stack is listed), these tests look at the wiring. */
+function stackWithBus(): { stack: Stack; targets: GrantTargets; alarmTopic: Topic } {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'Test');
-  return { stack, bus: new EventBus(stack, 'Bus'), alarmTopic: new Topic(stack, 'AlarmTopic') };
+  return { stack, targets: testGrantTargets(stack), alarmTopic: new Topic(stack, 'AlarmTopic') };
 }
 
-function stepProps({ bus, alarmTopic }: { bus: EventBus; alarmTopic: Topic }, overrides: Partial<PipelineStepProps> = {}): PipelineStepProps {
-  return { bus, alarmTopic, stepName: 'reserve-inventory', consumes: ['OrderPlaced'], entry: ENTRY, ...overrides };
+function stepProps({ targets, alarmTopic }: { targets: GrantTargets; alarmTopic: Topic }, overrides: Partial<PipelineStepProps> = {}): PipelineStepProps {
+  return { bus: targets.bus, alarmTopic, stepName: 'reserve-inventory', consumes: ['OrderPlaced'], entry: ENTRY, access: FunctionAccess.of('reserve-inventory'), grantTargets: targets, ...overrides };
 }
 
 function synthesizeStep(overrides: Partial<PipelineStepProps> = {}): { step: PipelineStep; stack: Stack; alarmTopic: Topic; json: TemplateJson } {
@@ -45,7 +47,7 @@ function only(json: TemplateJson, type: string): Record<string, any> {
 
 describe('PipelineStep', () => {
   describe('with defaults', () => {
-    const { step, stack, alarmTopic, json } = synthesizeStep({ consumes: ['InventoryRejected', 'InventoryReleased'], stepName: 'cancel-order' });
+    const { step, stack, alarmTopic, json } = synthesizeStep({ consumes: ['InventoryRejected', 'InventoryReleased'], stepName: 'cancel-order', access: FunctionAccess.of('cancel-order') });
 
     it("builds the rule's pattern from the contract", () => {
       const rule = only(json, 'AWS::Events::Rule');
@@ -112,6 +114,18 @@ describe('PipelineStep', () => {
         expect({ AlarmActions: alarm.Properties?.AlarmActions, OKActions: alarm.Properties?.OKActions }, id).toEqual({ AlarmActions: [topic], OKActions: [topic] });
       }
     });
+
+    it("lets the event source mapping poll the queue with AWS's documented minimum, and the function park in its DLQ, nothing more on them", () => {
+      const policy = only(json, 'AWS::IAM::Policy');
+      const onQueue = (queue: { node: { defaultChild?: unknown } }) =>
+        (policy.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+          .filter((statement) => JSON.stringify(statement.Resource) === JSON.stringify({ 'Fn::GetAtt': [stack.getLogicalId(queue.node.defaultChild as never), 'Arn'] }))
+          .flatMap((statement) => statement.Action);
+
+      expect(onQueue(step.queue).sort()).toEqual(['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage']);
+      expect(onQueue(step.deadLetterQueue)).toEqual(['sqs:SendMessage']);
+      expect(onQueue(step.targetDeadLetterQueue)).toEqual([]);
+    });
   });
 
   describe('with custom values', () => {
@@ -168,6 +182,7 @@ describe('PipelineStep', () => {
       ['memorySize below 128 MB', { memorySize: 64 }, /memorySize must be an integer from 128 to 10240 MB, got 64$/],
       ['no detail-types', { consumes: [] }, /consumes must name at least one value, got \[\]$/],
       ['a repeated detail-type', { consumes: ['OrderPlaced', 'OrderPlaced'] }, /consumes must not repeat a value, got \["OrderPlaced","OrderPlaced"\] \(repeated: OrderPlaced\)$/],
+      ['the access of a function that is not a step', { access: FunctionAccess.of('get-order') }, /access must be a step's, with its queue and DLQ, got get-order's$/],
       ['a step name that is not kebab-case', { stepName: 'Reserve_Inventory' }, /stepName must be kebab-case \(e\.g\. "reserve-inventory"\), got "Reserve_Inventory"$/],
     ])('rejects %s, naming the value and the allowed range', (_case, overrides, message) => {
       const create = () => {

@@ -31,11 +31,24 @@ export function referencedId(value: unknown): string {
   throw new Error(`not a Ref or Fn::GetAtt: ${JSON.stringify(value)}`);
 }
 
-/** Every action the IAM policies attached to `roleId` allow (AWS-managed policies excluded). */
-export function allowedActions(template: TemplateJson, roleId: string): string[] {
+/** A statement of an IAM policy. */
+export interface PolicyStatementJson {
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource?: unknown;
+  readonly Condition?: unknown;
+}
+
+/** The statements of the IAM policies attached to `roleId`, in order (AWS-managed policies excluded). */
+export function policyStatements(template: TemplateJson, roleId: string): PolicyStatementJson[] {
   return resourcesOfType(template, 'AWS::IAM::Policy')
     .filter(([, policy]) => (policy.Properties?.Roles as unknown[]).some((role) => referencedId(role) === roleId))
-    .flatMap(([, policy]) => policy.Properties?.PolicyDocument.Statement as { Effect: string; Action: string | string[] }[])
+    .flatMap(([, policy]) => policy.Properties?.PolicyDocument.Statement as PolicyStatementJson[]);
+}
+
+/** Every action the IAM policies attached to `roleId` allow (AWS-managed policies excluded). */
+export function allowedActions(template: TemplateJson, roleId: string): string[] {
+  return policyStatements(template, roleId)
     .filter((statement) => statement.Effect === 'Allow')
     .flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]));
 }

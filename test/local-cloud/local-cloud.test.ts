@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '#cloud/local-cloud';
+import { isSettled } from '#shared/pipeline-graph';
 import { anOrder } from '#test/support/factories';
 import { until } from '#test/support/until';
 
@@ -30,7 +31,7 @@ describe("local cloud: function logs at the template's log level, and the test a
     await until(
       async () => {
         const view = (await (await fetch(`${cloud.httpApiUrl}/orders/${orderId}`)).json()) as { status?: string; timeline?: { type: string }[] };
-        return view.status === 'notified' && (view.timeline ?? []).some((entry) => entry.type === 'CustomerNotified');
+        return view.status === 'notified' && isSettled(view.timeline ?? []);
       },
       { timeoutMs: 15_000, intervalMs: 50 },
     );

@@ -15,11 +15,12 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { DEMO_CATALOGUE } from '#shared/demo-catalogue';
 import type { OrderView } from '#shared/order-view';
+import { isSettled } from '#shared/pipeline-graph';
+import { planOrders } from '#local/order-mix';
 import { mapConcurrently } from '#local/soak/concurrency';
 import { deadLetterRoutes } from '#local/soak/dead-letter-routes';
 import { checkInvariants, type AcceptedOrder } from '#local/soak/invariants';
 import { placeOrder } from '#local/soak/order-client';
-import { planOrders } from '#local/soak/order-mix';
 import { readDeadLetters, readInventory, readLedger, readOrderViews } from '#local/soak/pipeline-state';
 import { readSynthesizedStack } from '#cloud/template/cloud-assembly';
 import { planStack } from '#cloud/template/stack-plan';
@@ -103,7 +104,7 @@ describe('crash recovery of the local cloud (--data)', () => {
     const deadline = Date.now() + 90_000;
     let views = await readOrderViews(httpApiUrl, orders.map((order) => order.orderId), 8);
     // Settled means the customer was told: a cancelled order shows `cancelled` before that.
-    const settled = (view: OrderView | undefined) => view?.timeline.some((entry) => entry.type === 'CustomerNotified') === true;
+    const settled = (view: OrderView | undefined) => view !== undefined && isSettled(view.timeline);
     while ([...views.values()].some((view) => !settled(view)) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 500));
       views = await readOrderViews(httpApiUrl, orders.map((order) => order.orderId), 8);

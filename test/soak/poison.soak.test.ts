@@ -10,6 +10,8 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import { describe, expect, it } from 'vitest';
 import type { LocalCloud } from '#cloud/local-cloud';
 import type { DeadLetter } from '#local/soak/invariants';
+import type { DetailType } from '#shared/contracts';
+import { PIPELINE_GRAPH } from '#shared/pipeline-graph';
 import { expectAllInvariantsHold, SOAK_TEST_TIMEOUT_MS, soakUnder } from './soak-support.ts';
 
 /** A poison event: what it is, and the step DLQs that must park it (every consumer of its detail-type). */
@@ -21,16 +23,22 @@ interface Poison {
   readonly error: { readonly name: string; readonly message: string };
 }
 
-/** A placed order whose detail breaks the contract (reserve-inventory and the projection consume it). */
-function anInvalidOrderPlaced(): Poison {
-  const orderId = randomUUID();
-  return { orderId, entry: { Source: 'shop.orders', DetailType: 'OrderPlaced', Detail: JSON.stringify({ schemaVersion: 1, orderId, order: { items: 'none' } }) }, parkedBy: ['ReserveInventoryDeadLetterQueue', 'ProjectOrderDeadLetterQueue'], error: { name: 'ValidationError', message: 'OrderPlaced detail is invalid' } };
+/** The DLQs of the steps that consume `type`, by the name their queues carry; `requiring`: only those that require its producer's record. */
+function deadLetterQueuesOf(type: DetailType, options: { readonly requiring?: boolean } = {}): string[] {
+  const consumers = PIPELINE_GRAPH.stepNames.filter((step) => type in PIPELINE_GRAPH.step(step).consumes && (!options.requiring || PIPELINE_GRAPH.prerequisiteOf(step, type) !== undefined));
+  return consumers.map((step) => `${step.replace(/(^|-)([a-z])/g, (_, _dash: string, letter: string) => letter.toUpperCase())}DeadLetterQueue`);
 }
 
-/** A reservation of an order never placed, with an impossible amount (capture-payment and the projection consume it). */
+/** A placed order whose detail breaks the contract (every consumer parks it: reserve-inventory and the projection). */
+function anInvalidOrderPlaced(): Poison {
+  const orderId = randomUUID();
+  return { orderId, entry: { Source: 'shop.orders', DetailType: 'OrderPlaced', Detail: JSON.stringify({ schemaVersion: 1, orderId, order: { items: 'none' } }) }, parkedBy: deadLetterQueuesOf('OrderPlaced'), error: { name: 'ValidationError', message: 'OrderPlaced detail is invalid' } };
+}
+
+/** A reservation of an order never placed, with an impossible amount (every consumer parks it: the next step and the projection). */
 function anInvalidInventoryReserved(): Poison {
   const orderId = randomUUID();
-  return { orderId, entry: { Source: 'shop.inventory', DetailType: 'InventoryReserved', Detail: JSON.stringify({ schemaVersion: 1, orderId, amountCents: -1, currency: 'USD' }) }, parkedBy: ['CapturePaymentDeadLetterQueue', 'ProjectOrderDeadLetterQueue'], error: { name: 'ValidationError', message: 'InventoryReserved detail is invalid' } };
+  return { orderId, entry: { Source: 'shop.inventory', DetailType: 'InventoryReserved', Detail: JSON.stringify({ schemaVersion: 1, orderId, amountCents: -1, currency: 'USD' }) }, parkedBy: deadLetterQueuesOf('InventoryReserved'), error: { name: 'ValidationError', message: 'InventoryReserved detail is invalid' } };
 }
 
 /**
@@ -41,7 +49,7 @@ function anInvalidInventoryReserved(): Poison {
 function aCaptureOfAnUnknownOrder(): Poison {
   const orderId = randomUUID();
   const detail = { schemaVersion: 1, orderId, order: anOrder(), paymentId: 'pay_forged', amountCents: 100 };
-  return { orderId, entry: { Source: 'shop.payments', DetailType: 'PaymentCaptured', Detail: JSON.stringify(detail) }, parkedBy: ['ShipOrderDeadLetterQueue'], error: { name: 'UnknownOrderError', message: 'the event belongs to no placed order' } };
+  return { orderId, entry: { Source: 'shop.payments', DetailType: 'PaymentCaptured', Detail: JSON.stringify(detail) }, parkedBy: deadLetterQueuesOf('PaymentCaptured', { requiring: true }), error: { name: 'UnknownOrderError', message: 'the event belongs to no placed order' } };
 }
 
 /** Puts `poisons` on the cloud's bus, sending again any entry PutEvents failed (faults are on). */

@@ -8,10 +8,11 @@ import { DynamoDbCatalogue } from '#shared/adapters/dynamodb-catalogue';
 import { DynamoDbOrderViews } from '#shared/adapters/dynamodb-order-views';
 import { DynamoDbStepLedger } from '#shared/adapters/dynamodb-step-ledger';
 import { sqsStepHandler } from '#shared/runtime/sqs-step-handler';
-import type { DetailType } from '#shared/contracts';
-import type { StepLogic } from '#shared/steps/step';
-import type { StepName } from '#shared/subscriptions';
-import { aLambdaContext, anSqsEvent } from '#test/support/factories';
+import type { Detail, DetailType } from '#shared/contracts';
+import { consumedBy, PIPELINE_GRAPH, type ConsumedBy, type StepName } from '#shared/pipeline-graph';
+import type { DeclaredPorts } from '#shared/ports';
+import { stepProcess, type StepLogic } from '#shared/steps/step';
+import { aLambdaContext, anEnvelope, anSqsEvent } from '#test/support/factories';
 import { RecordingParking, RecordingPublisher } from '#test/support/fakes';
 import { startTestDynamoDb, type TestDynamoDb, type TestTables } from '#test/support/local-dynamodb';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
@@ -24,15 +25,19 @@ export interface Adapters {
 }
 
 /** A step handler under test and what it touched. */
-export interface StepHarness {
+export interface StepHarness<S extends StepName = StepName> {
   readonly publisher: RecordingPublisher;
   readonly parking: RecordingParking;
   readonly tables: TestTables;
   readonly client: DynamoDBDocumentClient;
   /** The real adapters on the harness's tables, to set the scene through other steps. */
   readonly adapters: Adapters;
-  /** Records that `step` already reached `outcome` for the order, as the pipeline's earlier steps would have. */
-  given(orderId: string, step: string, outcome: DetailType): Promise<void>;
+  /** Records `outcome` for the order in its producer's ledger item, as the pipeline's earlier step would have. */
+  given(orderId: string, outcome: DetailType): Promise<void>;
+  /** Records what the step's declaration requires before it handles its (only) consumed event. */
+  givenPrerequisite(orderId: string): Promise<void>;
+  /** The envelope of the step's (only) consumed event with `detail`, whatever the declaration calls it. */
+  consumed(detail: Detail<ConsumedBy<S>>, options?: { time?: string }): string;
   /** Delivers records as one SQS batch. */
   deliver(...records: SQSRecord[]): Promise<SQSBatchResponse>;
   /** A SKU's stock counters. */
@@ -41,14 +46,16 @@ export interface StepHarness {
   ledgerItems(orderId: string): Promise<Record<string, unknown>[]>;
 }
 
-/** Builds the harness of `step` with `logic`, its dependencies picked from the real adapters. */
-export async function stepHarness<S extends StepName, Deps>(
-  db: TestDynamoDb,
-  step: S,
-  logic: StepLogic<S, Deps>,
-  pick: (adapters: Adapters) => Deps,
-  options: { maxReceiveCount?: number } = {},
-): Promise<StepHarness> {
+/** Options of {@link stepHarness}. */
+export interface StepHarnessOptions {
+  /** @default 4 */
+  readonly maxReceiveCount?: number;
+  /** Ports to give the step instead of the real adapters (a store that fails...). @default - the real adapters */
+  readonly ports?: Partial<DeclaredPorts>;
+}
+
+/** Builds the harness of `step` with `logic`, given the real adapters its declaration names. */
+export async function stepHarness<S extends StepName>(db: TestDynamoDb, step: S, logic: StepLogic<S>, options: StepHarnessOptions = {}): Promise<StepHarness<S>> {
   const tables = await db.createTables();
   const { client } = db;
   const adapters: Adapters = {
@@ -56,19 +63,34 @@ export async function stepHarness<S extends StepName, Deps>(
     ledger: new DynamoDbStepLedger({ client, ledgerTableName: tables.ledger, inventoryTableName: tables.inventory }),
     views: new DynamoDbOrderViews({ client, ordersTableName: tables.orders }),
   };
-  const deps = pick(adapters);
+  const process = stepProcess(step, logic, {
+    catalogue: () => options.ports?.catalogue ?? adapters.catalogue,
+    orderViews: () => options.ports?.orderViews ?? adapters.views,
+    orderViewReader: () => options.ports?.orderViewReader ?? adapters.views,
+    ledger: () => adapters.ledger,
+  });
   const publisher = new RecordingPublisher();
   const parking = new RecordingParking();
-  const handler = sqsStepHandler({ step, handle: (event) => logic(event, deps), publisher, parking, maxReceiveCount: options.maxReceiveCount ?? 4 });
+  const handler = sqsStepHandler({ step, process, publisher, parking, maxReceiveCount: options.maxReceiveCount ?? 4 });
+  const given = async (orderId: string, outcome: DetailType) => {
+    const producer = PIPELINE_GRAPH.producers.get(outcome);
+    if (producer === undefined) throw new Error(`no function produces ${outcome}`);
+    await client.send(new PutCommand({ TableName: tables.ledger, Item: { orderId, step: producer, outcome: { detailType: outcome, detail: { schemaVersion: 1, orderId } } } }));
+  };
+  const onlyConsumed = (): ConsumedBy<S> => {
+    const [consumed, ...others] = consumedBy(step);
+    if (consumed === undefined || others.length > 0) throw new Error(`${step} consumes ${consumedBy(step).join(', ')}: name the event`);
+    return consumed;
+  };
   return {
     publisher,
     parking,
     tables,
     client,
     adapters,
-    given: async (orderId, givenStep, outcome) => {
-      await client.send(new PutCommand({ TableName: tables.ledger, Item: { orderId, step: givenStep, outcome: { detailType: outcome, detail: { schemaVersion: 1, orderId } } } }));
-    },
+    given,
+    givenPrerequisite: (orderId) => given(orderId, onlyConsumed()),
+    consumed: (detail, envelope = {}) => anEnvelope(onlyConsumed(), detail, envelope),
     deliver: (...records) => handler(anSqsEvent(...records), aLambdaContext),
     stock: async (sku) => {
       const { Item } = await client.send(new GetCommand({ TableName: tables.inventory, Key: { sku } }));
@@ -83,20 +105,20 @@ export async function stepHarness<S extends StepName, Deps>(
  * Registers the hooks a step's test file needs (one local DynamoDB per file, fresh tables and
  * a fresh harness per test) and returns the current test's harness.
  */
-export function useStepHarness<S extends StepName, Deps>(step: S, logic: StepLogic<S, Deps>, pick: (adapters: Adapters) => Deps): StepHarness {
+export function useStepHarness<S extends StepName>(step: S, logic: StepLogic<S>): StepHarness<S> {
   let db: TestDynamoDb | undefined;
-  let current: StepHarness | undefined;
+  let current: StepHarness<S> | undefined;
   beforeAll(async () => {
     db = await startTestDynamoDb();
   });
   afterAll(() => db?.close());
   beforeEach(async () => {
-    current = await stepHarness(db as TestDynamoDb, step, logic, pick);
+    current = await stepHarness(db as TestDynamoDb, step, logic);
   });
-  return new Proxy({} as StepHarness, {
+  return new Proxy({} as StepHarness<S>, {
     get: (_target, key) => {
       if (current === undefined) throw new Error('the step harness exists only inside a test');
-      return current[key as keyof StepHarness];
+      return current[key as keyof StepHarness<S>];
     },
   });
 }

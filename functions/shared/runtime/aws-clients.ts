@@ -1,7 +1,9 @@
 /**
- * The adapters a function builds at initialisation, from its configuration. Factories rather
- * than module-level instances so each bundle keeps only the SDK clients its function uses.
- * Clients take the endpoint from the SDK's standard `AWS_ENDPOINT_URL` variable when it is set.
+ * The handlers, wired at initialisation from the function's configuration and the pipeline's
+ * declaration: a function gets the adapters its declaration names and nothing else, so its
+ * code, its environment and its grants (all computed from the same declaration) agree.
+ * Adapters are built only when needed, so each bundle keeps only the SDK clients its function
+ * uses. Clients take the endpoint from the SDK's standard `AWS_ENDPOINT_URL` variable when it is set.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -13,12 +15,13 @@ import { DynamoDbStepLedger } from '#shared/adapters/dynamodb-step-ledger';
 import { EventBridgePublisher } from '#shared/adapters/eventbridge-publisher';
 import { SqsDeadLetterParking } from '#shared/adapters/sqs-dead-letter-parking';
 import { config } from '#shared/config';
+import { PIPELINE_GRAPH, type HttpFunctionName, type PortsOf, type ProducedBy, type StepName } from '#shared/pipeline-graph';
+import type { DeclaredPorts, EventPublisher } from '#shared/ports';
 import { sqsStepHandler } from '#shared/runtime/sqs-step-handler';
-import type { StepLogic } from '#shared/steps/step';
-import type { StepName } from '#shared/subscriptions';
+import { stepProcess, type StepLogic } from '#shared/steps/step';
 
 /** A DynamoDB document client that drops undefined attributes (optional fields of the model). */
-export function documentClient(): DynamoDBDocumentClient {
+function documentClient(): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
 }
 
@@ -27,45 +30,62 @@ export function eventPublisher(): EventBridgePublisher {
   return new EventBridgePublisher({ client: new EventBridgeClient({}), eventBusName: config.eventBusName() });
 }
 
-/** Parking in the DLQ named by DEAD_LETTER_QUEUE_URL. */
-export function deadLetterParking(): SqsDeadLetterParking {
-  return new SqsDeadLetterParking({ client: new SQSClient({}), deadLetterQueueUrl: config.deadLetterQueueUrl() });
+/** The adapter behind each port, on the tables the configuration names. */
+function portAdapters(client: () => DynamoDBDocumentClient): { readonly [P in keyof DeclaredPorts]: () => DeclaredPorts[P] } {
+  const orderViews = () => new DynamoDbOrderViews({ client: client(), ordersTableName: config.ordersTableName() });
+  return {
+    catalogue: () => new DynamoDbCatalogue({ client: client(), inventoryTableName: config.inventoryTableName() }),
+    orderViews,
+    orderViewReader: orderViews,
+  };
 }
 
-/** The step ledger, with the inventory table when the step moves stock. */
-export function stepLedger(client: DynamoDBDocumentClient, options: { readonly movesStock: boolean }): DynamoDbStepLedger {
-  return new DynamoDbStepLedger({
-    client,
-    ledgerTableName: config.ledgerTableName(),
-    inventoryTableName: options.movesStock ? config.inventoryTableName() : undefined,
-  });
-}
-
-/** The catalogue on the inventory table. */
-export function catalogue(client: DynamoDBDocumentClient): DynamoDbCatalogue {
-  return new DynamoDbCatalogue({ client, inventoryTableName: config.inventoryTableName() });
-}
-
-/** The order read models. */
-export function orderViews(client: DynamoDBDocumentClient): DynamoDbOrderViews {
-  return new DynamoDbOrderViews({ client, ordersTableName: config.ordersTableName() });
+/** One document client per function, made on first use. */
+function sharedClient(): () => DynamoDBDocumentClient {
+  let client: DynamoDBDocumentClient | undefined;
+  return () => (client ??= documentClient());
 }
 
 /**
- * The handler of SQS-fed step `step`, wired from the function's configuration: its logic with
- * `deps` bound, the bus publisher (unless the step publishes nothing), and DLQ parking.
+ * The Lambda handler of step `step`: `logic` with the ports, ledger and publisher its
+ * declaration gives it, prerequisite checks, and parking in the DLQ named by DEAD_LETTER_QUEUE_URL.
  */
-export function configuredStepHandler<S extends StepName, Deps>(
-  step: S,
-  logic: StepLogic<S, Deps>,
-  deps: Deps,
-  options: { readonly publishes: boolean } = { publishes: true },
-): ReturnType<typeof sqsStepHandler<S>> {
+export function stepHandler<S extends StepName>(step: S, logic: StepLogic<S>): ReturnType<typeof sqsStepHandler<S>> {
+  const client = sharedClient();
+  const process = stepProcess(step, logic, {
+    ...portAdapters(client),
+    ledger: () =>
+      new DynamoDbStepLedger({
+        client: client(),
+        ledgerTableName: config.ledgerTableName(),
+        inventoryTableName: PIPELINE_GRAPH.movesStock(step) ? config.inventoryTableName() : undefined,
+      }),
+  });
   return sqsStepHandler({
     step,
-    handle: (event) => logic(event, deps),
-    publisher: options.publishes ? eventPublisher() : undefined,
-    parking: deadLetterParking(),
+    process,
+    publisher: PIPELINE_GRAPH.records(step) ? eventPublisher() : undefined,
+    parking: new SqsDeadLetterParking({ client: new SQSClient({}), deadLetterQueueUrl: config.deadLetterQueueUrl() }),
     maxReceiveCount: config.maxReceiveCount(),
   });
+}
+
+/** What HTTP function `F` is given: the ports it declares, and the publisher when it produces events. */
+export type HttpDependencies<F extends HttpFunctionName> = { readonly [P in PortsOf<F>]: DeclaredPorts[P] } & ([ProducedBy<F>] extends [never] ? unknown : { readonly publisher: EventPublisher });
+
+/**
+ * The dependencies of HTTP function `name`, built from its configuration as its declaration
+ * says. A function that produces events passes `eventPublisher` (and must: the type says so);
+ * the others leave it out, so their bundles carry no EventBridge client.
+ */
+export function httpDependencies<F extends HttpFunctionName>(
+  name: F,
+  ...publishing: [ProducedBy<F>] extends [never] ? [] : [publishing: { readonly publisher: () => EventPublisher }]
+): HttpDependencies<F> {
+  const declaration = PIPELINE_GRAPH.function(name);
+  const adapters = portAdapters(sharedClient());
+  const dependencies: Record<string, unknown> = Object.fromEntries((declaration.uses ?? []).map((port) => [port, adapters[port]()]));
+  const [factories] = publishing;
+  if (factories !== undefined) dependencies.publisher = factories.publisher();
+  return dependencies as HttpDependencies<F>;
 }

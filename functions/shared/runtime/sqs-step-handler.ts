@@ -12,16 +12,16 @@ import { PermanentError, PipelineError, ValidationError, fieldIssues } from '#sh
 import type { EventPublisher } from '#shared/ports';
 import type { ParkingReason } from '#shared/adapters/sqs-dead-letter-parking';
 import { logger as defaultLogger, metrics as defaultMetrics, StepMetric } from '#shared/runtime/observability';
+import { consumedBy, type ConsumedBy, type StepName } from '#shared/pipeline-graph';
 import type { ConsumedEvent } from '#shared/steps/step';
-import { STEP_SUBSCRIPTIONS, type StepName } from '#shared/subscriptions';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 
 /** What an SQS-fed step handler needs besides its logic. */
 export interface SqsStepHandlerOptions<S extends StepName> {
   readonly step: S;
-  /** The step's domain logic, its dependencies already bound. */
-  readonly handle: (event: ConsumedEvent<(typeof STEP_SUBSCRIPTIONS)[S][number]>) => Promise<readonly DomainEvent[]>;
+  /** The step's processing of one event (`stepProcess`): checks, logic, the outcomes to publish. */
+  readonly process: (event: ConsumedEvent<ConsumedBy<S>>) => Promise<readonly DomainEvent[]>;
   /** Where outcomes go; a step that publishes nothing (the projection) may leave it out. */
   readonly publisher?: EventPublisher;
   readonly parking: { park(body: string, reason: ParkingReason): Promise<void> };
@@ -35,10 +35,10 @@ export interface SqsStepHandlerOptions<S extends StepName> {
 
 /** Builds the Lambda handler of an SQS-fed step. */
 export function sqsStepHandler<S extends StepName>(options: SqsStepHandlerOptions<S>): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
-  const { step, handle, publisher, parking, maxReceiveCount } = options;
+  const { step, process, publisher, parking, maxReceiveCount } = options;
   const logger = options.logger ?? defaultLogger;
   const metrics = options.metrics ?? defaultMetrics;
-  const consumes: readonly DetailType[] = STEP_SUBSCRIPTIONS[step];
+  const consumes: readonly DetailType[] = consumedBy(step);
   const processor = new BatchProcessor(EventType.SQS);
 
   const processRecord = async (record: SQSRecord): Promise<void> => {
@@ -46,7 +46,7 @@ export function sqsStepHandler<S extends StepName>(options: SqsStepHandlerOption
     try {
       const event = parseRecord(record, consumes);
       orderId = event.detail.orderId;
-      const outcomes = await handle(event as ConsumedEvent<(typeof STEP_SUBSCRIPTIONS)[S][number]>);
+      const outcomes = await process(event as ConsumedEvent<ConsumedBy<S>>);
       if (outcomes.length > 0) {
         if (!publisher) throw new Error(`step ${step} produced events but has no publisher`);
         await publisher.publish(outcomes);

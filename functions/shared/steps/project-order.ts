@@ -71,7 +71,7 @@ async function applyAll(views: OrderViewStore, orderId: string, events: readonly
 }
 
 /** Applies an event to the order's read model (optimistic concurrency on its version). */
-export const projectOrder: StepLogic<'project-order', { readonly views: OrderViewStore }> = async (event, { views }) => {
-  await project(views, event);
+export const projectOrder: StepLogic<'project-order'> = async (event, { orderViews }) => {
+  await project(orderViews, event);
   return [];
 };

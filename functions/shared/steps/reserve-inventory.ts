@@ -1,22 +1,15 @@
-import { domainEvent, type DomainEvent, type Rejection } from '#shared/contracts';
+import { domainEvent, type Rejection } from '#shared/contracts';
 import { InsufficientStockError } from '#shared/errors';
-import type { Catalogue, StepLedger } from '#shared/ports';
 import type { StepLogic } from '#shared/steps/step';
-
-/** What reserving inventory needs. */
-export interface ReserveInventoryDeps {
-  readonly catalogue: Catalogue;
-  readonly ledger: StepLedger;
-}
 
 /**
  * Reserves every line of a placed order, all or nothing, and prices it from the catalogue.
  * Unknown SKUs and short stock reject the order with the SKUs concerned.
  */
-export const reserveInventory: StepLogic<'reserve-inventory', ReserveInventoryDeps> = async ({ detail }, { catalogue, ledger }) => {
+export const reserveInventory: StepLogic<'reserve-inventory'> = async ({ detail }, { catalogue, ledger }) => {
   const { orderId, order } = detail;
-  const reject = async (reason: Rejection): Promise<DomainEvent[]> => [
-    await ledger.record(orderId, 'reserve-inventory', domainEvent('InventoryRejected', { schemaVersion: 1, orderId, customer: order.customer, reason })),
+  const reject = async (reason: Rejection) => [
+    await ledger.record(domainEvent('InventoryRejected', { schemaVersion: 1, orderId, customer: order.customer, reason })),
   ];
 
   const levels = await catalogue.stockLevels(order.items.map((item) => item.sku));
@@ -28,9 +21,8 @@ export const reserveInventory: StepLogic<'reserve-inventory', ReserveInventoryDe
 
   const amountCents = order.items.reduce((sum, item) => sum + item.quantity * (levels.get(item.sku)?.unitPriceCents ?? 0), 0);
   const reserved = domainEvent('InventoryReserved', { schemaVersion: 1, orderId, order, amountCents, currency: 'USD' });
-  const changes = order.items.map((item) => ({ sku: item.sku, availableDelta: -item.quantity, reservedDelta: item.quantity, shippedDelta: 0 }));
   try {
-    return [await ledger.record(orderId, 'reserve-inventory', reserved, changes)];
+    return [await ledger.record(reserved, { lines: order.items })];
   } catch (error) {
     // Stock ran short between the read and the transaction: another order took it.
     if (error instanceof InsufficientStockError) return reject(outOfStock(error.skus));

@@ -5,7 +5,8 @@
  * fault-injection tests both judge a run with {@link checkInvariants}.
  */
 import type { OrderLine, Rejection } from '#shared/contracts';
-import { TERMINAL_STATUSES, type OrderView } from '#shared/order-view';
+import type { OrderView } from '#shared/order-view';
+import { isSettled, SETTLING_EVENTS, TERMINAL_STATUSES } from '#shared/pipeline-graph';
 
 /** How an order must end, known from how it was built (a declining card, a sold-out SKU…). */
 export type ExpectedOutcome = { readonly status: 'notified' } | { readonly status: 'cancelled'; readonly reasonCode: Rejection['code'] };
@@ -111,7 +112,7 @@ function terminalStatusViolations(order: AcceptedOrder, view: OrderView | undefi
   if (view === undefined) return [`${id}: GET /orders/{id} does not know it`];
   const violations: string[] = [];
   if (!TERMINAL_STATUSES.includes(view.status)) violations.push(`${id}: status "${view.status}" is not terminal`);
-  if (!view.timeline.some((entry) => entry.type === 'CustomerNotified')) violations.push(`${id}: the customer was never notified`);
+  if (!isSettled(view.timeline)) violations.push(`${id}: the customer was never notified (no ${SETTLING_EVENTS.join(' or ')})`);
   const steps = new Set(ledger.map((entry) => entry.step));
   if (steps.has('ship-order') && steps.has('cancel-order')) violations.push(`${id}: both shipped and cancelled`);
   const notifications = ledger.filter((entry) => entry.step.startsWith('notify-customer#')).map((entry) => entry.step);

@@ -1,6 +1,6 @@
 /**
  * What a soak learns from the local cloud's hooks while it runs: events on the bus (which
- * orders were notified, the paymentIds of every PaymentCaptured), batches (failed and
+ * orders settled, the paymentIds of every PaymentCaptured), batches (failed and
  * redelivered records per function), and target deliveries (retried, dead-lettered, dropped).
  * Pass its hooks to `startLocalCloud`.
  */
@@ -8,6 +8,7 @@ import type { EventEnvelope } from '#cloud/events/put-events-entry';
 import type { Delivery, DeliveryOutcome } from '#cloud/events/target-delivery';
 import type { SqsBatchOutcome } from '#cloud/lambda/sqs-event-source-mapping';
 import type { LostDelivery } from '#local/soak/invariants';
+import { PIPELINE_GRAPH } from '#shared/pipeline-graph';
 
 /** Record counts of one function's batches. */
 export interface FunctionRecordCounts {
@@ -34,8 +35,8 @@ export interface DeliveryCounts {
 export class PipelineObserver {
   /** Events seen on the bus, by detail-type. */
   readonly eventCounts = new Map<string, number>();
-  /** Orders whose CustomerNotified was seen: settled, once the projection caught up. */
-  readonly notifiedOrders = new Set<string>();
+  /** Orders whose settling event (CustomerNotified) was seen: settled, once the projection caught up. */
+  readonly settledOrders = new Set<string>();
   /** paymentIds of the PaymentCaptured events seen, by order. */
   readonly paymentIds = new Map<string, string[]>();
   /** Per function (by its physical name). */
@@ -70,7 +71,7 @@ export class PipelineObserver {
     this.eventCounts.set(type, (this.eventCounts.get(type) ?? 0) + 1);
     const detail = event.detail as { orderId?: unknown; paymentId?: unknown };
     if (typeof detail.orderId !== 'string') return;
-    if (type === 'CustomerNotified') this.notifiedOrders.add(detail.orderId);
+    if (PIPELINE_GRAPH.isSettled([type])) this.settledOrders.add(detail.orderId);
     if (type === 'PaymentCaptured' && typeof detail.paymentId === 'string') {
       this.paymentIds.set(detail.orderId, [...(this.paymentIds.get(detail.orderId) ?? []), detail.paymentId]);
     }

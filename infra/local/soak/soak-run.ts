@@ -18,7 +18,7 @@ import { mapConcurrently } from '#local/soak/concurrency';
 import { deadLetterRoutes } from '#local/soak/dead-letter-routes';
 import { checkInvariants, type AcceptedOrder, type DeadLetter, type InvariantResult } from '#local/soak/invariants';
 import { placeOrder } from '#local/soak/order-client';
-import { planOrders } from '#local/soak/order-mix';
+import { planOrders } from '#local/order-mix';
 import { PipelineObserver, type DeliveryCounts, type FunctionRecordCounts } from '#local/soak/pipeline-observer';
 import { messagesIn, queueUrls, readDeadLetters, readInventory, readLedger, readOrderViews } from '#local/soak/pipeline-state';
 import { redriveDeadLetters, type RedriveCounts } from '#local/soak/redrive';
@@ -116,7 +116,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       mapConcurrently(planned, concurrency, async (plan) => {
         const outcome = await placeOrder(cloud.httpApiUrl, plan.order, plan.idempotencyKey);
         placedCount += 1;
-        if (placedCount % 250 === 0) progress(`placed ${placedCount}/${planned.length} orders, ${observer.notifiedOrders.size} settled`);
+        if (placedCount % 250 === 0) progress(`placed ${placedCount}/${planned.length} orders, ${observer.settledOrders.size} settled`);
         return outcome;
       }),
       options.alongside?.(cloud),
@@ -129,7 +129,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     progress(`placed ${planned.length} orders (${accepted.length} accepted) in ${seconds(placedAt - started)}`);
 
     await waitUntilIdle('settling under faults', accepted);
-    const settledBeforeRedrive = accepted.filter((order) => observer.notifiedOrders.has(order.orderId)).length;
+    const settledBeforeRedrive = accepted.filter((order) => observer.settledOrders.has(order.orderId)).length;
     cloud.faults.clear();
     await waitUntilIdle('draining after the faults were cleared', accepted);
     const settledAt = Date.now();
@@ -203,7 +203,7 @@ async function untilIdle(context: {
     const now = Date.now();
     if (now - lastProgress >= PROGRESS_EVERY_MS) {
       lastProgress = now;
-      const settled = context.accepted.filter((order) => context.observer.notifiedOrders.has(order.orderId)).length;
+      const settled = context.accepted.filter((order) => context.observer.settledOrders.has(order.orderId)).length;
       const failed = [...context.observer.records.values()].reduce((sum, counts) => sum + counts.failed, 0);
       context.progress(`${context.phase}: ${settled}/${context.accepted.length} settled, ${context.observer.pendingDeliveries} deliveries pending, ${failed} failed records so far (${seconds(now - started)})`);
     }

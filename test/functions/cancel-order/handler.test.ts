@@ -5,14 +5,14 @@ import { anEnvelope, anOrder, anSqsRecord } from '#test/support/factories';
 import { useStepHarness } from '#test/support/step-harness';
 
 describe('cancel-order handler', () => {
-  const step = useStepHarness('cancel-order', cancelOrder, ({ ledger }) => ({ ledger }));
+  const step = useStepHarness('cancel-order', cancelOrder);
   const { customer } = anOrder();
 
 
   it('cancels after a rejection, keeping the reason', async () => {
     // Prepare
     const orderId = randomUUID();
-    await step.given(orderId, 'reserve-inventory', 'InventoryRejected');
+    await step.given(orderId, 'InventoryRejected');
     // Act
     await step.deliver(anSqsRecord(anEnvelope('InventoryRejected', { schemaVersion: 1, orderId, customer, reason: { code: 'OUT_OF_STOCK', message: 'out of stock: SKU-SOLD-OUT', skus: ['SKU-SOLD-OUT'] } })));
     // Assess
@@ -22,7 +22,7 @@ describe('cancel-order handler', () => {
   it('cancels after a release, keeping the decline reason', async () => {
     // Prepare
     const orderId = randomUUID();
-    await step.given(orderId, 'release-inventory', 'InventoryReleased');
+    await step.given(orderId, 'InventoryReleased');
     // Act
     await step.deliver(anSqsRecord(anEnvelope('InventoryReleased', { schemaVersion: 1, orderId, customer, reason: { code: 'CARD_DECLINED', message: 'declined' } })));
     // Assess
@@ -32,7 +32,7 @@ describe('cancel-order handler', () => {
   it('records one cancellation per order', async () => {
     // Prepare
     const orderId = randomUUID();
-    await step.given(orderId, 'reserve-inventory', 'InventoryRejected');
+    await step.given(orderId, 'InventoryRejected');
     const rejected = anEnvelope('InventoryRejected', { schemaVersion: 1, orderId, customer, reason: { code: 'UNKNOWN_SKU', message: 'unknown' } });
     // Act
     await step.deliver(anSqsRecord(rejected), anSqsRecord(rejected));

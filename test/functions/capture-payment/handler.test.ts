@@ -2,26 +2,26 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AMOUNT_LIMIT_CENTS } from '#shared/payment-gateway';
 import { capturePayment } from '#shared/steps/capture-payment';
-import { anEnvelope, anOrder, anSqsRecord } from '#test/support/factories';
+import { anOrder, anSqsRecord } from '#test/support/factories';
 import { useStepHarness } from '#test/support/step-harness';
 
-const reservedEvent = (options: { paymentToken?: string; amountCents?: number; orderId?: string } = {}) =>
-  anEnvelope('InventoryReserved', {
-    schemaVersion: 1,
-    orderId: options.orderId ?? randomUUID(),
-    order: anOrder({ paymentToken: options.paymentToken ?? 'tok_visa' }),
-    amountCents: options.amountCents ?? 14_700,
-    currency: 'USD',
-  });
-
 describe('capture-payment handler', () => {
-  const step = useStepHarness('capture-payment', capturePayment, ({ ledger }) => ({ ledger }));
+  const step = useStepHarness('capture-payment', capturePayment);
 
+  /** The event the step consumes: a reserved, priced order. */
+  const reservedEvent = (options: { paymentToken?: string; amountCents?: number; orderId?: string } = {}) =>
+    step.consumed({
+      schemaVersion: 1,
+      orderId: options.orderId ?? randomUUID(),
+      order: anOrder({ paymentToken: options.paymentToken ?? 'tok_visa' }),
+      amountCents: options.amountCents ?? 14_700,
+      currency: 'USD',
+    });
 
-  /** An InventoryReserved event for an order whose stock reserve-inventory did reserve. */
+  /** That event, for an order whose stock was reserved (its prerequisite recorded). */
   const reserved = async (options: { paymentToken?: string; amountCents?: number; orderId?: string } = {}) => {
     const orderId = options.orderId ?? randomUUID();
-    await step.given(orderId, 'reserve-inventory', 'InventoryReserved');
+    await step.givenPrerequisite(orderId);
     return reservedEvent({ ...options, orderId });
   };
 
@@ -50,7 +50,7 @@ describe('capture-payment handler', () => {
     expect(step.publisher.types()).toEqual(['PaymentCaptured']);
   });
 
-  it('parks at once an InventoryReserved for an order reserve-inventory never reserved', async () => {
+  it('parks at once a reservation for an order whose stock was never reserved', async () => {
     // Act
     const response = await step.deliver(anSqsRecord(reservedEvent()));
     // Assess

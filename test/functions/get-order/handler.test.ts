@@ -18,7 +18,7 @@ describe('get-order handler (GET /orders/{id})', () => {
   beforeEach(async () => {
     const tables = await db.createTables();
     views = new DynamoDbOrderViews({ client: db.client, ordersTableName: tables.orders });
-    const handler = getOrderHandler(views);
+    const handler = getOrderHandler({ orderViewReader: views });
     get = async (id) => {
       const response = (await handler(anHttpRequest({ method: 'GET', path: `/orders/${id}`, pathParameters: { id } }))) as { statusCode: number; body: string };
       return { statusCode: response.statusCode, json: JSON.parse(response.body) };

@@ -5,11 +5,11 @@ import { anEnvelope, anOrder, anSqsRecord } from '#test/support/factories';
 import { useStepHarness } from '#test/support/step-harness';
 
 describe('notify-customer handler', () => {
-  const step = useStepHarness('notify-customer', notifyCustomer, ({ ledger }) => ({ ledger }));
+  const step = useStepHarness('notify-customer', notifyCustomer);
   const { customer } = anOrder();
   /** An OrderShipped event for an order ship-order did ship. */
   const shipped = async (orderId: string) => {
-    await step.given(orderId, 'ship-order', 'OrderShipped');
+    await step.given(orderId, 'OrderShipped');
     return shippedEvent(orderId);
   };
   const shippedEvent = (orderId: string) => anEnvelope('OrderShipped', { schemaVersion: 1, orderId, customer, shipment: { carrier: 'UPS', trackingNumber: '1Z0000000000000001' } });
@@ -28,7 +28,7 @@ describe('notify-customer handler', () => {
   it('notifies of a cancellation', async () => {
     // Prepare
     const orderId = randomUUID();
-    await step.given(orderId, 'cancel-order', 'OrderCancelled');
+    await step.given(orderId, 'OrderCancelled');
     // Act
     await step.deliver(anSqsRecord(anEnvelope('OrderCancelled', { schemaVersion: 1, orderId, customer, reason: { code: 'CARD_DECLINED', message: 'declined' } })));
     // Assess

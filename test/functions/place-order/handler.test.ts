@@ -21,7 +21,7 @@ describe('place-order handler (POST /orders)', () => {
     const tables = await db.createTables();
     publisher = new RecordingPublisher();
     views = new DynamoDbOrderViews({ client: db.client, ordersTableName: tables.orders });
-    const handler = placeOrderHandler({ publisher, views });
+    const handler = placeOrderHandler({ publisher, orderViews: views });
     post = async (body, headers) => {
       const response = (await handler(anHttpRequest({ method: 'POST', path: '/orders', body, headers }))) as Response;
       return { ...response, json: JSON.parse(response.body) };
@@ -80,7 +80,7 @@ describe('place-order handler (POST /orders)', () => {
 
   it('still accepts the order when its read model cannot be written: the projection step will write it', async () => {
     // Prepare: a store whose table does not exist.
-    const handler = placeOrderHandler({ publisher, views: new DynamoDbOrderViews({ client: db.client, ordersTableName: 'no-such-table' }) });
+    const handler = placeOrderHandler({ publisher, orderViews: new DynamoDbOrderViews({ client: db.client, ordersTableName: 'no-such-table' }) });
     // Act
     const response = (await handler(anHttpRequest({ method: 'POST', path: '/orders', body: JSON.stringify(anOrder()) }))) as Response;
     // Assess

@@ -8,7 +8,7 @@ import type { DynamoDbOrderViews } from '#shared/adapters/dynamodb-order-views';
 
 describe('project-order handler', () => {
   let db: TestDynamoDb;
-  let step: StepHarness;
+  let step: StepHarness<'project-order'>;
   let views: DynamoDbOrderViews;
   const order = anOrder();
   const at = (second: number) => new Date(Date.UTC(2026, 10, 22, 12, 0, second)).toISOString();
@@ -25,10 +25,8 @@ describe('project-order handler', () => {
   });
   afterAll(() => db.close());
   beforeEach(async () => {
-    step = await stepHarness(db, 'project-order', projectOrder, (adapters) => {
-      views = adapters.views;
-      return { views: adapters.views };
-    });
+    step = await stepHarness(db, 'project-order', projectOrder);
+    views = step.adapters.views;
   });
 
   it('builds the read model with status and timeline from each event', async () => {
@@ -78,7 +76,7 @@ describe('project-order handler', () => {
         await views.save(view);
       },
     };
-    const flakyStep = await stepHarness(db, 'project-order', projectOrder, () => ({ views: flaky }));
+    const flakyStep = await stepHarness(db, 'project-order', projectOrder, { ports: { orderViews: flaky } });
     const records = [...lifeOf(failing).slice(0, 2), ...lifeOf(succeeding).slice(0, 2)].map((body) => anSqsRecord(body));
     // Act
     const response = await flakyStep.deliver(...records);

@@ -2,22 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { releaseInventory } from '#shared/steps/release-inventory';
 import { reserveInventory } from '#shared/steps/reserve-inventory';
-import { anEnvelope, anOrder, anSqsRecord } from '#test/support/factories';
+import { stepProcess } from '#shared/steps/step';
+import { anOrder, anSqsRecord } from '#test/support/factories';
 import { useStepHarness } from '#test/support/step-harness';
 
 describe('release-inventory handler', () => {
-  const step = useStepHarness('release-inventory', releaseInventory, ({ ledger }) => ({ ledger }));
+  const step = useStepHarness('release-inventory', releaseInventory);
 
 
   const reserveThenDecline = async (orderId: string) => {
     const order = anOrder();
-    // Reserve through the real reserve step logic on the same tables.
-    await reserveInventory(
-      { id: randomUUID(), detailType: 'OrderPlaced', time: new Date().toISOString(), detail: { schemaVersion: 1, orderId, order, placedAt: new Date().toISOString() } },
-      step.adapters,
-    );
-    await step.given(orderId, 'capture-payment', 'PaymentDeclined');
-    return anEnvelope('PaymentDeclined', { schemaVersion: 1, orderId, order, reason: { code: 'CARD_DECLINED', message: 'the card was declined' } });
+    // Reserve through the real reserve step on the same tables.
+    const reserve = stepProcess('reserve-inventory', reserveInventory, { catalogue: () => step.adapters.catalogue, ledger: () => step.adapters.ledger });
+    await reserve({ id: randomUUID(), detailType: 'OrderPlaced', time: new Date().toISOString(), detail: { schemaVersion: 1, orderId, order, placedAt: new Date().toISOString() } });
+    await step.givenPrerequisite(orderId);
+    return step.consumed({ schemaVersion: 1, orderId, order, reason: { code: 'CARD_DECLINED', message: 'the card was declined' } });
   };
 
   it('returns the reserved units and publishes InventoryReleased with the reason', async () => {
@@ -43,9 +42,9 @@ describe('release-inventory handler', () => {
     expect(step.publisher.types()).toEqual(['InventoryReleased', 'InventoryReleased', 'InventoryReleased']);
   });
 
-  it('parks at once a decline for an order capture-payment never declined', async () => {
+  it('parks at once a decline for an order whose payment was never declined', async () => {
     // Act
-    const response = await step.deliver(anSqsRecord(anEnvelope('PaymentDeclined', { schemaVersion: 1, orderId: randomUUID(), order: anOrder(), reason: { code: 'CARD_DECLINED', message: 'declined' } })));
+    const response = await step.deliver(anSqsRecord(step.consumed({ schemaVersion: 1, orderId: randomUUID(), order: anOrder(), reason: { code: 'CARD_DECLINED', message: 'declined' } })));
     // Assess
     expect(response.batchItemFailures).toEqual([]);
     expect(step.parking.parked[0]?.reason).toMatchObject({ errorName: 'UnknownOrderError', receiveCount: 1 });
@@ -55,8 +54,8 @@ describe('release-inventory handler', () => {
   it('refuses to release what was never reserved, and parks it on its last delivery with the cause', async () => {
     // Prepare: a recorded decline whose reservation does not exist (the ledger and stock disagree).
     const orderId = randomUUID();
-    await step.given(orderId, 'capture-payment', 'PaymentDeclined');
-    const declined = anEnvelope('PaymentDeclined', { schemaVersion: 1, orderId, order: anOrder(), reason: { code: 'CARD_DECLINED', message: 'declined' } });
+    await step.givenPrerequisite(orderId);
+    const declined = step.consumed({ schemaVersion: 1, orderId, order: anOrder(), reason: { code: 'CARD_DECLINED', message: 'declined' } });
     // Act
     const early = await step.deliver(anSqsRecord(declined, { receiveCount: 1 }));
     const last = await step.deliver(anSqsRecord(declined, { receiveCount: 4 }));

@@ -9,7 +9,7 @@ import type { Order } from '#shared/contracts';
 const placed = (order: Order, orderId = randomUUID()) => anEnvelope('OrderPlaced', { schemaVersion: 1, orderId, order, placedAt: new Date().toISOString() });
 
 describe('reserve-inventory handler', () => {
-  const step = useStepHarness('reserve-inventory', reserveInventory, ({ catalogue, ledger }) => ({ catalogue, ledger }));
+  const step = useStepHarness('reserve-inventory', reserveInventory);
 
 
   it('reserves every line, prices the order and publishes InventoryReserved', async () => {

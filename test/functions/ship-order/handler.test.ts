@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { shipOrder } from '#shared/steps/ship-order';
-import { anEnvelope, anOrder, anSqsRecord } from '#test/support/factories';
+import { anOrder, anSqsRecord } from '#test/support/factories';
 import { useStepHarness } from '#test/support/step-harness';
 
 describe('ship-order handler', () => {
-  const step = useStepHarness('ship-order', shipOrder, ({ ledger }) => ({ ledger }));
+  const step = useStepHarness('ship-order', shipOrder);
 
   beforeEach(async () => {
     // The order's units are reserved, as reserve-inventory leaves them.
@@ -15,13 +15,13 @@ describe('ship-order handler', () => {
     }
   });
 
-  /** A PaymentCaptured event for an order capture-payment did capture. */
+  /** The capture the step consumes, for an order whose payment was captured (its prerequisite recorded). */
   const captured = async (orderId: string, country = 'US') => {
-    await step.given(orderId, 'capture-payment', 'PaymentCaptured');
+    await step.givenPrerequisite(orderId);
     return capturedEvent(orderId, country);
   };
   const capturedEvent = (orderId: string, country = 'US') =>
-    anEnvelope('PaymentCaptured', { schemaVersion: 1, orderId, order: anOrder({ shippingAddress: { line1: '1 Main St', city: 'Springfield', postalCode: '12345', country } }), paymentId: 'pay_1', amountCents: 14_700 });
+    step.consumed({ schemaVersion: 1, orderId, order: anOrder({ shippingAddress: { line1: '1 Main St', city: 'Springfield', postalCode: '12345', country } }), paymentId: 'pay_1', amountCents: 14_700 });
 
   it('books a shipment with carrier and tracking number and moves the units to shipped', async () => {
     // Prepare
@@ -33,7 +33,7 @@ describe('ship-order handler', () => {
     expect(await step.stock('SKU-MOUSE')).toEqual({ available: 999_998, reserved: 0, shipped: 2 });
   });
 
-  it('parks at once a capture for an order capture-payment never captured, shipping nothing', async () => {
+  it('parks at once a capture for an order whose payment was never captured, shipping nothing', async () => {
     // Act
     const response = await step.deliver(anSqsRecord(capturedEvent(randomUUID())));
     // Assess

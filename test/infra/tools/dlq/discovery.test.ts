@@ -3,9 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORDER_PIPELINE_STACK_NAME } from '#infra/order-pipeline-stack';
 import { DeadLetterKind, discoverDeadLetterQueues, findDeadLetterQueue, shortNameOf } from '#infra/tools/dlq/discovery';
 import { QueueNotFoundError } from '#infra/tools/dlq/errors';
+import { STEP_NAMES } from '#shared/pipeline-graph';
 import { startDlqTestCloud, type DlqTestCloud } from './dlq-test-cloud.ts';
 
-const STEPS = ['cancel-order', 'capture-payment', 'notify-customer', 'project-order', 'release-inventory', 'reserve-inventory', 'ship-order'];
+/** The steps, as the tool lists them: by name. */
+const STEPS = [...STEP_NAMES].sort();
 
 describe('discoverDeadLetterQueues on the local cloud', () => {
   let target: DlqTestCloud;

@@ -2,6 +2,7 @@
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STEP_NAMES } from '#shared/pipeline-graph';
 import { deadLetterQueue, depth, eventually, putInvalidEvent, startDlqTestCloud, type DlqTestCloud } from './dlq-test-cloud.ts';
 
 /** Runs `npx tsx infra/tools/dlq/dlq.ts <args>` in the project root. */
@@ -37,7 +38,7 @@ describe('npm run dlq', () => {
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^DLQ\s+KIND\s+SOURCE\s+VISIBLE\s+IN FLIGHT\s+OLDEST$/);
-    expect(lines).toHaveLength(1 + 14);
+    expect(lines).toHaveLength(1 + 2 * STEP_NAMES.length);
     expect(stdout).toMatch(/^reserve-inventory\s+queue DLQ\s+ReserveInventoryQueue5F4F857F\s+1\s+0\s+\d+s$/m);
     expect(stdout).toMatch(/^reserve-inventory-target\s+rule-target DLQ\s+ReserveInventoryQueue5F4F857F\s+0\s+0\s+-$/m);
   });

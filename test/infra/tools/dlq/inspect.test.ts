@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeParkedMessage, peekMessages } from '#infra/tools/dlq/inspect';
+import { consumedBy } from '#shared/pipeline-graph';
 import { deadLetterQueue, depth, eventually, putInvalidEvent, startDlqTestCloud, type DlqTestCloud } from './dlq-test-cloud.ts';
 
 describe('peekMessages on the local cloud', () => {
@@ -38,7 +39,8 @@ describe('peekMessages on the local cloud', () => {
   it('reads at most `limit` messages and says the read was not complete', async () => {
     // Prepare
     const queue = await deadLetterQueue(target, 'capture-payment');
-    await Promise.all([putInvalidEvent(target, 'InventoryReserved'), putInvalidEvent(target, 'InventoryReserved')]);
+    const [consumed] = consumedBy('capture-payment');
+    await Promise.all([putInvalidEvent(target, consumed!), putInvalidEvent(target, consumed!)]);
     await eventually('both records to be parked', async () => (await depth(target.clients.sqs, queue.url)).visible === 2);
     // Act
     const peek = await peekMessages(target.clients.sqs, queue.url, { limit: 1 });

@@ -5,6 +5,7 @@ import { anEnvelope, anOrder } from '#test/support/factories';
 import { peekMessages } from '#infra/tools/dlq/inspect';
 import { RedriveMethod, isMoveTaskUnsupported, redriveDeadLetterQueue } from '#infra/tools/dlq/redrive';
 import { RedriveError } from '#infra/tools/dlq/errors';
+import { consumedBy } from '#shared/pipeline-graph';
 import { deadLetterQueue, depth, eventually, putInvalidEvent, sqsClientRefusing, startDlqTestCloud, unsupportedOperation, type DlqTestCloud } from './dlq-test-cloud.ts';
 
 describe('redriveDeadLetterQueue on the local cloud', () => {
@@ -48,7 +49,7 @@ describe('redriveDeadLetterQueue on the local cloud', () => {
 
   it('falls back to copy-then-delete where StartMessageMoveTask is unsupported, and still moves the record', async () => {
     // Prepare
-    const { orderId, messageId } = await park('InventoryReserved', 'capture-payment');
+    const { orderId, messageId } = await park(consumedBy('capture-payment')[0]!, 'capture-payment');
     const queue = await deadLetterQueue(target, 'capture-payment');
     const { sqs, calls } = sqsClientRefusing(target, { StartMessageMoveTaskCommand: unsupportedOperation });
     // Act

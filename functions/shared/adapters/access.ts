@@ -1,0 +1,58 @@
+/**
+ * The AWS operations each adapter performs, as the IAM actions that authorize them, per table.
+ * Grants are computed from these and the pipeline's declaration; each adapter's tests check
+ * that what it sends is exactly what is listed here. No SDK import: infra and docs read this too.
+ *
+ * A `TransactWriteItems` request is authorized item by item: its Put needs `dynamodb:PutItem`
+ * and its Update `dynamodb:UpdateItem` on the item's table.
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html
+ */
+import type { TableName } from '#shared/tables';
+
+/** IAM actions on DynamoDB tables, by table. */
+export type TableAccess = Readonly<Partial<Record<TableName, readonly DynamoDbAction[]>>>;
+
+/** The DynamoDB actions the adapters use (nothing else is ever granted: no Scan, Query, DeleteItem or BatchWriteItem). */
+export const DynamoDbAction = {
+  getItem: 'dynamodb:GetItem',
+  putItem: 'dynamodb:PutItem',
+  updateItem: 'dynamodb:UpdateItem',
+  batchGetItem: 'dynamodb:BatchGetItem',
+} as const;
+export type DynamoDbAction = (typeof DynamoDbAction)[keyof typeof DynamoDbAction];
+
+/** Each adapter capability and the table actions it performs. */
+export const ADAPTER_ACCESS = {
+  /** `DynamoDbCatalogue.stockLevels`: BatchGetItem of the SKUs. */
+  catalogue: { inventory: [DynamoDbAction.batchGetItem] },
+  /** `DynamoDbOrderViews.get` and `.save` (a conditional PutItem). */
+  orderViews: { orders: [DynamoDbAction.getItem, DynamoDbAction.putItem] },
+  /** `DynamoDbOrderViews.get` only. */
+  orderViewReader: { orders: [DynamoDbAction.getItem] },
+  /** `DynamoDbStepLedger.find`: GetItem of a step's record. */
+  ledgerReader: { ledger: [DynamoDbAction.getItem] },
+  /**
+   * `DynamoDbStepLedger.record` without stock changes: a conditional PutItem, alone or as the Put
+   * of a transaction, then a GetItem of the record that stands when the condition fails.
+   */
+  ledgerRecorder: { ledger: [DynamoDbAction.getItem, DynamoDbAction.putItem] },
+  /** `DynamoDbStepLedger.record` with stock changes: one Update per SKU inside the transaction. */
+  stockMover: { inventory: [DynamoDbAction.updateItem] },
+} as const satisfies Record<string, TableAccess>;
+export type AdapterCapability = keyof typeof ADAPTER_ACCESS;
+
+/**
+ * What `SqsDeadLetterParking.park` calls on the DLQ it parks in: SendMessage.
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-api-permissions-reference.html
+ */
+export const PARKING_ACTIONS = ['sqs:SendMessage'] as const;
+
+/** What `EventBridgePublisher.publish` calls on the bus: PutEvents, for the sources of the events it puts. */
+export const PUBLISHING_ACTIONS = ['events:PutEvents'] as const;
+
+/**
+ * What Lambda's SQS event source mapping needs on the queue it polls, with the function's role:
+ * AWS's documented minimum (the AWSLambdaSQSQueueExecutionRole managed policy).
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html#events-sqs-permissions
+ */
+export const EVENT_SOURCE_MAPPING_ACTIONS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'] as const;

@@ -1,0 +1,137 @@
+import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { ADAPTER_ACCESS, PARKING_ACTIONS, PUBLISHING_ACTIONS, type TableAccess } from '#shared/adapters/access';
+import { DynamoDbCatalogue } from '#shared/adapters/dynamodb-catalogue';
+import { DynamoDbOrderViews } from '#shared/adapters/dynamodb-order-views';
+import { DynamoDbStepLedger } from '#shared/adapters/dynamodb-step-ledger';
+import { EventBridgePublisher } from '#shared/adapters/eventbridge-publisher';
+import { SqsDeadLetterParking } from '#shared/adapters/sqs-dead-letter-parking';
+import { domainEvent } from '#shared/contracts';
+import { applyEvent } from '#shared/order-view';
+import type { TableName } from '#shared/tables';
+import { anOrder } from '#test/support/factories';
+
+/** The tables of this test, by the name the grants use. */
+const TABLES: Record<TableName, string> = { orders: 'orders-table', inventory: 'inventory-table', ledger: 'ledger-table' };
+const tableNamed = (physical: string) => (Object.keys(TABLES) as TableName[]).find((name) => TABLES[name] === physical) ?? physical;
+const ORDER_ID = '00000000-0000-4000-8000-000000000001';
+const OUTCOME = domainEvent('OrderCancelled', { schemaVersion: 1, orderId: ORDER_ID, customer: anOrder().customer, reason: { code: 'OUT_OF_STOCK', message: 'out' } });
+
+/**
+ * The IAM actions, by table, that the DynamoDB requests a document client sent need: each
+ * request's own action, and for a transaction each item's (IAM authorizes them one by one).
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html
+ */
+function actionsSent(commands: readonly object[]): Record<string, string[]> {
+  const actions: Record<string, Set<string>> = {};
+  const add = (table: string | undefined, action: string) => (actions[tableNamed(table ?? '?')] ??= new Set()).add(`dynamodb:${action}`);
+  for (const command of commands as { input: unknown }[]) {
+    const input = command.input as Record<string, any>;
+    if (command instanceof GetCommand) add(input.TableName, 'GetItem');
+    else if (command instanceof PutCommand) add(input.TableName, 'PutItem');
+    else if (command instanceof BatchGetCommand) for (const table of Object.keys(input.RequestItems)) add(table, 'BatchGetItem');
+    else if (command instanceof TransactWriteCommand) {
+      for (const item of input.TransactItems as Record<string, { TableName: string }>[]) {
+        const [kind, request] = Object.entries(item)[0] ?? [];
+        add(request?.TableName, { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem' }[kind as string] ?? `unknown ${kind}`);
+      }
+    } else add(undefined, `unexpected ${command.constructor.name}`);
+  }
+  return Object.fromEntries(Object.entries(actions).map(([table, set]) => [table, [...set].sort()]));
+}
+
+/** An access entry as actionsSent reports it. */
+const sorted = (access: TableAccess) => Object.fromEntries(Object.entries(access).map(([table, actions]) => [table, [...actions].sort()]));
+
+describe('adapters: what each one sends is exactly the access listed for it (pure unit tests of the adapters)', () => {
+  const dynamodb = mockClient(DynamoDBDocumentClient);
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+
+  const sent = () => dynamodb.calls().map((call) => call.args[0]);
+
+  beforeEach(() => {
+    dynamodb.reset();
+    dynamodb.onAnyCommand().resolves({});
+  });
+  afterAll(() => dynamodb.restore());
+
+  it('the catalogue reads stock with BatchGetItem only', async () => {
+    // Prepare
+    dynamodb.on(BatchGetCommand).resolves({ Responses: { [TABLES.inventory]: [{ sku: 'SKU-MOUSE', available: 1, unitPriceCents: 100 }] } });
+    // Act
+    await new DynamoDbCatalogue({ client, inventoryTableName: TABLES.inventory }).stockLevels(['SKU-MOUSE']);
+    // Assess
+    expect(actionsSent(sent())).toEqual(sorted(ADAPTER_ACCESS.catalogue));
+  });
+
+  it('order views are read with GetItem and saved with PutItem; a reader only gets', async () => {
+    // Prepare
+    const views = new DynamoDbOrderViews({ client, ordersTableName: TABLES.orders });
+    const view = applyEvent(undefined, { detailType: 'OrderPlaced', detail: { schemaVersion: 1, orderId: ORDER_ID, order: anOrder(), placedAt: '2026-11-22T12:00:00Z' }, time: '2026-11-22T12:00:00Z' });
+    // Act
+    await views.get(ORDER_ID);
+    const afterGet = actionsSent(sent());
+    await views.save({ ...view!, version: 1 });
+    // Assess
+    expect(afterGet).toEqual(sorted(ADAPTER_ACCESS.orderViewReader));
+    expect(actionsSent(sent())).toEqual(sorted(ADAPTER_ACCESS.orderViews));
+  });
+
+  it('the ledger finds a record with GetItem', async () => {
+    // Act
+    await new DynamoDbStepLedger({ client, ledgerTableName: TABLES.ledger }).find(ORDER_ID, 'cancel-order');
+    // Assess
+    expect(actionsSent(sent())).toEqual(sorted(ADAPTER_ACCESS.ledgerReader));
+  });
+
+  it('the ledger records with a conditional PutItem, and reads the record that stands when the condition fails', async () => {
+    // Prepare
+    const ledger = new DynamoDbStepLedger({ client, ledgerTableName: TABLES.ledger });
+    dynamodb.on(PutCommand).rejectsOnce(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} })).resolves({});
+    dynamodb.on(GetCommand).resolves({ Item: { orderId: ORDER_ID, step: 'cancel-order', outcome: OUTCOME } });
+    // Act
+    await ledger.record(ORDER_ID, 'cancel-order', OUTCOME);
+    // Assess
+    expect(actionsSent(sent())).toEqual(sorted(ADAPTER_ACCESS.ledgerRecorder));
+  });
+
+  it('the ledger moves stock in the transaction of its record: PutItem on the ledger, UpdateItem on inventory, and GetItem when the record exists', async () => {
+    // Prepare
+    const ledger = new DynamoDbStepLedger({ client, ledgerTableName: TABLES.ledger, inventoryTableName: TABLES.inventory });
+    dynamodb.on(TransactWriteCommand).rejects(new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }] }));
+    dynamodb.on(GetCommand).resolves({ Item: { orderId: ORDER_ID, step: 'ship-order', outcome: OUTCOME } });
+    // Act
+    await ledger.record(ORDER_ID, 'ship-order', OUTCOME, [{ sku: 'SKU-MOUSE', availableDelta: 0, reservedDelta: -1, shippedDelta: 1 }]);
+    // Assess
+    expect(actionsSent(sent())).toEqual({ ...sorted(ADAPTER_ACCESS.ledgerRecorder), ...sorted(ADAPTER_ACCESS.stockMover) });
+  });
+});
+
+describe('adapters that send to SQS and EventBridge (pure unit tests)', () => {
+  it('parking sends the record to the DLQ with SendMessage only', async () => {
+    // Prepare
+    const sqs = mockClient(SQSClient);
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'm' });
+    // Act
+    await new SqsDeadLetterParking({ client: new SQSClient({ region: 'us-east-1' }), deadLetterQueueUrl: 'https://sqs/dlq' }).park('{}', { step: 'cancel-order', errorName: 'E', errorMessage: 'm', sourceMessageId: 's', receiveCount: 1 });
+    // Assess
+    expect(sqs.calls().map((call) => `sqs:${call.args[0].constructor.name.replace(/Command$/, '')}`)).toEqual([...PARKING_ACTIONS]);
+    sqs.restore();
+  });
+
+  it('the publisher puts events with PutEvents only, each with the source of its contract', async () => {
+    // Prepare
+    const eventBridge = mockClient(EventBridgeClient);
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e' }] });
+    // Act
+    await new EventBridgePublisher({ client: new EventBridgeClient({ region: 'us-east-1' }), eventBusName: 'bus' }).publish([OUTCOME]);
+    // Assess
+    expect(eventBridge.calls().map((call) => `events:${call.args[0].constructor.name.replace(/Command$/, '')}`)).toEqual([...PUBLISHING_ACTIONS]);
+    expect(eventBridge.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0]?.Source).toBe('shop.orders');
+    eventBridge.restore();
+  });
+});
