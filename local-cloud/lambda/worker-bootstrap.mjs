@@ -52,6 +52,32 @@ if (workerData.logFile) {
   }
 }
 
+/**
+ * Log levels from the most detail to the least; the runtime's error line is written at ERROR,
+ * so a function whose application log level is FATAL does not get it.
+ */
+const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
+
+/**
+ * The line the Node.js runtime writes when an invocation fails: `Invoke Error` and the error
+ * document in the Text format, the error document as the message of an ERROR line in JSON
+ * (aws-lambda-nodejs-runtime-interface-client, LifecycleManager.fail and LogPatch). Lambda writes
+ * it to the function's log with the execution role, like the function's own lines.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/nodejs-exceptions.html
+ */
+function logInvokeError(requestId, error) {
+  const level = process.env.AWS_LAMBDA_LOG_LEVEL ?? 'INFO';
+  if (LOG_LEVELS.indexOf(level) > LOG_LEVELS.indexOf('ERROR')) return;
+  const { errorType, errorMessage, trace } = toFunctionError(error);
+  const document = { errorType, errorMessage, stackTrace: trace ?? [] };
+  const timestamp = new Date().toISOString();
+  const line =
+    process.env.AWS_LAMBDA_LOG_FORMAT === 'JSON'
+      ? JSON.stringify({ timestamp, level: 'ERROR', requestId, message: document })
+      : `${timestamp}\t${requestId}\tERROR\tInvoke Error \t${JSON.stringify(document)}`;
+  process.stderr.write(`${line}\n`);
+}
+
 /** Extensions the Node.js runtime tries for the handler module, in its order. */
 const MODULE_EXTENSIONS = ['.mjs', '.js', '.cjs'];
 
@@ -125,6 +151,7 @@ if (typeof handler !== 'function') {
       const result = await callHandler(handler, JSON.parse(event), context);
       parentPort.postMessage({ type: 'result', requestId, payload: JSON.stringify(result ?? null) ?? 'null' });
     } catch (error) {
+      logInvokeError(requestId, error);
       parentPort.postMessage({ type: 'error', requestId, error: toFunctionError(error) });
     }
   });

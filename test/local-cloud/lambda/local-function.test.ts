@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -234,6 +234,43 @@ describe('LocalFunction', () => {
     expect(error.trace?.[0]).toBe('OrderNotFoundError: order o-9 not found');
     expect(expectSuccess(next)).toBe('ok');
     expect(fn.environmentCount).toBe(1);
+  });
+
+  it.each([
+    { logging: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: 'WARN' }, format: 'JSON' },
+    { logging: undefined, format: 'Text' },
+  ])("writes the runtime's Invoke Error line to the function log when an invocation fails ($format)", async ({ logging }) => {
+    // Prepare
+    const logFile = join(mkdtempSync(join(tmpdir(), 'function-log-')), 'functions.log');
+    const fn = aFunction(await bundles.handler('async () => { throw new RangeError("no such order"); }'), {
+      logFile,
+      ...(logging === undefined ? {} : { logging: loggingConfigFromTemplate(logging) }),
+    });
+
+    // Act
+    expectFailure(await fn.invoke({}));
+
+    // Assess
+    const [line] = readFileSync(logFile, 'utf8').trimEnd().split('\n');
+    const document = logging === undefined ? JSON.parse(line?.split('\t').pop() ?? '') : (JSON.parse(line ?? '') as { level: string; message: unknown }).message;
+    expect(document).toMatchObject({ errorType: 'RangeError', errorMessage: 'no such order', stackTrace: expect.arrayContaining(['RangeError: no such order']) });
+    if (logging === undefined) expect(line?.split('\t').slice(2, 4)).toEqual(['ERROR', 'Invoke Error ']);
+    else expect(JSON.parse(line ?? '')).toMatchObject({ level: 'ERROR', requestId: expect.any(String) });
+  });
+
+  it("writes no Invoke Error line when the function's log level is above ERROR", async () => {
+    // Prepare
+    const logFile = join(mkdtempSync(join(tmpdir(), 'function-log-')), 'functions.log');
+    const fn = aFunction(await bundles.handler('async () => { throw new Error("boom"); }'), {
+      logFile,
+      logging: loggingConfigFromTemplate({ LogFormat: 'JSON', ApplicationLogLevel: 'FATAL', SystemLogLevel: 'WARN' }),
+    });
+
+    // Act
+    expectFailure(await fn.invoke({}));
+
+    // Assess
+    expect(existsSync(logFile) ? readFileSync(logFile, 'utf8') : '').toBe('');
   });
 
   it('survives a handler that exits the process, failing only that invocation', async () => {
