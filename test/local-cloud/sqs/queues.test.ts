@@ -143,7 +143,7 @@ describe('local SQS queues (SDK v3 over the gateway)', () => {
     const foreignHostUrl = `http://sqs.us-east-1.localhost.localstack.cloud:4566/000000000000/${name}`;
 
     // Act
-    const byForeignUrl = await local.sqs.getQueueAttributes({ QueueUrl: foreignHostUrl, AttributeNames: ['QueueArn'] });
+    const byForeignUrl = local.sqs.getQueueAttributes({ QueueUrl: foreignHostUrl, AttributeNames: ['QueueArn'] });
     const byName = await local.client.send(new GetQueueAttributesCommand({ QueueUrl: name, AttributeNames: ['QueueArn'] }));
 
     // Assess

@@ -77,9 +77,9 @@ describe('local SQS dead-letter queues (SDK v3 over the gateway)', () => {
     });
 
     // Act
-    const { Attributes } = await local.sqs.getQueueAttributes({ QueueUrl: queueUrl, AttributeNames: ['RedrivePolicy'] });
+    const { Attributes } = local.sqs.getQueueAttributes({ QueueUrl: queueUrl, AttributeNames: ['RedrivePolicy'] });
     await local.client.send(new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: { RedrivePolicy: '' } }));
-    const afterRemoval = await local.sqs.getQueueAttributes({ QueueUrl: queueUrl, AttributeNames: ['RedrivePolicy'] });
+    const afterRemoval = local.sqs.getQueueAttributes({ QueueUrl: queueUrl, AttributeNames: ['RedrivePolicy'] });
 
     // Assess
     expect(JSON.parse(Attributes?.RedrivePolicy ?? '{}')).toEqual({ deadLetterTargetArn: deadLetterArn, maxReceiveCount: 4 });
