@@ -5,7 +5,8 @@
  * in-flight messages, the bus archive and the tables in DIR across restarts), `--assembly DIR`
  * (run a cloud assembly synthesized earlier, e.g. by `npm run synth`, instead of synthesizing),
  * `--log-level LEVEL` (the functions' log level, default INFO, as `cdk deploy -c logLevel=LEVEL`
- * sets it on AWS), `--visibility-timeout-scale F` (a test accelerator: queues' visibility
+ * sets it on AWS), `--console-port N` (the console's port, default any free one; `--no-console` serves none),
+ * `--visibility-timeout-scale F` (a test accelerator: queues' visibility
  * timeouts times F), `--faults <spec>` (inject faults, see local-cloud/faults/fault-spec.ts;
  * else `LOCAL_CLOUD_FAULTS`), `--seed N` (the fault generator's seed; else
  * `LOCAL_CLOUD_SEED`, else random and printed) and `--no-permissions` (authorize nothing: for
@@ -19,6 +20,7 @@ import { LogFormat } from '#cloud/lambda/logging-config';
 import { formatFaultSpec } from '#cloud/faults/fault-spec';
 import { resolveFaultSettings } from '#cloud/faults/fault-settings';
 import { startOrderPipelineCloud } from '#local/order-pipeline-cloud';
+import { ORDER_FLOW_CORRELATION } from '#local/order-flow-correlation';
 import { OrderProgress } from '#local/order-progress';
 import { silenceSdkNodeNotice } from '#cloud/sdk-node-notice';
 
@@ -38,6 +40,8 @@ const { values } = parseArgs({
     faults: { type: 'string' },
     seed: { type: 'string' },
     permissions: { type: 'boolean', default: true },
+    console: { type: 'boolean', default: true },
+    'console-port': { type: 'string', default: '0' },
   },
   allowNegative: true,
 });
@@ -46,7 +50,7 @@ if (values['log-level'] !== undefined && values.assembly !== undefined) {
   throw new Error(`--log-level applies when the stack is synthesized, not to an assembly synthesized earlier (--assembly); synthesize that one with -c ${LOG_LEVEL_CONTEXT_KEY}=${values['log-level']}`);
 }
 
-const port = (name: 'aws-port' | 'http-port'): number => {
+const port = (name: 'aws-port' | 'http-port' | 'console-port'): number => {
   const value = Number(values[name]);
   if (!Number.isInteger(value) || value < 0 || value > 65_535) throw new Error(`--${name} must be a port number, got "${values[name]}"`);
   return value;
@@ -70,13 +74,14 @@ const cloud = await startOrderPipelineCloud({
   onAccessDenied: (refusal) => console.log(`${new Date().toISOString().slice(11, 23)}  ${formatRefusal(refusal)}`),
   faults: faultSettings.faults,
   seed: faultSettings.seed,
+  ...(values.console ? { console: { port: port('console-port'), correlation: ORDER_FLOW_CORRELATION, flowName: 'order' } } : {}),
 });
 
 const { plan } = cloud;
 const logLevels = [...new Set(plan.functions.flatMap((fn) => (fn.logging.logFormat === LogFormat.json ? [fn.logging.applicationLogLevel] : [])))];
 console.log(`
 Local cloud is up in ${((Date.now() - started) / 1000).toFixed(1)} s.
-
+${cloud.consoleUrl === undefined ? '' : `\nConsole  ${cloud.consoleUrl}\n`}
   HTTP API      ${cloud.httpApiUrl}   (POST /orders, GET /orders/{id})
   AWS APIs      ${cloud.awsEndpoint}   (SQS, EventBridge, DynamoDB; region ${cloud.region}, any credentials act as the account's administrator)
 
