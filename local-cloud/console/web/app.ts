@@ -149,7 +149,7 @@ const throughputChart = new uPlot(
   $('#throughput-chart'),
 );
 const latencyChart = new uPlot(
-  { ...chartSize(), series: [{}, { label: 'p50', stroke: '#1d8102' }, { label: 'p95', stroke: '#ec7211' }, { label: 'p99', stroke: '#d13212' }], axes: [{}, { size: 50 }], scales: { x: { time: true } } },
+  { ...chartSize(), series: [{}, { label: 'p50', stroke: '#1d8102' }, { label: 'p95', stroke: '#ec7211' }, { label: 'p99', stroke: '#d13212' }], axes: [{}, { size: 60 }], scales: { x: { time: true } } },
   [[], [], [], []],
   $('#latency-chart'),
 );
@@ -257,7 +257,7 @@ async function renderTrace(): Promise<void> {
     rows.push({ at: event.at, until: event.at, node: traceRow('event', event.at, event.at, [`${event.detailType}`, ...(event.replayName === undefined ? [] : [badge('replay', 'replay')])]) });
     for (const delivery of event.deliveries) {
       const retried = delivery.attempts > 1 ? [badge(`${delivery.attempts - 1} ${delivery.attempts === 2 ? 'retry' : 'retries'}`, 'retried')] : [];
-      rows.push({ at: delivery.at, until: delivery.at, node: traceRow('delivery', event.at, delivery.at, [`→ ${delivery.rule} → ${delivery.target}`, badge(delivery.status), ...retried, ...(delivery.deadLetterQueue === undefined ? [] : [badge(`DLQ ${delivery.deadLetterQueue}`, '')])], delivery.error) });
+      rows.push({ at: delivery.at, until: delivery.at, node: traceRow('delivery', event.at, delivery.at, [`→ ${shortLabel('rule', delivery.rule)} → ${shortLabel('queue', delivery.target)}`, badge(delivery.status), ...retried, ...(delivery.deadLetterQueue === undefined ? [] : [badge(`DLQ ${delivery.deadLetterQueue}`, '')])], delivery.error) });
     }
   }
   for (const invocation of trace.invocations) rows.push(invocationRow(invocation));
@@ -283,8 +283,8 @@ function invocationRow(invocation: InvocationRecord): { at: number; until: numbe
     badge(`${invocation.durationMs} ms`, ''),
     ...(invocation.codeVersion === undefined ? [] : [badge(`code v${invocation.codeVersion}`, 'code-version')]),
   ];
-  const node = traceRow(`invocation ${invocation.outcome}`, invocation.startedAt, invocation.startedAt + invocation.durationMs, [`λ ${invocation.functionName}`, ...facts], `${trigger}${invocation.error === undefined ? '' : ` — ${invocation.error}`}`);
-  const logs = invocation.logs.length === 0 ? undefined : element('div', { class: 'logs', 'data-testid': 'invocation-logs' }, invocation.logs.map((log) => `${clock(log.at)} ${log.level ?? ''} ${log.message ?? log.line}`).join('\n'));
+  const node = traceRow(`invocation ${invocation.outcome}`, invocation.startedAt, invocation.startedAt + invocation.durationMs, [`λ ${shortLabel('function', invocation.functionName)}`, ...facts], `${trigger}${invocation.error === undefined ? '' : ` — ${invocation.error}`}`);
+  const logs = invocation.logs.length === 0 ? undefined : element('div', { class: 'logs', 'data-testid': 'invocation-logs' }, invocation.logs.map((log) => `${clock(log.at)} ${log.level ?? ''} ${log.message ?? (log.line.includes('"_aws"') ? '(EMF metrics)' : log.line)}`).join('\n'));
   return { at: invocation.startedAt, until: invocation.startedAt + invocation.durationMs, node, ...(logs === undefined ? {} : { logs }) };
 }
 function traceRow(kind: string, _at: number, _until: number, label: (string | Node)[], title?: string): HTMLElement {
@@ -342,7 +342,11 @@ function showQueues(queues: readonly { name: string; statistics: QueueStatistics
   $('#queues tbody').replaceChildren(...rows);
 }
 function shortQueueName(name: string): string {
-  return (graph.getElementById(`queue:${name}`).data('base') as string | undefined) ?? name;
+  return shortLabel('queue', name);
+}
+/** A resource's name as the graph labels it (the stack's prefix and CloudFormation's hash left out). */
+function shortLabel(kind: 'queue' | 'function' | 'rule', name: string): string {
+  return (graph.getElementById(`${kind}:${name}`).data('base') as string | undefined) ?? name;
 }
 async function peek(name: string): Promise<void> {
   const messages = await api<{ messageId: string; body: string; messageAttributes: Record<string, { StringValue?: string }>; sentTimestamp: number; receiveCount: number; state: string }[]>(`/api/queues/${encodeURIComponent(name)}/messages`);
