@@ -257,7 +257,7 @@ async function renderTrace(): Promise<void> {
     rows.push({ at: event.at, until: event.at, node: traceRow('event', event.at, event.at, [`${event.detailType}`, ...(event.replayName === undefined ? [] : [badge('replay', 'replay')])]) });
     for (const delivery of event.deliveries) {
       const retried = delivery.attempts > 1 ? [badge(`${delivery.attempts - 1} ${delivery.attempts === 2 ? 'retry' : 'retries'}`, 'retried')] : [];
-      rows.push({ at: delivery.at, until: delivery.at, node: traceRow('delivery', event.at, delivery.at, [`→ ${shortLabel('rule', delivery.rule)} → ${shortLabel('queue', delivery.target)}`, badge(delivery.status), ...retried, ...(delivery.deadLetterQueue === undefined ? [] : [badge(`DLQ ${delivery.deadLetterQueue}`, '')])], delivery.error) });
+      rows.push({ at: delivery.at, until: delivery.at, node: traceRow('delivery', event.at, delivery.at, [`→ ${shortLabel('rule', delivery.rule)} → ${shortLabel('queue', delivery.target)}`, badge(delivery.status), ...retried, ...(delivery.deadLetterQueue === undefined ? [] : [badge(`DLQ ${shortLabel('queue', delivery.deadLetterQueue)}`, '')])], delivery.error) });
     }
   }
   for (const invocation of trace.invocations) rows.push(invocationRow(invocation));
@@ -275,12 +275,12 @@ async function renderTrace(): Promise<void> {
   $('#trace').replaceChildren(element('h3', {}, summary), element('div', { class: 'waterfall' }, ...rows.flatMap((row) => [row.node, ...(row.logs === undefined ? [] : [row.logs])])));
 }
 function invocationRow(invocation: InvocationRecord): { at: number; until: number; node: HTMLElement; logs?: HTMLElement } {
-  const trigger = 'queue' in invocation.trigger ? `from ${invocation.trigger.queue}` : `${invocation.trigger.route} ${invocation.trigger.statusCode ?? ''}`;
+  const trigger = 'queue' in invocation.trigger ? `from ${shortLabel('queue', invocation.trigger.queue)}` : `${invocation.trigger.route} ${invocation.trigger.statusCode ?? ''}`;
   const facts = [
     badge(invocation.outcome),
-    badge(invocation.cold ? `cold ${invocation.initDurationMs ?? 0} ms` : 'warm', invocation.cold ? 'cold' : ''),
+    badge(invocation.cold ? `cold ${Math.round(invocation.initDurationMs ?? 0)} ms` : 'warm', invocation.cold ? 'cold' : ''),
     badge(`batch ${invocation.batchSize}`, ''),
-    badge(`${invocation.durationMs} ms`, ''),
+    badge(`${Math.round(invocation.durationMs)} ms`, ''),
     ...(invocation.codeVersion === undefined ? [] : [badge(`code v${invocation.codeVersion}`, 'code-version')]),
   ];
   const node = traceRow(`invocation ${invocation.outcome}`, invocation.startedAt, invocation.startedAt + invocation.durationMs, [`λ ${shortLabel('function', invocation.functionName)}`, ...facts], `${trigger}${invocation.error === undefined ? '' : ` — ${invocation.error}`}`);
