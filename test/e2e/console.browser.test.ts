@@ -25,7 +25,8 @@ const LIVE_MS = 20_000;
 const chromiumMissing = existsSync(CHROMIUM) ? undefined : `no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`;
 if (chromiumMissing !== undefined) console.info(`console in a browser: skipped, ${chromiumMissing}`);
 
-describe.skipIf(chromiumMissing !== undefined)('the console in a browser', () => {
+// Each test waits on the whole pipeline and a browser, on a loaded 2-core machine.
+describe.skipIf(chromiumMissing !== undefined)('the console in a browser', { timeout: 60_000 }, () => {
   let cloud: LocalCloud;
   let browser: Browser;
   let page: Page;
