@@ -2,7 +2,8 @@
  * The local cloud's console in a real browser (Debian's Chromium driven by playwright-core):
  * orders placed through the HTTP API show on the live graph, in the event stream and in their
  * trace (a delivery retried while a fault was switched on from the page, a poison parked with
- * its cause and log line), and a DLQ redriven from the page moves its message back.
+ * its cause and log line), a DLQ redriven from the page moves its message back, and a replay
+ * started from the page marks its events.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -139,5 +140,19 @@ describe.skipIf(chromiumMissing !== undefined)('the console in a browser', { tim
     await expect.poll(() => page.getByTestId('redrive-result').textContent(), { timeout: LIVE_MS }).toMatch(/message-move-task.*1 message/);
     await openTrace(poisonId);
     await expect.poll(() => parkedInDeadLetterQueue.count(), { timeout: LIVE_MS }).toBe(2);
+  });
+
+  it('replays a window of the archive from the page, and marks the replayed events in the stream', async () => {
+    // Prepare
+    await page.locator('#tabs button[data-tab=replay]').click();
+    await expect.poll(() => page.getByTestId('replay-archive').locator('option').count(), { timeout: LIVE_MS }).toBeGreaterThan(0);
+
+    // Act: the default window, the last five minutes up to now
+    await page.getByTestId('replay-start').click();
+
+    // Assess
+    await page.getByTestId('replays').locator('tbody tr', { hasText: 'console-' }).waitFor({ timeout: LIVE_MS });
+    await page.locator('#tabs button[data-tab=stream]').click();
+    await page.locator('#stream tbody tr', { hasText: 'replay console-' }).first().waitFor({ timeout: LIVE_MS });
   });
 });
