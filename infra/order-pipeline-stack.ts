@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -29,6 +29,7 @@ import { acknowledgeUntraced, dependOnRolePolicyOnly, FUNCTION_ARCHITECTURE, FUN
 import type { GrantTargets } from '#infra/function-grants';
 import { PipelineStep } from '#infra/pipeline-step';
 import { AlarmTopic, alarmEmailFromContext } from '#infra/alarm-topic';
+import { PipelineDashboard } from '#infra/pipeline-dashboard';
 
 /** The stack's name (and construct id). */
 export const ORDER_PIPELINE_STACK_NAME = 'OrderPipeline';
@@ -78,6 +79,8 @@ export class OrderPipelineStack extends Stack {
    * (`cdk deploy -c alarmEmail=ops@example.com`) when one is given.
    */
   readonly alarmTopic: AlarmTopic;
+  /** The CloudWatch dashboard: a row per step (from the declaration), the API and the orders' latency. */
+  readonly dashboard: PipelineDashboard;
 
   constructor(scope: Construct, id: string = ORDER_PIPELINE_STACK_NAME, props: OrderPipelineStackProps = {}) {
     super(scope, id, { description: 'Event-driven order pipeline: EventBridge, SQS, Lambda, DynamoDB', ...props });
@@ -106,12 +109,20 @@ export class OrderPipelineStack extends Stack {
     this.httpFunctions = this.httpFunctionsOf(grantTargets);
 
     ({ api: this.api, stage: this.apiStage } = this.httpApi());
+    this.dashboard = new PipelineDashboard(this, 'Dashboard', {
+      dashboardName: `${this.stackName}-${Aws.REGION}`,
+      steps: this.steps,
+      httpFunctions: this.httpFunctions,
+      api: this.api,
+      latencyEmittedBy: 'project-order' satisfies StepName,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
     new CfnOutput(this, 'OrdersTableName', { value: this.ordersTable.tableName });
     new CfnOutput(this, 'InventoryTableName', { value: this.inventoryTable.tableName });
     new CfnOutput(this, 'LedgerTableName', { value: this.ledgerTable.tableName });
+    new CfnOutput(this, 'DashboardUrl', { value: this.dashboard.url, description: 'The CloudWatch dashboard of the pipeline' });
 
     this.acknowledgeNagFindings();
   }

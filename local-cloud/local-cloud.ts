@@ -38,6 +38,10 @@ import { SqsService } from '#cloud/sqs/sqs-service';
 import { readSynthesizedStack, type SynthesizedStack } from '#cloud/template/cloud-assembly';
 import { planStack, type StackPlan } from '#cloud/template/stack-plan';
 import { SDK_NODE_NOTICE_OPT_OUT } from '#cloud/sdk-node-notice';
+import { startConsoleServer } from '#cloud/console/console-server';
+import { tailLines } from '#cloud/console/log-tail';
+import { ConsoleRecorder, type FlowCorrelation, type RecorderLimits } from '#cloud/console/recorder';
+import { topologyOf } from '#cloud/console/topology';
 
 /** Options of {@link startLocalCloud}. */
 export interface LocalCloudOptions {
@@ -108,6 +112,25 @@ export interface LocalCloudOptions {
    * @default 100 ms
    */
   readonly eventBridgeRetryBaseDelayMs?: number;
+  /**
+   * Serve the console (see `local-cloud/console/`): a web page on its own port with the stack
+   * as a live graph, the event stream, flows' traces, queues and DLQs, replays, faults and
+   * charts. Without it nothing is recorded: no hook is set.
+   * @default no console
+   */
+  readonly console?: LocalCloudConsoleOptions;
+}
+
+/** Options of the console. */
+export interface LocalCloudConsoleOptions {
+  /** @default 0, any free port */
+  readonly port?: number;
+  /** How the app's events group into flows (an order's, for an order pipeline). @default no flows: no trace or latency */
+  readonly correlation?: FlowCorrelation;
+  /** What a flow is called on the page. @default 'flow' */
+  readonly flowName?: string;
+  /** How much history is kept. */
+  readonly limits?: RecorderLimits;
 }
 
 /** A running local cloud. */
@@ -128,6 +151,8 @@ export interface LocalCloud {
   readonly faults: FaultControl;
   /** What was refused and exercised, and the grants no call used (see {@link LocalCloudPermissions}). */
   readonly permissions: LocalCloudPermissions;
+  /** The console's URL, when one was asked for. */
+  readonly consoleUrl?: string;
   /** Stops everything and frees the ports. */
   stop(): Promise<void>;
 }
@@ -164,6 +189,16 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       ...stack,
       endpoints: { region, accountId: ACCOUNT_ID, awsEndpoint: gateway.endpoint, httpApiUrl: `http://${host}:${httpPort}` },
     });
+    // Built only when a console is attached, so the hooks below cost nothing without one.
+    const recorder =
+      options.console === undefined
+        ? undefined
+        : new ConsoleRecorder({
+            ...(options.console.correlation === undefined ? {} : { correlation: options.console.correlation }),
+            deadLetterQueues: new Set(topologyOf(plan).nodes.flatMap((node) => (node.deadLetter === true ? [node.name] : []))),
+            ...(options.console.limits === undefined ? {} : { limits: options.console.limits }),
+          });
+    const hooks = recorderHooks(options, recorder);
     const functions = new Map<string, LocalFunction>();
     const permissionModel = options.permissions === false ? undefined : permissionModelOf(plan, { region, accountId: ACCOUNT_ID });
     const permissions =
@@ -176,7 +211,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           });
 
     const data = options.dataDirectory === undefined ? undefined : dataDirectoryOptions(resolvePath(options.dataDirectory));
-    const sqs = new SqsService({ endpoint: gateway.endpoint, region, accountId: ACCOUNT_ID, ...data?.sqs });
+    const sqs = new SqsService({
+      endpoint: gateway.endpoint,
+      region,
+      accountId: ACCOUNT_ID,
+      ...(recorder === undefined ? {} : { onMessageArrived: (arrival) => recorder.recordArrival(arrival) }),
+      ...data?.sqs,
+    });
     stopping.push(() => sqs.close());
     const deliveries: SqsSendPort = { sendMessage: async (input) => sqs.sendMessage(input) };
     const events = new EventBridgeService({
@@ -184,8 +225,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       sqs: withDeliveryFaults(permissions?.deliveryPort(deliveries) ?? deliveries, faults, (queueName) => ruleTargetQueues.has(queueName)),
       region,
       accountId: ACCOUNT_ID,
-      onEvent: options.onEvent,
-      onDelivery: options.onDelivery,
+      onEvent: hooks.onEvent,
+      onDelivery: hooks.onDelivery,
       retryBaseDelayMs: options.eventBridgeRetryBaseDelayMs,
       ...data?.eventBridge,
     });
@@ -226,7 +267,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           logging: fn.logging,
           logGroupName: fn.logGroupName,
           ...(logDelivery !== undefined ? { logDelivery } : {}),
-          ...(typeof options.functionLogs === 'function' ? { logSink: options.functionLogs } : { logFile: options.functionLogs?.file ?? devNull }),
+          ...(hooks.logSink !== undefined ? { logSink: hooks.logSink } : { logFile: typeof options.functionLogs === 'object' ? options.functionLogs.file : devNull }),
         }),
       );
     }
@@ -255,7 +296,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         reportBatchItemFailures: mapping.reportBatchItemFailures,
         maxConcurrency: mapping.maximumConcurrency,
         enabled: mapping.enabled,
-        onBatch: options.onBatch ? (outcome) => options.onBatch?.(mapping.functionName, outcome) : undefined,
+        onBatch: hooks.onBatch ? (outcome) => hooks.onBatch?.(mapping.functionName, outcome) : undefined,
       });
     });
     for (const mapping of mappings) mapping.start();
@@ -274,7 +315,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           invoke: async (event: unknown): Promise<InvocationResult> => {
             // API Gateway may invoke the function only as its resource-based policy allows.
             const refused = permissions?.invocationError(route, fn.functionArn);
-            return refused === undefined ? fn.invoke(event) : { ok: false, error: { errorType: 'IntegrationPermissionError', errorMessage: refused }, durationMs: 0 };
+            const startedAt = Date.now();
+            const result: InvocationResult =
+              refused === undefined ? await fn.invoke(event) : { ok: false, error: { errorType: 'IntegrationPermissionError', errorMessage: refused }, durationMs: 0 };
+            recorder?.recordRequest(route.routeKey, route.functionName, startedAt, result);
+            return result;
           },
         };
       }),
@@ -282,6 +327,28 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       throw error.code === 'EADDRINUSE' ? new Error(`port ${httpPort} is in use; choose another with --http-port`, { cause: error }) : error;
     });
     stopping.push(() => httpApi.close());
+
+    let consoleUrl: string | undefined;
+    if (recorder !== undefined && options.console !== undefined) {
+      const functionLogFile = typeof options.functionLogs === 'object' ? options.functionLogs.file : undefined;
+      // Lines written to a file by the functions' threads are read back from it, off their path.
+      if (functionLogFile !== undefined) {
+        const tail = await tailLines(functionLogFile, (line) => recorder.recordLogLine(line));
+        stopping.push(() => tail.close());
+      }
+      const consoleServer = await startConsoleServer({
+        port: options.console.port ?? 0,
+        host,
+        plan,
+        recorder,
+        sqs,
+        events,
+        faults,
+        ...(options.console.flowName === undefined ? {} : { flowName: options.console.flowName }),
+      });
+      stopping.push(() => consoleServer.close());
+      consoleUrl = consoleServer.url;
+    }
 
     return {
       awsEndpoint: gateway.endpoint,
@@ -293,12 +360,48 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       functions,
       faults,
       permissions: permissions ?? UNENFORCED_PERMISSIONS,
+      ...(consoleUrl === undefined ? {} : { consoleUrl }),
       stop,
     };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/**
+ * The cloud's hooks: the caller's, and the recorder's when a console is attached. Without a
+ * console they are the caller's own functions, unwrapped, so recording costs nothing.
+ */
+function recorderHooks(
+  options: LocalCloudOptions,
+  recorder: ConsoleRecorder | undefined,
+): Pick<LocalCloudOptions, 'onEvent' | 'onBatch' | 'onDelivery'> & { readonly logSink?: LogSink } {
+  const sink = typeof options.functionLogs === 'function' ? options.functionLogs : undefined;
+  if (recorder === undefined) return { onEvent: options.onEvent, onBatch: options.onBatch, onDelivery: options.onDelivery, ...(sink === undefined ? {} : { logSink: sink }) };
+  const { onEvent, onBatch, onDelivery } = options;
+  return {
+    onEvent: (event, matchedRules) => {
+      recorder.recordEvent(event, matchedRules);
+      onEvent?.(event, matchedRules);
+    },
+    onBatch: (functionName, outcome) => {
+      recorder.recordBatch(functionName, outcome);
+      onBatch?.(functionName, outcome);
+    },
+    onDelivery: (delivery, outcome) => {
+      recorder.recordDelivery(delivery, outcome);
+      onDelivery?.(delivery, outcome);
+    },
+    ...(sink === undefined
+      ? {}
+      : {
+          logSink: (line, source) => {
+            recorder.recordLogLine(line, source.functionName);
+            sink(line, source);
+          },
+        }),
+  };
 }
 
 /** Creates what the plan lists, in dependency order, then makes the custom resources' calls. */

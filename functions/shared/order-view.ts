@@ -67,6 +67,17 @@ export function applyEvent(view: OrderView | undefined, event: ProjectedEvent): 
 }
 
 /**
+ * Milliseconds from the order's placing to `nowMs`, when `after` is the first view of the order
+ * to show a terminal status (`before` showed none); `undefined` otherwise, or when the placing
+ * time is not known yet (events can arrive before `OrderPlaced`).
+ */
+export function latencyToFinalStatusMs(before: OrderView | undefined, after: OrderView, nowMs: number): number | undefined {
+  const terminal = PIPELINE_GRAPH.terminalStatuses;
+  if (!terminal.includes(after.status) || (before !== undefined && terminal.includes(before.status)) || after.placedAt === undefined) return undefined;
+  return Math.max(0, nowMs - Date.parse(after.placedAt));
+}
+
+/**
  * EventBridge times events to the second, so several steps of one order often share a time;
  * within a second the life cycle's own order (from the pipeline's declaration) decides.
  */

@@ -30,6 +30,8 @@ export interface InvocationSuccess {
    * on the first invocation an environment serves: a cold start.
    */
   readonly initDurationMs?: number;
+  /** The version of the function's code that served it (see `LocalFunction.replaceCode`). */
+  readonly codeVersion?: number;
 }
 
 /** A failed invocation: a thrown error, a timeout, a crash, or a bundle that would not load. */
@@ -39,6 +41,8 @@ export interface InvocationFailure {
   readonly error: FunctionError;
   /** Time until the failure was known, in milliseconds. */
   readonly durationMs: number;
+  /** The version of the function's code that failed, when the function was invoked at all. */
+  readonly codeVersion?: number;
 }
 
 /** The outcome of one invocation. */

@@ -115,6 +115,10 @@ export class LocalFunction implements FunctionInvoker {
   readonly #variables: Readonly<Record<string, string>>;
   readonly #handlerLocation: HandlerLocation;
   readonly #environments = new Set<ExecutionEnvironment>();
+  /** The code version each environment loaded: an environment serves only the version it started with. */
+  readonly #loadedVersions = new WeakMap<ExecutionEnvironment, number>();
+  #codeDirectory: string;
+  #codeVersion = 1;
   readonly #idle: ExecutionEnvironment[] = [];
   readonly #waiters: Waiter[] = [];
   #closed = false;
@@ -142,8 +146,29 @@ export class LocalFunction implements FunctionInvoker {
       ...(props.logDelivery !== undefined ? { logDelivery: props.logDelivery } : {}),
     };
     this.#variables = { ...props.environment };
+    this.#codeDirectory = this.#props.codeDirectory;
     this.functionName = props.functionName;
     this.functionArn = `arn:aws:lambda:${region}:${accountId}:function:${props.functionName}`;
+  }
+
+  /** The version of the code new invocations get: 1 for the bundle the function was created with, one more for each {@link replaceCode}. */
+  get codeVersion(): number {
+    return this.#codeVersion;
+  }
+
+  /**
+   * Replaces the function's code with the bundle in `codeDirectory`, in place, as a deployment
+   * of new code does (`UpdateFunctionCode`): invocations from now on run the new code; an
+   * invocation already running finishes on the old code, and its environment is retired after
+   * it; idle environments are retired at once. Nothing waiting or running is lost: every
+   * invocation is served by the old code or the new. Returns the new code version.
+   * @see https://docs.aws.amazon.com/lambda/latest/api/API_UpdateFunctionCode.html
+   */
+  replaceCode(codeDirectory: string): number {
+    this.#codeDirectory = resolve(codeDirectory);
+    this.#codeVersion += 1;
+    for (const idle of this.#idle.splice(0)) void idle.discard();
+    return this.#codeVersion;
   }
 
   /** Execution environments currently alive (busy or idle). */
@@ -161,10 +186,11 @@ export class LocalFunction implements FunctionInvoker {
     // Serialize first: Lambda accepts only JSON, and the handler must get its own copy.
     const payload = JSON.stringify(event) ?? 'null';
     const environment = await this.#acquire();
+    const codeVersion = this.#loadedVersions.get(environment) ?? this.#codeVersion;
     const init = await environment.initialized;
-    if (!init.ok) return init;
+    if (!init.ok) return { ...init, codeVersion };
     try {
-      return await environment.invoke(payload);
+      return { ...(await environment.invoke(payload)), codeVersion };
     } finally {
       if (environment.alive) this.#release(environment);
     }
@@ -196,6 +222,11 @@ export class LocalFunction implements FunctionInvoker {
   }
 
   #release(environment: ExecutionEnvironment): void {
+    // Loaded with code since replaced: retired; its slot goes to the next waiter as a cold start on the new code.
+    if (this.#loadedVersions.get(environment) !== this.#codeVersion) {
+      void environment.discard();
+      return;
+    }
     const waiter = this.#waiters.shift();
     if (waiter === undefined) this.#idle.push(environment);
     else waiter.grant(environment);
@@ -210,7 +241,8 @@ export class LocalFunction implements FunctionInvoker {
   }
 
   #start(): ExecutionEnvironment {
-    const { functionName, codeDirectory, handler, memorySize, region, runtime, logging, timeoutSeconds, logSink, logFile, logGroupName } = this.#props;
+    const codeDirectory = this.#codeDirectory;
+    const { functionName, handler, memorySize, region, runtime, logging, timeoutSeconds, logSink, logFile, logGroupName } = this.#props;
     const logStreamName = `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${randomBytes(16).toString('hex')}`;
     const delivery = this.#props.logDelivery?.({ logGroupName, logStreamName });
     const runtimeData: RuntimeWorkerData = {
@@ -250,6 +282,7 @@ export class LocalFunction implements FunctionInvoker {
       ...(delivery !== undefined ? { onFirstLogLine: () => delivery.onFirstLine() } : {}),
     });
     this.#environments.add(environment);
+    this.#loadedVersions.set(environment, this.#codeVersion);
     return environment;
   }
 }

@@ -35,6 +35,8 @@ export interface SqsBatchOutcome {
   readonly durationMs: number;
   /** Init duration when the invocation was a cold start. */
   readonly initDurationMs?: number;
+  /** The version of the function's code that handled the batch, when the function reported one. */
+  readonly codeVersion?: number;
   /**
    * Why messages were left: the invocation's error, a malformed partial batch response
    * (`InvalidPartialBatchResponse`), or a failed delete (`DeleteMessageBatchFailed`). Absent when
@@ -201,6 +203,7 @@ export class SqsEventSourceMapping {
       failed: failed.map((record) => record.messageId),
       durationMs: result.durationMs,
       ...(result.ok && result.initDurationMs !== undefined ? { initDurationMs: result.initDurationMs } : {}),
+      ...(result.codeVersion === undefined ? {} : { codeVersion: result.codeVersion }),
       ...(outcomeError === undefined ? {} : { error: outcomeError }),
     };
   }

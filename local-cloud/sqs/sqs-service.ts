@@ -64,6 +64,27 @@ import {
   validateQueueName,
 } from '#cloud/sqs/validation';
 
+/** A message as {@link SqsService.peekMessages} shows it. */
+export interface PeekedMessage {
+  readonly messageId: string;
+  readonly body: string;
+  readonly messageAttributes: MessageAttributeMap;
+  /** Epoch ms of the first send. */
+  readonly sentTimestamp: number;
+  readonly receiveCount: number;
+  readonly state: 'visible' | 'in-flight' | 'delayed';
+  /** The queue SQS dead-lettered it from. */
+  readonly deadLetterQueueSourceArn?: string;
+}
+
+/** A queue's depth and the age of its oldest message. */
+export interface QueueStatistics {
+  readonly visible: number;
+  readonly inFlight: number;
+  readonly delayed: number;
+  readonly oldestAgeSeconds: number;
+}
+
 /** Options of {@link SqsService}. */
 export interface SqsServiceOptions {
   /** Base URL of queue URLs; SDK v3 sends each call to its queue URL's host, so use the gateway's. @default 'http://127.0.0.1:4566' */
@@ -85,6 +106,20 @@ export interface SqsServiceOptions {
    * @default in memory only
    */
   readonly persistence?: string | Journal<readonly SqsChange[]>;
+  /**
+   * Told of every message a queue takes in: sent to it, or dead-lettered into it by a redrive
+   * policy (`deadLetterSourceArn`). For the cloud's console, which records what lands in a DLQ;
+   * without it nothing is built for the telling.
+   */
+  readonly onMessageArrived?: (arrival: MessageArrival) => void;
+}
+
+/** A message a queue took in. */
+export interface MessageArrival {
+  readonly queueName: string;
+  readonly message: DeepReadonly<StoredMessage>;
+  /** The queue SQS moved it from after `maxReceiveCount` receives; absent for a send. */
+  readonly deadLetterSourceArn?: string;
 }
 
 /**
@@ -107,12 +142,14 @@ export class SqsService {
   /** The live queue of each queue state: long polls wait on it, so it lives as long as its state. */
   private readonly views = new WeakMap<DeepReadonly<QueueState>, Queue>();
   private readonly moveTasks: MessageMoveTasks;
+  private readonly onMessageArrived: ((arrival: MessageArrival) => void) | undefined;
 
   constructor(options: SqsServiceOptions = {}) {
     this.endpoint = (options.endpoint ?? SqsDefaults.endpoint).replace(/\/+$/, '');
     this.region = options.region ?? SqsDefaults.region;
     this.accountId = options.accountId ?? SqsDefaults.accountId;
     this.now = options.now ?? Date.now;
+    this.onMessageArrived = options.onMessageArrived;
     this.changes = ChangeLog.open(sqsStateModel, { persistence: options.persistence });
     this.moveTasks = new MessageMoveTasks({
       now: this.now,
@@ -374,6 +411,43 @@ export class SqsService {
     return Object.keys(queue.state.tags).length > 0 ? { Tags: { ...queue.state.tags } } : {};
   }
 
+  /**
+   * The messages of a queue as they are, oldest first, without receiving them: no receive is
+   * counted and no visibility changes. Not an SQS operation (SQS can only receive): LocalStack
+   * gives developers the same read (`GET /_aws/sqs/messages`), so a console can show a queue
+   * without disturbing what it shows.
+   * @throws AwsServiceError `QueueDoesNotExist` when there is no such queue.
+   */
+  peekMessages(queueUrl: string, limit = 100): readonly PeekedMessage[] {
+    const queue = this.resolveQueue(queueUrl);
+    const now = this.now();
+    queue.counts(now);
+    return queue.state.messages.slice(0, limit).map((message) => ({
+      messageId: message.messageId,
+      body: message.body,
+      messageAttributes: message.messageAttributes as MessageAttributeMap,
+      sentTimestamp: message.sentTimestamp,
+      receiveCount: message.receiveCount,
+      state: message.visibleAt <= now ? 'visible' : message.receipt !== undefined ? 'in-flight' : 'delayed',
+      ...(message.deadLetterQueueSourceArn === undefined ? {} : { deadLetterQueueSourceArn: message.deadLetterQueueSourceArn }),
+    }));
+  }
+
+  /**
+   * A queue's depth as CloudWatch reports it for SQS: visible, in-flight and delayed messages,
+   * and the age of the oldest message in seconds (`ApproximateAgeOfOldestMessage`, 0 when empty).
+   * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html
+   * @throws AwsServiceError `QueueDoesNotExist` when there is no such queue.
+   */
+  queueStatistics(queueUrl: string): QueueStatistics {
+    const queue = this.resolveQueue(queueUrl);
+    const now = this.now();
+    const counts = queue.counts(now);
+    let oldest = now;
+    for (const message of queue.state.messages) if (message.enqueuedAt < oldest) oldest = message.enqueuedAt;
+    return { ...counts, oldestAgeSeconds: Math.floor((now - oldest) / 1000) };
+  }
+
   /** StartMessageMoveTask: redrives a dead-letter queue. */
   startMessageMoveTask(input: StartMessageMoveTaskInput): StartMessageMoveTaskOutput {
     return this.moveTasks.start(input);
@@ -456,6 +530,10 @@ export class SqsService {
   private send(queue: Queue, fields: MessageToSend): SendMessageOutput {
     const message = prepareMessage(queue, fields);
     const result = queue.enqueue(message, this.now());
+    if (this.onMessageArrived !== undefined && !result.duplicate) {
+      const stored = queue.state.messages.at(-1);
+      if (stored !== undefined) this.onMessageArrived({ queueName: queue.name, message: stored });
+    }
     const md5OfAttributes = md5OfMessageAttributes(message.messageAttributes);
     const md5OfSystemAttributes = md5OfMessageAttributes(message.systemAttributes);
     return {
@@ -480,7 +558,10 @@ export class SqsService {
         deadLetterQueue === undefined ? undefined : policy?.maxReceiveCount,
         now,
       );
-      for (const message of deadLettered) deadLetterQueue?.adopt(message, now, { deadLetterSourceArn: queue.arn });
+      for (const message of deadLettered) {
+        deadLetterQueue?.adopt(message, now, { deadLetterSourceArn: queue.arn });
+        if (deadLetterQueue !== undefined) this.onMessageArrived?.({ queueName: deadLetterQueue.name, message, deadLetterSourceArn: queue.arn });
+      }
       return delivered;
     });
   }

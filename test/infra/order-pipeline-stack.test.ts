@@ -475,8 +475,8 @@ describe('OrderPipeline stack', () => {
   });
 
   describe('outputs', () => {
-    it('outputs the API URL, the bus name and the table names', () => {
-      expect(Object.keys(json.Outputs ?? {}).sort()).toEqual(['ApiUrl', 'EventBusName', 'InventoryTableName', 'LedgerTableName', 'OrdersTableName']);
+    it('outputs the API URL, the bus name, the table names and the dashboard URL', () => {
+      expect(Object.keys(json.Outputs ?? {}).sort()).toEqual(['ApiUrl', 'DashboardUrl', 'EventBusName', 'InventoryTableName', 'LedgerTableName', 'OrdersTableName']);
     });
   });
 

@@ -16,6 +16,15 @@ export const StepMetric = {
   parked: 'RecordsParked',
 } as const;
 
+/**
+ * The pipeline's end-to-end metric: milliseconds from an order's placing (`placedAt`, stamped
+ * by POST /orders) to the projection writing its final status. The projection emits it once
+ * per order, when the read model first shows a terminal status.
+ */
+export const OrderMetric = {
+  latency: 'OrderLatency',
+} as const;
+
 /** The function's logger; the service name comes from POWERTOOLS_SERVICE_NAME. */
 export const logger = new Logger();
 

@@ -1,5 +1,7 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ConcurrentUpdateError } from '#shared/errors';
-import { applyEvent, type OrderView, type ProjectedEvent } from '#shared/order-view';
+import { applyEvent, latencyToFinalStatusMs, type OrderView, type ProjectedEvent } from '#shared/order-view';
+import { metrics, OrderMetric } from '#shared/runtime/observability';
 import type { OrderViewStore } from '#shared/ports';
 import type { StepLogic } from '#shared/steps/step';
 
@@ -63,6 +65,9 @@ async function applyAll(views: OrderViewStore, orderId: string, events: readonly
     if (next === current || next === undefined) return;
     try {
       await views.save({ ...next, version: (current?.version ?? 0) + 1 });
+      // Once per order: only the write that first shows a final status measures it (EMF, no IAM call).
+      const latencyMs = latencyToFinalStatusMs(current, next, Date.now());
+      if (latencyMs !== undefined) metrics.addMetric(OrderMetric.latency, MetricUnit.Milliseconds, latencyMs);
       return;
     } catch (error) {
       if (!(error instanceof ConcurrentUpdateError) || attempt === MAX_PROJECTION_ATTEMPTS) throw error;

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { projectOrder } from '#shared/steps/project-order';
 import { anEnvelope, anOrder, anSqsRecord } from '#test/support/factories';
 import { startTestDynamoDb, type TestDynamoDb } from '#test/support/local-dynamodb';
 import { stepHarness, type StepHarness } from '#test/support/step-harness';
 import type { DynamoDbOrderViews } from '#shared/adapters/dynamodb-order-views';
+import { metrics, OrderMetric } from '#shared/runtime/observability';
 
 describe('project-order handler', () => {
   let db: TestDynamoDb;
@@ -24,6 +25,7 @@ describe('project-order handler', () => {
     db = await startTestDynamoDb();
   });
   afterAll(() => db.close());
+  afterEach(() => vi.restoreAllMocks());
   beforeEach(async () => {
     step = await stepHarness(db, 'project-order', projectOrder);
     views = step.adapters.views;
@@ -120,5 +122,33 @@ describe('project-order handler', () => {
     await step.deliver(anSqsRecord(anEnvelope('CustomerNotified', { schemaVersion: 1, orderId, outcome: 'cancelled', channel: 'email', recipient: order.customer.email }, { time: at(3) })));
     // Assess
     expect(await views.get(orderId)).toMatchObject({ status: 'cancelled', reason });
+  });
+
+  it('measures placed to final status once per order, when its view first shows a terminal status', async () => {
+    // Prepare: an order placed 2 s ago, its life delivered in three batches.
+    const orderId = randomUUID();
+    const placedAt = new Date(Date.now() - 2_000).toISOString();
+    const [, ...rest] = lifeOf(orderId);
+    const added = vi.spyOn(metrics, 'addMetric');
+    // Act
+    await step.deliver(anSqsRecord(anEnvelope('OrderPlaced', { schemaVersion: 1, orderId, order, placedAt }, { time: at(0) })));
+    await step.deliver(...rest.map((body) => anSqsRecord(body)));
+    await step.deliver(anSqsRecord(rest.at(-1) as string));
+    // Assess
+    const latencies = added.mock.calls.filter(([name]) => name === OrderMetric.latency);
+    expect(latencies).toHaveLength(1);
+    expect(latencies[0]?.[1]).toBe('Milliseconds');
+    expect(latencies[0]?.[2]).toBeGreaterThanOrEqual(2_000);
+    expect(latencies[0]?.[2]).toBeLessThan(60_000);
+  });
+
+  it('does not measure an order that never reached a final status', async () => {
+    // Prepare
+    const orderId = randomUUID();
+    const added = vi.spyOn(metrics, 'addMetric');
+    // Act
+    await step.deliver(...lifeOf(orderId).slice(0, 3).map((body) => anSqsRecord(body)));
+    // Assess
+    expect(added.mock.calls.filter(([name]) => name === OrderMetric.latency)).toEqual([]);
   });
 });

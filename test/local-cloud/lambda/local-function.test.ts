@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -405,5 +405,58 @@ describe('LocalFunction', () => {
   it('rejects a configuration Lambda would reject', () => {
     expect(() => aFunction('/nowhere', { timeoutSeconds: 901 })).toThrow(LocalFunctionConfigError);
     expect(() => aFunction('/nowhere', { handler: 'index' })).toThrow(/Handler "index" is invalid/);
+  });
+});
+
+describe('LocalFunction.replaceCode', () => {
+  /** A bundle answering `{ code: name }`, after waiting for the file `event.gate` when the event names one. */
+  const codeNamed = (name: string) =>
+    bundles.handler(
+      `async (event) => { if (event.gate) while (!existsSync(event.gate)) await new Promise((resolve) => setTimeout(resolve, 5)); return { code: '${name}' }; }`,
+      "import { existsSync } from 'node:fs';",
+    );
+  const gatePath = () => join(mkdtempSync(join(tmpdir(), 'gate-')), 'open');
+
+  it('lets a running invocation finish on the old code while new invocations get the new code', async () => {
+    // Prepare: an invocation in flight on the first code.
+    const fn = aFunction(await codeNamed('old'));
+    const gate = gatePath();
+    const running = fn.invoke({ gate });
+    // Act
+    const version = fn.replaceCode(await codeNamed('new'));
+    const after = await fn.invoke({});
+    writeFileSync(gate, '');
+    const before = await running;
+    // Assess
+    expect(version).toBe(2);
+    expect(after).toMatchObject({ ok: true, result: { code: 'new' }, codeVersion: 2 });
+    expect(before).toMatchObject({ ok: true, result: { code: 'old' }, codeVersion: 1 });
+    expect(fn.environmentCount).toBe(1);
+  });
+
+  it('retires idle environments at once', async () => {
+    // Prepare
+    const fn = aFunction(await codeNamed('old'));
+    await fn.invoke({});
+    // Act
+    fn.replaceCode(await codeNamed('new'));
+    // Assess
+    expect(fn.environmentCount).toBe(0);
+    expect(await fn.invoke({})).toMatchObject({ ok: true, result: { code: 'new' }, initDurationMs: expect.any(Number), codeVersion: 2 });
+  });
+
+  it('serves an invocation that waited for an environment during the swap with the new code', async () => {
+    // Prepare: the only environment busy on the old code, a second invocation waiting for it.
+    const fn = aFunction(await codeNamed('old'), { maxConcurrency: 1 });
+    const gate = gatePath();
+    const running = fn.invoke({ gate });
+    const waiting = fn.invoke({});
+    // Act
+    fn.replaceCode(await codeNamed('new'));
+    writeFileSync(gate, '');
+    // Assess: both served, each by one code or the other, none lost.
+    expect(await running).toMatchObject({ ok: true, result: { code: 'old' }, codeVersion: 1 });
+    expect(await waiting).toMatchObject({ ok: true, result: { code: 'new' }, codeVersion: 2 });
+    expect(fn.environmentCount).toBe(1);
   });
 });
