@@ -89,9 +89,6 @@ export const e2eBenchmark: BenchmarkGroup = {
       context.log(`e2e: measurement, ${MEASURED_ORDERS} orders at ${measuredRate}/s`);
       const measurement = await run.phase(measuredRate, MEASURED_ORDERS, { abandonWhenBacklogged: false, count: true });
       const usage = await run.usage(measurement, design);
-      if (Object.values(usage.dynamodbRequestsPerOrder as Record<string, { measured: number | null }>).every((requests) => requests.measured === null)) {
-        context.note('e2e: the functions\' DynamoDB requests bypass the gateway (the local DynamoDB runs in its own process), so they are not measured; the units are those of the access pattern bench/dynamodb-units.ts derives from the pipeline\'s declaration, with item sizes scanned from the run\'s tables');
-      }
 
       const latencies = measurement.observation.latenciesMs;
       const settled = latencies.length;
@@ -151,6 +148,8 @@ interface PhaseResult {
   readonly logBytes: number;
   /** CPU the phase used, when it was counted. */
   readonly cpu?: PhaseCpu;
+  /** The requests the local DynamoDB answered during the phase, by operation, when it was counted. */
+  readonly dynamodbRequests?: Readonly<Record<string, number>>;
 }
 
 /** CPU a counted phase used, from its first POST until the pipeline was idle again. */
@@ -232,6 +231,7 @@ class PipelineRun {
     this.#tally = tally;
     const logBytesBefore = await fileSize(this.#logFile);
     const cpuBefore = options.count ? { host: process.cpuUsage(), dynamodb: await this.#cloud.services.dynamodb.cpuUsage(), loop: performance.eventLoopUtilization() } : undefined;
+    const dynamodbRequestsBefore = options.count ? await this.#cloud.services.dynamodb.requestCounts() : undefined;
     const orders: PlacedOrder[] = [];
     const answers: Promise<void>[] = [];
     const start = performance.now();
@@ -269,6 +269,7 @@ class PipelineRun {
             dynamodbMs: cpuMs(await this.#cloud.services.dynamodb.cpuUsage()) - cpuMs(cpuBefore.dynamodb),
             mainThreadUtilization: performance.eventLoopUtilization(cpuBefore.loop).utilization,
           };
+    const dynamodbRequests = dynamodbRequestsBefore === undefined ? undefined : countsSince(dynamodbRequestsBefore, await this.#cloud.services.dynamodb.requestCounts());
 
     const latenciesMs: number[] = [];
     let settledInGrace = 0;
@@ -297,6 +298,7 @@ class PipelineRun {
       ...(tally === undefined ? {} : { tally }),
       logBytes: (await fileSize(this.#logFile)) - logBytesBefore,
       ...(cpu === undefined ? {} : { cpu }),
+      ...(dynamodbRequests === undefined ? {} : { dynamodbRequests }),
     };
   }
 
@@ -313,10 +315,10 @@ class PipelineRun {
     const modeled = orders.map((order) => orderCapacity(PIPELINE_GRAPH, order.planned.path, order.planned.order.items.length, sizes, projectionWrites(order.orderId as string)));
     const modeledRequests: Record<string, number> = {};
     for (const capacity of modeled) for (const [operation, count] of Object.entries(capacity.requests)) modeledRequests[operation] = (modeledRequests[operation] ?? 0) + count;
-    // Functions reach the local DynamoDB directly when it runs in its own process
-    // (AWS_ENDPOINT_URL_DYNAMODB), out of this process's sight: then nothing is measured.
-    const measuredRequests = tally.requestsOf('DynamoDB_20120810');
-    const measured = Object.keys(measuredRequests).length > 0;
+    // Functions reach the local DynamoDB's process directly (AWS_ENDPOINT_URL_DYNAMODB), out of
+    // the gateway's sight: the process counts every request it answered.
+    const measuredRequests = phase.dynamodbRequests ?? {};
+    const measured = phase.dynamodbRequests !== undefined;
     // Retries the table does not foresee (a projection that lost a race reads and writes again)
     // are in the measured counts: they are priced at the read model's size.
     const extraGets = Math.max(0, (measuredRequests.GetItem ?? 0) - (modeledRequests.GetItem ?? 0));
@@ -499,6 +501,11 @@ function cpuFigures(cpu: PhaseCpu, orders: number): GroupFigures {
     cores: availableParallelism(),
     cpuBoundOrdersPerSecond: (availableParallelism() * 1000) / cpuMsPerOrder,
   };
+}
+
+/** The counts `after` adds to `before`, by key. */
+function countsSince(before: Readonly<Record<string, number>>, after: Readonly<Record<string, number>>): Record<string, number> {
+  return Object.fromEntries(Object.entries(after).flatMap(([key, count]) => (count > (before[key] ?? 0) ? [[key, count - (before[key] ?? 0)]] : [])));
 }
 
 /** User plus system CPU time, in milliseconds. */

@@ -11,7 +11,7 @@ import { runCustomResourceCalls, type CustomResourceAuthorizer } from '#cloud/cu
 import { dataDirectoryOptions } from '#cloud/data-directory';
 import { startLocalDynamoDbProcess, type LocalDynamoDbProcess } from '#cloud/dynamodb/dynamodb-process';
 import { DYNAMODB_TARGET_PREFIX } from '#cloud/dynamodb/dynamodb-service';
-import { DynaliteError } from '#cloud/dynamodb/dynalite-client';
+import { DynamoDbError } from '#cloud/dynamodb/dynamodb-caller';
 import { withDeliveryFaults } from '#cloud/faults/delivery-faults';
 import { FaultInjector, type FaultControl } from '#cloud/faults/fault-injector';
 import type { FaultSpec } from '#cloud/faults/fault-spec';
@@ -344,7 +344,7 @@ async function createResources(
   let stackExisted = false;
   for (const table of plan.tables) {
     await dynamodb.client.call('CreateTable', table).catch((error: unknown) => {
-      if (!(error instanceof DynaliteError && error.code === 'ResourceInUseException')) throw error;
+      if (!(error instanceof DynamoDbError && error.code === 'ResourceInUseException')) throw error;
       stackExisted = true;
     });
   }
