@@ -156,8 +156,10 @@ export class LocalFunction implements FunctionInvoker {
   readonly #waiters: Waiter[] = [];
   readonly #budget: ExecutionEnvironmentBudget | undefined;
   readonly #budgetMember: EnvironmentBudgetMember = {
-    retireIdleEnvironment: () => this.#retireOldestIdle(),
+    retireIdleEnvironment: ({ keepLast }) => (keepLast && this.#environments.size <= 1 ? false : this.#retireOldestIdle()),
     idleEnvironments: () => this.#idle.length,
+    aliveEnvironments: () => this.#environments.size,
+    hasWaitingInvocations: () => this.#waiters.length > 0,
     slotFreed: () => this.#scale(),
   };
   readonly #leaveBudget: () => void;
@@ -202,6 +204,19 @@ export class LocalFunction implements FunctionInvoker {
   /** Execution environments currently alive (busy or idle). */
   get environmentCount(): number {
     return this.#environments.size;
+  }
+
+  /**
+   * Whether an invocation now would not wait behind busy environments: one is idle, or none is
+   * starting and one more may be (within `maxConcurrency` and the budget, see
+   * {@link ExecutionEnvironmentBudget.canScaleOut}). An event source that
+   * received messages the function cannot start on would hold them while their visibility
+   * timeout runs, and under overload they come back as duplicates that add to the load.
+   */
+  canInvokeWithoutWaiting(): boolean {
+    if (this.#idle.length > 0) return true;
+    if (this.#starting > 0 || this.#environments.size >= this.#props.maxConcurrency) return false;
+    return this.#budget === undefined || this.#budget.canScaleOut(this.#budgetMember);
   }
 
   /** Environments started so far (each a cold start), replacements included. */
@@ -263,6 +278,7 @@ export class LocalFunction implements FunctionInvoker {
     if (waiter !== undefined) return waiter.grant(environment);
     this.#idle.push({ environment, since: performance.now() });
     this.#scheduleRetirement();
+    this.#budget?.environmentIdle(this.#budgetMember);
   }
 
   /**

@@ -412,6 +412,48 @@ describe('LocalFunction', () => {
     expect(second.environmentCount).toBe(1);
   });
 
+  it('gives a function that has no environment the first environment another function frees, without waiting for it to retire', async () => {
+    // Prepare: the budget is full of the first function's busy environments
+    const budget = new ExecutionEnvironmentBudget(2);
+    const code = await latchedHandler();
+    const first = aFunction(code, { functionName: 'first', maxConcurrency: 2, scaleOutAfterMs: 0, budget });
+    const second = aFunction(code, { functionName: 'second', maxConcurrency: 2, scaleOutAfterMs: 0, budget });
+    const latch = aLatch();
+    const firstResults = Array.from({ length: 2 }, () => first.invoke({ latch: latch.directory }));
+    await until(() => latch.running() === 2, { timeoutMs: 10_000 });
+
+    // Act: the second function is invoked while no slot is free, then the first goes idle (its idle timeout is 60 s)
+    const secondResult = second.invoke({ latch: latch.directory });
+    latch.release();
+    const [firstOutcomes, secondOutcome] = await Promise.all([Promise.all(firstResults), secondResult]);
+
+    // Assess
+    expect(firstOutcomes.every((result) => result.ok)).toBe(true);
+    expect(secondOutcome.ok).toBe(true);
+    expect(budget.peak).toBe(2);
+    expect(first.environmentCount).toBe(1);
+    expect(second.environmentCount).toBe(1);
+  });
+
+  it('can take an invocation at once while an environment is idle or one more may start, not while a cold start is under way or the limits are reached', async () => {
+    // Prepare
+    const fn = aFunction(await latchedHandler(), { maxConcurrency: 2, scaleOutAfterMs: 0 });
+    const latch = aLatch();
+    const before = fn.canInvokeWithoutWaiting();
+
+    // Act
+    const results = Array.from({ length: 2 }, () => fn.invoke({ latch: latch.directory }));
+    await until(() => latch.running() === 2, { timeoutMs: 10_000 });
+    const atTheLimit = fn.canInvokeWithoutWaiting();
+    latch.release();
+    await Promise.all(results);
+
+    // Assess
+    expect(before).toBe(true);
+    expect(atTheLimit).toBe(false);
+    expect(fn.canInvokeWithoutWaiting()).toBe(true);
+  });
+
   it('reuses one warm environment for sequential invocations', async () => {
     const fn = aFunction(await bundles.handler('async () => threadId', 'import { threadId } from "node:worker_threads";'));
 
