@@ -26,6 +26,7 @@ import { verdict, type BenchmarkGroup, type GroupFigures } from './benchmark.ts'
 import type { FunctionUsage, OrderUsage, PipelineDesign } from './cost-model.ts';
 import { itemSizeBytes, orderCapacity, strongReadUnits, writeUnits, type ItemSizes, type WireAttributeValue } from './dynamodb-units.ts';
 import { measureLoopbackRoundTrips } from './loopback-baseline.ts';
+import { measureSdkCallCpuMs } from './sdk-call-floor.ts';
 import { ORDER_KINDS, plannedOrder, type OrderKindName, type PlannedOrder } from '#local/order-mix';
 import { PIPELINE_GRAPH } from '#shared/pipeline-graph';
 import { highestSustained, judgeStep, nextRate, type RateTried, type StepObservation, type StepVerdict } from './rate-search.ts';
@@ -63,6 +64,8 @@ export const e2eBenchmark: BenchmarkGroup = {
   async run(context) {
     context.log('e2e: machine baseline (loopback HTTP round trips)');
     const baselineRoundTripsPerSecond = await measureLoopbackRoundTrips();
+    context.log('e2e: the floor of one SDK call (client and a no-op server)');
+    const sdkCallCpuMs = await measureSdkCallCpuMs();
 
     context.log('e2e: synthesizing the stack');
     const stack = synthesizeOrderPipeline(path.join(context.workDirectory, 'cdk.out'));
@@ -89,6 +92,8 @@ export const e2eBenchmark: BenchmarkGroup = {
       context.log(`e2e: measurement, ${MEASURED_ORDERS} orders at ${measuredRate}/s`);
       const measurement = await run.phase(measuredRate, MEASURED_ORDERS, { abandonWhenBacklogged: false, count: true });
       const usage = await run.usage(measurement, design);
+      const floor = floorFigures(usage, sdkCallCpuMs);
+      context.note('e2e: floorMsPerOrder = the functions\' SDK calls per order x the CPU of one hot SDK call against a no-op server (client and server), measured in the same run; the handlers\' own logic is not in it, so the floor is a lower bound and floorRatio an upper bound');
 
       const latencies = measurement.observation.latenciesMs;
       const settled = latencies.length;
@@ -114,6 +119,7 @@ export const e2eBenchmark: BenchmarkGroup = {
         warmupP50Ms: warmup.observation.latenciesMs.length > 0 ? percentile(warmup.observation.latenciesMs, 50) : null,
         rateSteps: steps.map((step) => ({ rate: step.rate, placed: step.placed, arrivalRate: step.arrivalRate, p99Ms: step.p99Ms, sustained: step.sustained, reason: step.reason })),
         ...usage,
+        ...floor,
         design: design as unknown as GroupFigures[string],
       };
     } finally {
@@ -360,6 +366,8 @@ class PipelineRun {
       usage: usage as unknown as GroupFigures[string],
       functions: functionFigures,
       putEventsRequestsPerOrder: perOrder(tally.requestsOf('AWSEvents').PutEvents ?? 0),
+      // Every AWS call the functions made: through the gateway (events, SQS) and to DynamoDB's process.
+      sdkCallsPerOrder: measured ? perOrder(sum(tally.apiRequests.values()) + sum(Object.values(measuredRequests))) : null,
       dynamodbRequestsPerOrder: Object.fromEntries(
         [...new Set([...Object.keys(measuredRequests), ...Object.keys(modeledRequests)])].sort().map((operation) => [
           operation,
@@ -501,6 +509,23 @@ function cpuFigures(cpu: PhaseCpu, orders: number): GroupFigures {
     cores: availableParallelism(),
     cpuBoundOrdersPerSecond: (availableParallelism() * 1000) / cpuMsPerOrder,
   };
+}
+
+/**
+ * The floor of an order (its SDK calls at the cost of each on a no-op server) and the measured
+ * CPU per order against it; null where a figure is missing.
+ */
+function floorFigures(usage: GroupFigures, sdkCallCpuMs: number): GroupFigures {
+  const calls = usage.sdkCallsPerOrder;
+  const cpu = usage.cpuMsPerOrder;
+  const floorMsPerOrder = typeof calls === 'number' ? calls * sdkCallCpuMs : null;
+  return { sdkCallCpuMs, floorMsPerOrder, floorRatio: floorMsPerOrder !== null && typeof cpu === 'number' ? cpu / floorMsPerOrder : null };
+}
+
+function sum(values: Iterable<number>): number {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
 }
 
 /** The counts `after` adds to `before`, by key. */
