@@ -6,7 +6,8 @@
  * get-order invocations); its latency runs from the 202 that accepted it to then.
  *
  * Phases: a machine baseline (loopback HTTP round trips, for the ratio), the cloud's start, a
- * warm-up, the rate search (see `rate-search.ts`), then {@link MEASURED_ORDERS} orders at the
+ * warm-up, the rate search (see `rate-search.ts`), then {@link MEASURED_ORDERS} orders (fewer if they would take over
+ * {@link MAX_MEASUREMENT_SECONDS} s) at the
  * highest sustained rate. During the measurement the hooks count what the `cost` group prices:
  * events, deliveries, invocations and billed durations, SQS requests, the AWS requests the
  * functions made, and the bytes they logged.
@@ -38,8 +39,15 @@ import { UsageTally } from './usage-tally.ts';
 const MIN_ORDERS_PER_SECOND = 150;
 const MAX_P99_MS = 2_000;
 
-/** Orders of the measurement. */
+/** Orders of the measurement, at most: fewer when the sustained rate would need longer than {@link MAX_MEASUREMENT_SECONDS}. */
 const MEASURED_ORDERS = 2_000;
+/**
+ * Longest the measurement places orders: on a busy machine the sustained rate can be a few
+ * orders a second, and 2,000 of them would keep the bench running for many minutes.
+ */
+const MAX_MEASUREMENT_SECONDS = 60;
+/** Fewest orders measured, so the per-order figures average over the order mix. */
+const MIN_MEASURED_ORDERS = 100;
 /** Orders of the warm-up, and their rate: every function gets its environments started. */
 const WARMUP_ORDERS = 50;
 const WARMUP_RATE = 10;
@@ -89,15 +97,17 @@ export const e2eBenchmark: BenchmarkGroup = {
       const measuredRate = sustainedRate ?? Math.min(...tried.map((step) => step.rate));
       if (sustainedRate === undefined) context.note(`e2e: no rate was sustained; the measurement ran at the lowest rate tried, ${measuredRate}/s`);
 
-      context.log(`e2e: measurement, ${MEASURED_ORDERS} orders at ${measuredRate}/s`);
-      const measurement = await run.phase(measuredRate, MEASURED_ORDERS, { abandonWhenBacklogged: false, count: true });
+      const measuredOrders = Math.min(MEASURED_ORDERS, Math.max(MIN_MEASURED_ORDERS, Math.round(measuredRate * MAX_MEASUREMENT_SECONDS)));
+      if (measuredOrders < MEASURED_ORDERS) context.note(`e2e: the measurement placed ${measuredOrders} orders, not ${MEASURED_ORDERS}: at ${measuredRate}/s more would take over ${MAX_MEASUREMENT_SECONDS} s`);
+      context.log(`e2e: measurement, ${measuredOrders} orders at ${measuredRate}/s`);
+      const measurement = await run.phase(measuredRate, measuredOrders, { abandonWhenBacklogged: false, count: true });
       const usage = await run.usage(measurement, design);
       const floor = floorFigures(usage, sdkCallCpuMs);
       context.note('e2e: floorMsPerOrder = the functions\' SDK calls per order x the CPU of one hot SDK call against a no-op server (client and server), measured in the same run; the handlers\' own logic is not in it, so the floor is a lower bound and floorRatio an upper bound');
 
       const latencies = measurement.observation.latenciesMs;
       const settled = latencies.length;
-      if (settled < MEASURED_ORDERS) context.note(`e2e: ${MEASURED_ORDERS - settled} of ${MEASURED_ORDERS} orders did not settle within ${DRAIN_TIMEOUT_MS / 1000} s of the last POST`);
+      if (settled < measuredOrders) context.note(`e2e: ${measuredOrders - settled} of ${measuredOrders} orders did not settle within ${DRAIN_TIMEOUT_MS / 1000} s of the last POST`);
       context.note(`e2e: latency is from the 202 to the bus receiving ${PIPELINE_GRAPH.settlingEvents.join(' or ')}; the read model is projected a few ms later`);
       const ordersPerSecond = settled / measurement.spanSeconds;
       return {
@@ -113,7 +123,7 @@ export const e2eBenchmark: BenchmarkGroup = {
         p95Ms: percentile(latencies, 95),
         p99Ms: percentile(latencies, 99),
         maxMs: Math.max(...latencies),
-        orders: MEASURED_ORDERS,
+        orders: measuredOrders,
         settled,
         outcomes: countKinds(measurement.orders),
         warmupP50Ms: warmup.observation.latenciesMs.length > 0 ? percentile(warmup.observation.latenciesMs, 50) : null,
