@@ -5,7 +5,7 @@
  * figures depend on the machine; the ratios to same-run baselines are what to compare.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { BenchmarkGroup, GroupFigures, TargetVerdict } from './benchmark.ts';
@@ -14,6 +14,7 @@ import { costBenchmark } from './cost-bench.ts';
 import { e2eBenchmark } from './e2e-bench.ts';
 import { eventsBenchmark } from './events-bench.ts';
 import { functionsBenchmark } from './functions-bench.ts';
+import { LoadAverageSampler } from './load-average.ts';
 import { formatTable, formatVerdicts, mergeResults, readResults, writeResults } from './report.ts';
 import { RESULTS_FILE } from './results-file.ts';
 import { sqsBenchmark } from './sqs-bench.ts';
@@ -38,17 +39,19 @@ async function main(): Promise<void> {
       const groupDirectory = path.join(workDirectory, group.name);
       await mkdir(groupDirectory);
       const started = performance.now();
+      const loadAverage = LoadAverageSampler.during(availableParallelism());
       try {
         const figures = await group.run({
           workDirectory: groupDirectory,
           log: (message) => process.stderr.write(`${message}\n`),
           note: (message) => notes.push(message),
         });
-        fresh[group.name] = { ...figures, measuredAt: new Date().toISOString(), durationSeconds: (performance.now() - started) / 1000 };
+        fresh[group.name] = { ...figures, measuredAt: new Date().toISOString(), durationSeconds: (performance.now() - started) / 1000, loadAverage: { ...loadAverage() } };
         // Written at once, so a later group can read it (cost reads e2e) and a failed run keeps it.
         await writeResults(RESULTS_FILE, mergeResults(await readResults(RESULTS_FILE), { [group.name]: fresh[group.name] as GroupFigures }));
         verdicts.push(...(group.targets?.(figures) ?? []));
       } catch (error) {
+        loadAverage();
         // The other groups still run; a failed group keeps its previous figures in the file.
         failures.push(`${group.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       }

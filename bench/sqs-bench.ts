@@ -3,9 +3,12 @@
  * client configuration and concurrency. A cycle is what a consumer does to a message: send,
  * receive, delete; single (one message per call) and batched (ten per call, SQS's maximum).
  * `ratio*` = local / no-op rate: how close the local cloud comes to the client's own limit.
+ * The single cycle also runs against moto's server when it is installed, with the same client
+ * and load: `localToMotoRatioSingle` = local / moto rate, the local cloud beside a peer.
  * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html
  */
 import {
+  CreateQueueCommand,
   DeleteMessageBatchCommand,
   DeleteMessageCommand,
   ReceiveMessageCommand,
@@ -18,6 +21,7 @@ import { sqsRegistration } from '#cloud/sqs/operations';
 import { SqsService } from '#cloud/sqs/sqs-service';
 import { verdict, type BenchmarkGroup, type GroupFigures } from './benchmark.ts';
 import { CANNED_MESSAGE_BODY, startNoopSqsServer } from './noop-sqs-server.ts';
+import { startMotoServer } from './moto-server.ts';
 import { benchClientConfig } from './sdk-client-config.ts';
 import { measureRates, type LoadOptions, type LoadSubject } from './throughput.ts';
 
@@ -49,6 +53,8 @@ export const sqsBenchmark: BenchmarkGroup = {
       const single = await measureRates({ local: singleCycle(local), noop: singleCycle(noopQueue) }, LOAD);
       context.log(`sqs: batched cycles of ${BATCH_SIZE}, ${LOAD.concurrency} in flight`);
       const batch = await measureRates({ local: batchCycle(local), noop: batchCycle(noopQueue) }, LOAD);
+      const moto = await measureMoto(local, context.log);
+      if (moto === undefined) context.note('sqs: moto server (python3 -m moto.server) is not available here, so there is no side-by-side ratio');
 
       return {
         concurrency: LOAD.concurrency,
@@ -58,6 +64,8 @@ export const sqsBenchmark: BenchmarkGroup = {
         localBatchMessagesPerSecond: batch.local.perSecond,
         noopBatchMessagesPerSecond: batch.noop.perSecond,
         ratioBatch: batch.local.perSecond / batch.noop.perSecond,
+        motoSingleMessagesPerSecond: moto?.moto ?? null,
+        localToMotoRatioSingle: moto === undefined ? null : moto.local / moto.moto,
       };
     } finally {
       localClient.destroy();
@@ -71,6 +79,25 @@ export const sqsBenchmark: BenchmarkGroup = {
     verdict(`sqs.ratioBatch >= ${MINIMUM_RATIO}`, figures.ratioBatch as number, { atLeast: MINIMUM_RATIO }),
   ],
 };
+
+/**
+ * The single cycle against the local cloud and moto's server, measured in the same rounds;
+ * undefined when moto cannot run here.
+ */
+async function measureMoto(local: QueueUnderTest, log: (message: string) => void): Promise<{ readonly local: number; readonly moto: number } | undefined> {
+  const server = await startMotoServer();
+  if (server === undefined) return undefined;
+  const client = new SQSClient(benchClientConfig(server.endpoint, LOAD.concurrency));
+  try {
+    const { QueueUrl } = await client.send(new CreateQueueCommand({ QueueName: 'bench', Attributes: { VisibilityTimeout: '300' } }));
+    log(`sqs: single-message cycles against moto server, ${LOAD.concurrency} in flight`);
+    const rates = await measureRates({ local: singleCycle(local), moto: singleCycle({ client, queueUrl: QueueUrl as string }) }, LOAD);
+    return { local: rates.local.perSecond, moto: rates.moto.perSecond };
+  } finally {
+    client.destroy();
+    await server.close();
+  }
+}
 
 interface QueueUnderTest {
   readonly client: SQSClient;

@@ -4,14 +4,14 @@
  * each function's deployed bundle in its own worker threads, SQS event source mappings, and
  * the HTTP API. Everything it runs comes from the template, the permissions it enforces too.
  */
-import { devNull } from 'node:os';
+import { availableParallelism, devNull } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
 import { AwsServiceError } from '#cloud/aws-error';
 import { runCustomResourceCalls, type CustomResourceAuthorizer } from '#cloud/custom-resources';
 import { dataDirectoryOptions } from '#cloud/data-directory';
 import { startLocalDynamoDbProcess, type LocalDynamoDbProcess } from '#cloud/dynamodb/dynamodb-process';
 import { DYNAMODB_TARGET_PREFIX } from '#cloud/dynamodb/dynamodb-service';
-import { DynaliteError } from '#cloud/dynamodb/dynalite-client';
+import { DynamoDbError } from '#cloud/dynamodb/dynamodb-caller';
 import { withDeliveryFaults } from '#cloud/faults/delivery-faults';
 import { FaultInjector, type FaultControl } from '#cloud/faults/fault-injector';
 import type { FaultSpec } from '#cloud/faults/fault-spec';
@@ -28,6 +28,7 @@ import { startHttpApi } from '#cloud/http-api/http-api-server';
 import type { AccessRefusal } from '#cloud/iam/access-denied';
 import { dynamoDbAuthorizationRequests } from '#cloud/iam/service-actions';
 import { permissionModelOf } from '#cloud/iam/stack-permissions';
+import { ExecutionEnvironmentBudget } from '#cloud/lambda/environment-budget';
 import type { InvocationResult } from '#cloud/lambda/invocation-result';
 import { LocalFunction } from '#cloud/lambda/local-function';
 import type { LogSink } from '#cloud/lambda/log-sink';
@@ -119,6 +120,12 @@ export interface LocalCloudOptions {
    * @default no console
    */
   readonly console?: LocalCloudConsoleOptions;
+  /**
+   * How the functions' execution environments (worker threads) scale; see README, "How the
+   * local cloud bounds its threads".
+   * @default see each member
+   */
+  readonly executionEnvironments?: ExecutionEnvironmentOptions;
 }
 
 /** Options of the console. */
@@ -131,6 +138,20 @@ export interface LocalCloudConsoleOptions {
   readonly flowName?: string;
   /** How much history is kept. */
   readonly limits?: RecorderLimits;
+}
+
+/** How the local cloud scales its functions' execution environments. */
+export interface ExecutionEnvironmentOptions {
+  /**
+   * The most environments of all functions alive at once (each is a worker thread): the local
+   * stand-in for the account's concurrency limit (see `ExecutionEnvironmentBudget`).
+   * @default 8 per core of this machine, and at least one per function
+   */
+  readonly limit?: number;
+  /** How long an invocation waits for a busy environment before another is started. @default 100 */
+  readonly scaleOutAfterMs?: number;
+  /** Seconds an environment may stay idle before it is retired (each function keeps one). @default 60 */
+  readonly idleTimeoutSeconds?: number;
 }
 
 /** A running local cloud. */
@@ -147,6 +168,8 @@ export interface LocalCloud {
   /** The local services, for the cloud's own tools (tests, soak, benchmarks). */
   readonly services: { readonly sqs: SqsService; readonly events: EventBridgeService; readonly dynamodb: LocalDynamoDbProcess };
   readonly functions: ReadonlyMap<string, LocalFunction>;
+  /** The environments all functions share: their limit, how many are alive, and the most that were at once. */
+  readonly executionEnvironments: Pick<ExecutionEnvironmentBudget, 'limit' | 'inUse' | 'peak'>;
   /** The injected faults: their seed, and switches to change or clear them at run time. */
   readonly faults: FaultControl;
   /** What was refused and exercised, and the grants no call used (see {@link LocalCloudPermissions}). */
@@ -162,6 +185,8 @@ const ACCOUNT_ID = '000000000000';
 const DUMMY_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' } as const;
 /** Concurrency of functions behind the HTTP API. */
 const HTTP_FUNCTION_CONCURRENCY = 10;
+/** The default limit of environments per core (see {@link ExecutionEnvironmentOptions.limit}). */
+const ENVIRONMENTS_PER_CORE = 8;
 
 /** Runs a synthesized stack locally. */
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
@@ -248,6 +273,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
     const concurrencyOf = (name: string) =>
       plan.eventSourceMappings.filter((mapping) => mapping.functionName === name).reduce((total, mapping) => total + (mapping.maximumConcurrency ?? 5), 0) || HTTP_FUNCTION_CONCURRENCY;
+    const environmentOptions = options.executionEnvironments ?? {};
+    const budget = new ExecutionEnvironmentBudget(environmentOptions.limit ?? Math.max(plan.functions.length, ENVIRONMENTS_PER_CORE * availableParallelism()));
     for (const fn of plan.functions) {
       const logDelivery = permissions?.logDelivery(fn.name);
       functions.set(
@@ -261,6 +288,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           timeoutSeconds: fn.timeoutSeconds,
           memorySize: fn.memoryMb,
           maxConcurrency: concurrencyOf(fn.name),
+          budget,
+          ...(environmentOptions.scaleOutAfterMs !== undefined ? { scaleOutAfterMs: environmentOptions.scaleOutAfterMs } : {}),
+          ...(environmentOptions.idleTimeoutSeconds !== undefined ? { idleTimeoutSeconds: environmentOptions.idleTimeoutSeconds } : {}),
           region,
           accountId: ACCOUNT_ID,
           runtime: fn.runtime,
@@ -358,6 +388,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       outputs: plan.outputs,
       services: { sqs, events, dynamodb },
       functions,
+      executionEnvironments: budget,
       faults,
       permissions: permissions ?? UNENFORCED_PERMISSIONS,
       ...(consoleUrl === undefined ? {} : { consoleUrl }),
@@ -416,7 +447,7 @@ async function createResources(
   let stackExisted = false;
   for (const table of plan.tables) {
     await dynamodb.client.call('CreateTable', table).catch((error: unknown) => {
-      if (!(error instanceof DynaliteError && error.code === 'ResourceInUseException')) throw error;
+      if (!(error instanceof DynamoDbError && error.code === 'ResourceInUseException')) throw error;
       stackExisted = true;
     });
   }

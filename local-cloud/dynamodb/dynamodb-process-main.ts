@@ -28,6 +28,7 @@ let access: AccessControl | undefined;
 process.on('message', (message: unknown) => {
   if (message === 'stop') void shutdown();
   if (message === 'cpu-usage') process.send?.({ cpuUsage: process.cpuUsage() });
+  if (message === 'request-counts') process.send?.({ requestCounts: dynamoDb.requestCounts() } satisfies DynamoDbProcessMessage);
   const command = message as { permissions?: PermissionModel; exercised?: true };
   if (command.permissions !== undefined) {
     // Refusals go to the parent as they happen, for the function's log and the console.

@@ -7,18 +7,20 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { request as httpRequest, Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { DynaliteClient } from '#cloud/dynamodb/dynalite-client';
+import { DynamoDbWireClient } from '#cloud/dynamodb/dynamodb-wire-client';
 import type { LocalDynamoDb, LocalDynamoDbOptions } from '#cloud/dynamodb/dynamodb-service';
 import type { ExercisedCall } from '#cloud/iam/access-control';
 import type { AccessRefusal } from '#cloud/iam/access-denied';
 import type { PermissionModel } from '#cloud/iam/permission-model';
 
 /** A local DynamoDB running in its own process. */
-export interface LocalDynamoDbProcess extends Omit<LocalDynamoDb, 'authorizeWith'> {
+export interface LocalDynamoDbProcess extends Omit<LocalDynamoDb, 'authorizeWith' | 'requestCounts'> {
   /** Its own endpoint, for SDK clients (`AWS_ENDPOINT_URL_DYNAMODB`). */
   readonly endpoint: string;
   /** The CPU time the process has used so far (`process.cpuUsage()` in it), for benchmarks. */
   cpuUsage(): Promise<NodeJS.CpuUsage>;
+  /** Requests the process answered so far, by operation, for benchmarks (functions call it directly). */
+  requestCounts(): Promise<Readonly<Record<string, number>>>;
   /**
    * Has the process decide each request signed with a role session's key against `model` (it
    * compiles the policies once), reporting each refusal to `onRefusal`. Resolves once it does.
@@ -32,7 +34,8 @@ export interface LocalDynamoDbProcess extends Omit<LocalDynamoDb, 'authorizeWith
 export type DynamoDbProcessMessage =
   | { readonly accessDenied: AccessRefusal }
   | { readonly permissionsEnforced: true }
-  | { readonly exercised: readonly ExercisedCall[] };
+  | { readonly exercised: readonly ExercisedCall[] }
+  | { readonly requestCounts: Readonly<Record<string, number>> };
 
 const ENTRY = fileURLToPath(new URL('./dynamodb-process-main.ts', import.meta.url));
 /** Starting takes well under a second; this only guards against a child that never answers. */
@@ -48,7 +51,7 @@ export async function startLocalDynamoDbProcess(options: LocalDynamoDbOptions = 
   const port = await portOf(child);
   const endpoint = `http://127.0.0.1:${port}`;
   const agent = new Agent({ keepAlive: true });
-  const client = new DynaliteClient(port);
+  const client = new DynamoDbWireClient(port);
 
   const handle = (incoming: IncomingMessage, outgoing: ServerResponse): void => {
     const forwarded = httpRequest({ host: '127.0.0.1', port, method: incoming.method, path: incoming.url, headers: incoming.headers, agent }, (answer) => {
@@ -94,6 +97,12 @@ export async function startLocalDynamoDbProcess(options: LocalDynamoDbOptions = 
     await enforced;
   };
 
+  const requestCounts = async () => {
+    const answer = nextMessage((message) => message.requestCounts as Record<string, number> | undefined);
+    child.send('request-counts');
+    return answer;
+  };
+
   const exercisedPermissions = async () => {
     const answer = nextMessage((message) => message.exercised as ExercisedCall[] | undefined);
     child.send({ exercised: true });
@@ -105,6 +114,7 @@ export async function startLocalDynamoDbProcess(options: LocalDynamoDbOptions = 
     handle,
     client,
     cpuUsage,
+    requestCounts,
     enforcePermissions,
     exercisedPermissions,
     close: async () => {

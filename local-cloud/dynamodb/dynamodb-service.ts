@@ -1,22 +1,25 @@
 /**
- * DynamoDB for the local cloud: dynalite (a well-kept DynamoDB implementation) behind a lock
- * that adds what it lacks, TransactWriteItems and TransactGetItems. Ordinary requests are
- * handed to dynalite untouched and run together; a transaction runs alone.
+ * DynamoDB for the local cloud: dynalite (a well-kept DynamoDB implementation) called in-process,
+ * behind a lock that adds what it lacks, TransactWriteItems and TransactGetItems. Each request is
+ * read and parsed once, authorized, and handed to dynalite's action; ordinary requests run
+ * together, a transaction runs alone.
  */
-import type { AddressInfo } from 'node:net';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
-import dynalite from 'dynalite';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsServiceError } from '#cloud/aws-error';
+import { DynaliteActions } from '#cloud/dynamodb/dynalite-actions';
 import type { DynamoDbRequestAuthorizer } from '#cloud/dynamodb/dynamodb-authorization';
+import { DynamoDbError, type DynamoDbCaller } from '#cloud/dynamodb/dynamodb-caller';
 import { accessKeyIdOf } from '#cloud/iam/request-credentials';
-import { DynaliteClient } from '#cloud/dynamodb/dynalite-client';
 import { ReadWriteLock } from '#cloud/dynamodb/read-write-lock';
 import { DynamoDbTransactions, TransactionCanceledError } from '#cloud/dynamodb/transactions';
 import { UndoLog } from '#cloud/dynamodb/undo-log';
 
 /** The JSON-protocol target prefix of DynamoDB requests. */
 export const DYNAMODB_TARGET_PREFIX = 'DynamoDB_20120810';
+
+/** The transaction operations, which this layer serves itself. */
+const TRANSACTION_OPERATIONS = new Set(['TransactWriteItems', 'TransactGetItems']);
 
 /** Options of {@link startLocalDynamoDb}. */
 export interface LocalDynamoDbOptions {
@@ -29,80 +32,69 @@ export interface LocalDynamoDb {
   /** Answers one DynamoDB request (its body not yet read). */
   handle(request: IncomingMessage, response: ServerResponse): void;
   /** Direct wire-format calls, for the local cloud's own set-up (tables, seeding). */
-  readonly client: DynaliteClient;
+  readonly client: DynamoDbCaller;
   /** Decides each request signed with a role session's key before it runs; undefined stops deciding. */
   authorizeWith(authorizer: DynamoDbRequestAuthorizer | undefined): void;
+  /** Requests answered so far, by operation (refused ones included), for benchmarks. */
+  requestCounts(): Readonly<Record<string, number>>;
   close(): Promise<void>;
 }
 
-/** Starts dynalite on an ephemeral loopback port and the transaction layer in front of it. */
+/** Opens dynalite's store and the transaction layer over it. */
 export async function startLocalDynamoDb(options: LocalDynamoDbOptions = {}): Promise<LocalDynamoDb> {
-  const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.path ? { path: options.path } : {}) });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const client = new DynaliteClient((server.address() as AddressInfo).port);
-  const transactions = new DynamoDbTransactions(client, options.path ? new UndoLog(`${options.path}.undo`) : undefined);
+  const actions = new DynaliteActions(options.path ? { path: options.path } : {});
+  const transactions = new DynamoDbTransactions(actions, options.path ? new UndoLog(`${options.path}.undo`) : undefined);
   await transactions.rollBackInterrupted();
   const lock = new ReadWriteLock();
+  const counts: Record<string, number> = {};
   let authorizer: DynamoDbRequestAuthorizer | undefined;
 
-  const handle = (request: IncomingMessage, response: ServerResponse): void => {
-    // Whatever the request waits for, the lock it gets is released when its exchange ends. A
-    // client that went away while its request waited (its SDK timed out, its function was
-    // replaced) must not keep the lock: one such leak stalled every later request for good.
-    const ended = new Promise<void>((resolve) => response.once('close', resolve));
-    const gone = () => request.socket.destroyed || response.destroyed;
-    const operation = String(request.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
-    const transaction = operation === 'TransactWriteItems' || operation === 'TransactGetItems';
-    const runTransaction = (inputOf: () => Promise<Record<string, unknown>>) =>
-      void lock
-        .exclusive(async () => {
-          if (gone()) return;
-          const input = await inputOf();
-          const output = operation === 'TransactWriteItems' ? await transactions.transactWriteItems(input as never) : await transactions.transactGetItems(input as never);
-          sendJson(response, 200, output);
-        })
-        .catch((error: unknown) => {
-          if (!gone()) sendError(response, error);
-        });
-    const runOnDynalite = (incoming: IncomingMessage) =>
-      void lock.shared(async () => {
-        if (gone()) return;
-        server.emit('request', incoming, response);
-        await ended;
-      });
+  /** Runs one parsed request: a transaction alone, anything else alongside other requests. */
+  const run = (operation: string, input: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    if (operation === 'TransactWriteItems') return lock.exclusive(() => transactions.transactWriteItems(input as never));
+    if (operation === 'TransactGetItems') return lock.exclusive(() => transactions.transactGetItems(input as never));
+    return lock.shared(() => actions.call(operation, input));
+  };
 
-    const accessKeyId = authorizer === undefined ? undefined : accessKeyIdOf(request.headers.authorization, request.url);
-    if (authorizer?.governs(accessKeyId)) {
-      // A role session's request is read first, to know what it asks for; dynalite then gets it replayed.
-      const decide = authorizer;
-      readBody(request)
-        .then((body) => {
-          const input = parseObject(body);
-          const refusal = input === undefined ? undefined : decide.authorize(accessKeyId as string, operation, input);
+  const handle = (request: IncomingMessage, response: ServerResponse): void => {
+    // A client that went away (its SDK timed out, its function was replaced) is not served:
+    // its request neither waits for nor takes the lock.
+    const gone = () => request.socket.destroyed || response.destroyed;
+    const [api, operation = ''] = String(request.headers['x-amz-target'] ?? '').split('.');
+    counts[operation] = (counts[operation] ?? 0) + 1;
+    readBody(request)
+      .then((body) => {
+        if (api !== DYNAMODB_TARGET_PREFIX || !(TRANSACTION_OPERATIONS.has(operation) || DynaliteActions.serves(operation))) {
+          return sendJson(response, 400, { __type: 'com.amazon.coral.service#UnknownOperationException' });
+        }
+        const input = parseObject(body);
+        if (input === undefined) return sendJson(response, 400, { __type: 'com.amazon.coral.service#SerializationException' });
+        const accessKeyId = accessKeyIdOf(request.headers.authorization, request.url);
+        if (accessKeyId === undefined) {
+          return sendJson(response, 400, { __type: 'com.amazon.coral.service#MissingAuthenticationTokenException', message: 'Request is missing Authentication Token' });
+        }
+        if (authorizer?.governs(accessKeyId)) {
+          const refusal = authorizer.authorize(accessKeyId, operation, input);
           if (refusal !== undefined) return sendJson(response, refusal.statusCode, refusal.body);
-          if (transaction) return runTransaction(async () => input ?? {});
-          runOnDynalite(replayed(request, body));
-        })
-        .catch((error: unknown) => {
-          if (!gone()) sendError(response, error);
+        }
+        if (gone()) return;
+        return run(operation, input).then((output) => {
+          if (!gone()) sendJson(response, 200, output);
         });
-      return;
-    }
-    if (transaction) return runTransaction(async () => JSON.parse((await readBody(request)) || '{}'));
-    runOnDynalite(request);
+      })
+      .catch((error: unknown) => {
+        if (!gone()) sendError(response, error);
+      });
   };
 
   return {
     handle,
-    client,
+    client: { call: (operation, input) => run(operation, structuredClone(input) as Record<string, unknown>) },
     authorizeWith: (next) => {
       authorizer = next;
     },
-    close: async () => {
-      client.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve, reject) => server.close((error?: Error) => (error ? reject(error) : resolve())));
-    },
+    requestCounts: () => ({ ...counts }),
+    close: () => actions.close(),
   };
 }
 
@@ -114,11 +106,6 @@ function parseObject(body: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** A request whose body was already read, replayed for dynalite, which reads it as a stream. */
-function replayed(request: IncomingMessage, body: string): IncomingMessage {
-  return Object.assign(Readable.from([Buffer.from(body, 'utf8')]), { headers: request.headers, method: request.method, url: request.url, socket: request.socket }) as unknown as IncomingMessage;
 }
 
 /** The request's body; rejects when the client goes away before sending all of it. */
@@ -134,13 +121,22 @@ function readBody(request: IncomingMessage): Promise<string> {
   });
 }
 
+/**
+ * Answers as DynamoDB does, with a request id. DynamoDB also sends `x-amz-crc32`; the clients that
+ * check it (botocore, the SDK for Java v1) do so only when it is present, so it is left out
+ * rather than computed for every answer.
+ */
 function sendJson(response: ServerResponse, statusCode: number, body: unknown): void {
   const text = JSON.stringify(body);
-  response.writeHead(statusCode, { 'content-type': 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(text) });
+  response.writeHead(statusCode, { 'content-type': 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': randomUUID() });
   response.end(text);
 }
 
 function sendError(response: ServerResponse, error: unknown): void {
+  if (error instanceof DynamoDbError) {
+    sendJson(response, error.statusCode, { __type: error.type, message: error.message });
+    return;
+  }
   if (error instanceof AwsServiceError) {
     sendJson(response, error.statusCode, {
       __type: `com.amazonaws.dynamodb.v20120810#${error.code}`,

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '#cloud/dynamodb/canonical-json';
 import { AwsServiceError } from '#cloud/aws-error';
-import { DynaliteError, type DynaliteClient } from '#cloud/dynamodb/dynalite-client';
+import { DynamoDbError, type DynamoDbCaller } from '#cloud/dynamodb/dynamodb-caller';
 import type { BeforeImage, UndoLog } from '#cloud/dynamodb/undo-log';
 
 type AttributeMap = Record<string, unknown>;
@@ -47,13 +47,13 @@ const MAX_TRANSACTION_ITEMS = 100;
 /** A ClientRequestToken makes a transaction idempotent for 10 minutes. */
 const CLIENT_TOKEN_TTL_MS = 10 * 60 * 1000;
 
-/** Runs DynamoDB transactions against one dynalite server. */
+/** Runs DynamoDB transactions against one dynalite store. */
 export class DynamoDbTransactions {
   readonly #keySchemas = new Map<string, readonly string[]>();
   readonly #clientTokens = new Map<string, { readonly requestHash: string; readonly expiresAt: number }>();
 
   constructor(
-    private readonly dynalite: DynaliteClient,
+    private readonly dynalite: DynamoDbCaller,
     private readonly undoLog?: UndoLog,
   ) {}
 
@@ -184,14 +184,14 @@ export class DynamoDbTransactions {
       }
       return { Code: 'None' };
     } catch (error) {
-      if (error instanceof DynaliteError && error.code === 'ConditionalCheckFailedException') {
+      if (error instanceof DynamoDbError && error.code === 'ConditionalCheckFailedException') {
         return {
           Code: 'ConditionalCheckFailed',
           Message: 'The conditional request failed',
           ...(action.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && before ? { Item: before } : {}),
         };
       }
-      if (error instanceof DynaliteError && error.code === 'ValidationException') return { Code: 'ValidationError', Message: error.message };
+      if (error instanceof DynamoDbError && error.code === 'ValidationException') return { Code: 'ValidationError', Message: error.message };
       throw error;
     }
   }
@@ -224,7 +224,7 @@ export class DynamoDbTransactions {
     try {
       return await this.dynalite.call(operation, input);
     } catch (error) {
-      if (error instanceof DynaliteError && error.code !== 'ConditionalCheckFailedException') {
+      if (error instanceof DynamoDbError && error.code !== 'ConditionalCheckFailedException') {
         throw new AwsServiceError(error.code, error.message, { statusCode: error.statusCode });
       }
       throw error;

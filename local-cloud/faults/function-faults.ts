@@ -31,5 +31,6 @@ export function withFunctionFaults(invoker: FunctionInvoker, functionName: strin
         durationMs: result.durationMs,
       };
     },
+    ...(invoker.canInvokeWithoutWaiting === undefined ? {} : { canInvokeWithoutWaiting: () => invoker.canInvokeWithoutWaiting?.() ?? true }),
   };
 }

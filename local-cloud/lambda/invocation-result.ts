@@ -55,4 +55,10 @@ export type InvocationResult = InvocationSuccess | InvocationFailure;
 export interface FunctionInvoker {
   /** Invokes the function synchronously (`RequestResponse`) with `event`. */
   invoke(event: unknown): Promise<InvocationResult>;
+  /**
+   * Whether an invocation now would start at once or scale the function out, rather than wait
+   * for an environment; an event source with work in flight takes no more while it is false.
+   * @default always true
+   */
+  canInvokeWithoutWaiting?(): boolean;
 }

@@ -1,15 +1,29 @@
 /**
- * Runs one Lambda function's deployed bundle on this machine the way Lambda runs it: a pool of
- * execution environments (worker threads), each serving one invocation at a time, created on
- * demand (cold starts) up to the function's concurrency limit, each with exactly the
- * environment variables the function is configured with.
+ * Runs one Lambda function's deployed bundle on this machine the way Lambda runs it: execution
+ * environments (worker threads), each serving one invocation at a time, each with exactly the
+ * environment variables the function is configured with, created on demand as Lambda scales:
+ *
+ * - the first invocation starts the first environment (a cold start);
+ * - an invocation that finds every environment busy waits for one to be free; only when it has
+ *   waited {@link LocalFunctionProps.scaleOutAfterMs} is another environment started for it, one
+ *   cold start at a time, up to the function's concurrency limit and within the cloud's
+ *   {@link ExecutionEnvironmentBudget}. Lambda starts one at once, but its cold starts run on
+ *   capacity of their own; here a cold start takes hundreds of milliseconds of the same few
+ *   cores the busy environments need, and a burst that one environment absorbs in a few
+ *   milliseconds would otherwise leave a pool of isolates that each compile the same code;
+ * - environments idle for {@link LocalFunctionProps.idleTimeoutSeconds} are retired, as Lambda
+ *   retires idle ones, except the function's last one, which stays warm;
+ * - an environment that timed out or crashed is discarded; the next one starts as above.
  *
  * @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
  */
 import { randomBytes } from 'node:crypto';
 import { appendFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { DEFAULT_LOGGING_CONFIG, type LambdaLoggingConfig } from '#cloud/lambda/logging-config';
+import type { EnvironmentBudgetMember, ExecutionEnvironmentBudget } from './environment-budget.ts';
 import { LocalFunctionClosedError } from './errors.ts';
 import { ExecutionEnvironment } from './execution-environment.ts';
 import { parseHandler, type HandlerLocation } from './handler-name.ts';
@@ -47,6 +61,23 @@ export interface LocalFunctionProps {
    * @default 10, which keeps a laptop responsive while still exercising concurrency
    */
   readonly maxConcurrency?: number;
+  /**
+   * How long an invocation waits for a busy environment before another one is started for it
+   * (see the module comment). 0 starts one as soon as an invocation finds none free, as Lambda does.
+   * @default 100
+   */
+  readonly scaleOutAfterMs?: number;
+  /**
+   * Seconds an environment may stay idle before it is retired; the function's last environment
+   * is kept.
+   * @default 60
+   */
+  readonly idleTimeoutSeconds?: number;
+  /**
+   * The environments the functions of one cloud share (see {@link ExecutionEnvironmentBudget}).
+   * @default no limit besides `maxConcurrency`
+   */
+  readonly budget?: ExecutionEnvironmentBudget;
   /** Region reported in `AWS_REGION` and the ARN. @default 'us-east-1' */
   readonly region?: string;
   /** Account in the function's ARN. @default '000000000000', the account LocalStack uses */
@@ -99,7 +130,12 @@ export interface LogDelivery {
 type Waiter = {
   readonly grant: (environment: ExecutionEnvironment) => void;
   readonly reject: (error: Error) => void;
+  /** When it started waiting (`performance.now()`). */
+  readonly since: number;
 };
+
+/** An environment waiting for an invocation, and since when (`performance.now()`). */
+type IdleEnvironment = { readonly environment: ExecutionEnvironment; readonly since: number };
 
 /** One function, invocable many times concurrently; see the module comment. */
 export class LocalFunction implements FunctionInvoker {
@@ -107,7 +143,7 @@ export class LocalFunction implements FunctionInvoker {
   readonly functionName: string;
   /** The function's ARN (unqualified), as `context.invokedFunctionArn` reports it. */
   readonly functionArn: string;
-  readonly #props: Required<Omit<LocalFunctionProps, 'environment' | 'logSink' | 'logFile' | 'logDelivery'>> & {
+  readonly #props: Required<Omit<LocalFunctionProps, 'environment' | 'logSink' | 'logFile' | 'logDelivery' | 'budget'>> & {
     readonly logSink: LogSink;
     readonly logFile?: string;
     readonly logDelivery?: (stream: LogStream) => LogDelivery;
@@ -119,8 +155,23 @@ export class LocalFunction implements FunctionInvoker {
   readonly #loadedVersions = new WeakMap<ExecutionEnvironment, number>();
   #codeDirectory: string;
   #codeVersion = 1;
-  readonly #idle: ExecutionEnvironment[] = [];
+  /** Most recently freed last: the next invocation takes it, so the others age and retire. */
+  readonly #idle: IdleEnvironment[] = [];
   readonly #waiters: Waiter[] = [];
+  readonly #budget: ExecutionEnvironmentBudget | undefined;
+  readonly #budgetMember: EnvironmentBudgetMember = {
+    retireIdleEnvironment: ({ keepLast }) => (keepLast && this.#environments.size <= 1 ? false : this.#retireOldestIdle()),
+    idleEnvironments: () => this.#idle.length,
+    aliveEnvironments: () => this.#environments.size,
+    hasWaitingInvocations: () => this.#waiters.length > 0,
+    slotFreed: () => this.#scale(),
+  };
+  readonly #leaveBudget: () => void;
+  /** Environments whose init has not settled: at most one is started at a time once one is alive. */
+  #starting = 0;
+  #coldStarts = 0;
+  #scaleOutTimer: NodeJS.Timeout | undefined;
+  #retireTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
   /** @throws LocalFunctionConfigError when a property is out of Lambda's range. */
@@ -136,6 +187,8 @@ export class LocalFunction implements FunctionInvoker {
       timeoutSeconds: props.timeoutSeconds ?? 3,
       memorySize: props.memorySize ?? 128,
       maxConcurrency: props.maxConcurrency ?? 10,
+      scaleOutAfterMs: props.scaleOutAfterMs ?? 100,
+      idleTimeoutSeconds: props.idleTimeoutSeconds ?? 60,
       region,
       accountId,
       runtime: props.runtime ?? 'nodejs20.x',
@@ -149,6 +202,8 @@ export class LocalFunction implements FunctionInvoker {
     this.#codeDirectory = this.#props.codeDirectory;
     this.functionName = props.functionName;
     this.functionArn = `arn:aws:lambda:${region}:${accountId}:function:${props.functionName}`;
+    this.#budget = props.budget;
+    this.#leaveBudget = this.#budget?.join(this.#budgetMember) ?? (() => {});
   }
 
   /** The version of the code new invocations get: 1 for the bundle the function was created with, one more for each {@link replaceCode}. */
@@ -167,13 +222,31 @@ export class LocalFunction implements FunctionInvoker {
   replaceCode(codeDirectory: string): number {
     this.#codeDirectory = resolve(codeDirectory);
     this.#codeVersion += 1;
-    for (const idle of this.#idle.splice(0)) void idle.discard();
+    for (const idle of this.#idle.splice(0)) void idle.environment.discard();
     return this.#codeVersion;
   }
 
   /** Execution environments currently alive (busy or idle). */
   get environmentCount(): number {
     return this.#environments.size;
+  }
+
+  /**
+   * Whether an invocation now would not wait behind busy environments: one is idle, or none is
+   * starting and one more may be (within `maxConcurrency` and the budget, see
+   * {@link ExecutionEnvironmentBudget.canScaleOut}). An event source that
+   * received messages the function cannot start on would hold them while their visibility
+   * timeout runs, and under overload they come back as duplicates that add to the load.
+   */
+  canInvokeWithoutWaiting(): boolean {
+    if (this.#idle.length > 0) return true;
+    if (this.#starting > 0 || this.#environments.size >= this.#props.maxConcurrency) return false;
+    return this.#budget === undefined || this.#budget.canScaleOut(this.#budgetMember);
+  }
+
+  /** Environments started so far (each a cold start), replacements included. */
+  get coldStarts(): number {
+    return this.#coldStarts;
   }
 
   /**
@@ -209,16 +282,21 @@ export class LocalFunction implements FunctionInvoker {
   /** Stops every execution environment; waiting invocations reject, running ones fail. */
   async close(): Promise<void> {
     this.#closed = true;
+    clearTimeout(this.#scaleOutTimer);
+    clearTimeout(this.#retireTimer);
     for (const waiter of this.#waiters.splice(0)) waiter.reject(new LocalFunctionClosedError(this.functionName));
     await Promise.all([...this.#environments].map((environment) => environment.discard()));
+    this.#leaveBudget();
   }
 
   #acquire(): Promise<ExecutionEnvironment> {
     if (this.#closed) return Promise.reject(new LocalFunctionClosedError(this.functionName));
     const idle = this.#idle.pop();
-    if (idle !== undefined) return Promise.resolve(idle);
-    if (this.#environments.size < this.#props.maxConcurrency) return Promise.resolve(this.#start());
-    return new Promise((grant, reject) => this.#waiters.push({ grant, reject }));
+    if (idle !== undefined) return Promise.resolve(idle.environment);
+    return new Promise((grant, reject) => {
+      this.#waiters.push({ grant, reject, since: performance.now() });
+      this.#scale();
+    });
   }
 
   #release(environment: ExecutionEnvironment): void {
@@ -228,16 +306,69 @@ export class LocalFunction implements FunctionInvoker {
       return;
     }
     const waiter = this.#waiters.shift();
-    if (waiter === undefined) this.#idle.push(environment);
-    else waiter.grant(environment);
+    if (waiter !== undefined) return waiter.grant(environment);
+    this.#idle.push({ environment, since: performance.now() });
+    this.#scheduleRetirement();
+    this.#budget?.environmentIdle(this.#budgetMember);
+  }
+
+  /**
+   * Starts an environment for the invocation that has waited longest, when the scaling rules of
+   * the module comment allow it; otherwise arranges to look again when they might.
+   */
+  #scale(): void {
+    if (this.#closed || this.#waiters.length === 0 || this.#starting > 0) return;
+    const alive = this.#environments.size;
+    if (alive >= this.#props.maxConcurrency) return;
+    const firstEnvironment = alive === 0;
+    if (!firstEnvironment) {
+      const waitedMs = performance.now() - (this.#waiters[0] as Waiter).since;
+      const leftMs = this.#props.scaleOutAfterMs - waitedMs;
+      if (leftMs > 0) {
+        if (this.#scaleOutTimer === undefined) {
+          this.#scaleOutTimer = setTimeout(() => {
+            this.#scaleOutTimer = undefined;
+            this.#scale();
+          }, Math.ceil(leftMs));
+        }
+        return;
+      }
+    }
+    if (this.#budget !== undefined && !this.#budget.take(this.#budgetMember, { firstEnvironment })) return;
+    this.#waiters.shift()?.grant(this.#start());
+  }
+
+  /** Retires the environments idle longer than the idle timeout, keeping the last one alive. */
+  #scheduleRetirement(): void {
+    if (this.#retireTimer !== undefined || this.#closed) return;
+    const oldest = this.#idle[0];
+    if (oldest === undefined || this.#environments.size <= 1) return;
+    const dueInMs = oldest.since + this.#props.idleTimeoutSeconds * 1000 - performance.now();
+    this.#retireTimer = setTimeout(() => {
+      this.#retireTimer = undefined;
+      const cutoff = performance.now() - this.#props.idleTimeoutSeconds * 1000;
+      while (this.#environments.size > 1 && (this.#idle[0]?.since ?? Infinity) <= cutoff) this.#retireOldestIdle();
+      this.#scheduleRetirement();
+    }, Math.max(0, Math.ceil(dueInMs)));
+    // An idle environment waiting to retire must not keep the host alive.
+    this.#retireTimer.unref();
+  }
+
+  /** Discards the environment idle the longest; false when none is idle. */
+  #retireOldestIdle(): boolean {
+    const oldest = this.#idle.shift();
+    if (oldest === undefined) return false;
+    void oldest.environment.discard();
+    return true;
   }
 
   #onDiscard(environment: ExecutionEnvironment): void {
     this.#environments.delete(environment);
-    const idleIndex = this.#idle.indexOf(environment);
+    const idleIndex = this.#idle.findIndex((idle) => idle.environment === environment);
     if (idleIndex >= 0) this.#idle.splice(idleIndex, 1);
-    // The discarded environment's slot goes to the next waiting invocation, as a cold start.
-    if (!this.#closed && this.#waiters.length > 0) this.#waiters.shift()?.grant(this.#start());
+    this.#budget?.give();
+    // Invocations still waiting get a new environment by the same rules.
+    this.#scale();
   }
 
   #start(): ExecutionEnvironment {
@@ -283,6 +414,12 @@ export class LocalFunction implements FunctionInvoker {
     });
     this.#environments.add(environment);
     this.#loadedVersions.set(environment, this.#codeVersion);
+    this.#coldStarts += 1;
+    this.#starting += 1;
+    void environment.initialized.then(() => {
+      this.#starting -= 1;
+      this.#scale();
+    });
     return environment;
   }
 }

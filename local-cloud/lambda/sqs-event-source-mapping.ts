@@ -140,7 +140,9 @@ export class SqsEventSourceMapping {
     const inFlight = new Set<Promise<void>>();
     let retryDelayMs = 0;
     while (!signal.aborted) {
-      if (inFlight.size >= this.#maxConcurrency) {
+      // With a batch in flight, no more is received than the function can start on: messages
+      // waiting for an environment would run down their visibility timeout and come back.
+      if (inFlight.size >= this.#maxConcurrency || (inFlight.size > 0 && this.#props.target.canInvokeWithoutWaiting?.() === false)) {
         await Promise.race(inFlight);
         continue;
       }

@@ -15,12 +15,12 @@ import { runSoak, type SoakOptions, type SoakReport } from '#local/soak/soak-run
 export const SOAK_TEST_TIMEOUT_MS = 120_000;
 
 /** Runs a soak of `orders` orders under `faults` on its own local cloud. */
-export function soakUnder(faults: FaultSpec, options: { readonly orders: number; readonly seed: number } & Pick<SoakOptions, 'alongside'>): Promise<SoakReport> {
+export function soakUnder(faults: FaultSpec, options: { readonly orders: number; readonly seed: number } & Pick<SoakOptions, 'alongside' | 'concurrency' | 'executionEnvironments'>): Promise<SoakReport> {
   return runSoak({
+    concurrency: 10,
     ...options,
     faults,
     assemblyDirectory: inject('assemblyDirectory'),
-    concurrency: 10,
     // 60 s visibility timeouts become the least the local cloud allows: the function's 10 s
     // timeout (plus the projection's 1 s batching window), so a slow batch is never redelivered.
     visibilityTimeoutScale: 0.05,

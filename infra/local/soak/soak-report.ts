@@ -29,6 +29,8 @@ export function formatSoakReport(report: SoakReport): string {
   const { delivered, retried, deadLettered, dropped } = report.deliveries;
   lines.push(`  EventBridge to SQS: ${delivered} delivered (${retried} after retries), ${deadLettered} dead-lettered, ${dropped} dropped`);
   lines.push(`  events on the bus: ${[...report.eventCounts].map(([type, count]) => `${type} ${count}`).join(', ')}`);
+  const environments = report.executionEnvironments;
+  lines.push(`  execution environments: at most ${environments.peak} alive at once (limit ${environments.limit}), ${environments.coldStarts} cold starts, ${environments.aliveAtEnd} alive at the end`);
 
   section(`Dead letters before the redrive: ${report.deadLettersBeforeRedrive.length}`);
   lines.push(...groupDeadLetters(report.deadLettersBeforeRedrive).map(([group, count]) => `  ${pad(group, 70)} ${count}`));

@@ -12,7 +12,7 @@ import { DEMO_CATALOGUE } from '#shared/demo-catalogue';
 import type { OrderView } from '#shared/order-view';
 import type { InjectedFaultCounts } from '#cloud/faults/fault-injector';
 import { formatFaultSpec, type FaultSpec } from '#cloud/faults/fault-spec';
-import type { LocalCloud } from '#cloud/local-cloud';
+import type { ExecutionEnvironmentOptions, LocalCloud } from '#cloud/local-cloud';
 import { startOrderPipelineCloud } from '#local/order-pipeline-cloud';
 import { mapConcurrently } from '#local/soak/concurrency';
 import { deadLetterRoutes } from '#local/soak/dead-letter-routes';
@@ -46,6 +46,20 @@ export interface SoakOptions {
   readonly onProgress?: (line: string) => void;
   /** Runs while the orders are placed, with the running cloud (a test puts poison events on the bus here). */
   readonly alongside?: (cloud: LocalCloud) => Promise<void>;
+  /** See `LocalCloudOptions.executionEnvironments`. @default the local cloud's */
+  readonly executionEnvironments?: ExecutionEnvironmentOptions;
+}
+
+/** The functions' execution environments (worker threads) over a soak. */
+export interface EnvironmentCounts {
+  /** The most the cloud allows alive at once. */
+  readonly limit: number;
+  /** The most that were alive at once. */
+  readonly peak: number;
+  /** Environments started (cold starts), replacements of timed-out or crashed ones included. */
+  readonly coldStarts: number;
+  /** Alive when the soak ended. */
+  readonly aliveAtEnd: number;
 }
 
 /** What a soak saw and concluded. */
@@ -73,6 +87,7 @@ export interface SoakReport {
   readonly redriven: RedriveCounts;
   readonly deadLettersAfterRedrive: readonly DeadLetter[];
   readonly invariants: readonly InvariantResult[];
+  readonly executionEnvironments: EnvironmentCounts;
   /** Whether every invariant holds. */
   readonly passed: boolean;
 }
@@ -99,6 +114,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     seed: options.seed,
     visibilityTimeoutScale: options.visibilityTimeoutScale ?? 0.1,
     eventBridgeRetryBaseDelayMs: options.eventBridgeRetryBaseDelayMs,
+    ...(options.executionEnvironments === undefined ? {} : { executionEnvironments: options.executionEnvironments }),
     ...observer.hooks(),
   });
   const clientConfig = { region: cloud.region, endpoint: cloud.awsEndpoint, credentials: LOCAL_CREDENTIALS };
@@ -172,6 +188,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       redriven,
       deadLettersAfterRedrive,
       invariants,
+      executionEnvironments: environmentCounts(cloud),
       passed: invariants.every((result) => result.holds),
     };
   } finally {
@@ -209,6 +226,16 @@ async function untilIdle(context: {
     }
     if (now - started > context.timeoutMs) throw new Error(`${context.phase}: the pipeline was still busy after ${seconds(context.timeoutMs)}`);
   }
+}
+
+function environmentCounts(cloud: LocalCloud): EnvironmentCounts {
+  const functions = [...cloud.functions.values()];
+  return {
+    limit: cloud.executionEnvironments.limit,
+    peak: cloud.executionEnvironments.peak,
+    coldStarts: functions.reduce((sum, fn) => sum + fn.coldStarts, 0),
+    aliveAtEnd: functions.reduce((sum, fn) => sum + fn.environmentCount, 0),
+  };
 }
 
 function outputOf(cloud: LocalCloud, key: string): string {

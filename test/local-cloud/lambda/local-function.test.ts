@@ -1,14 +1,16 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { ExecutionEnvironmentBudget } from '#cloud/lambda/environment-budget';
 import { LocalFunctionClosedError, LocalFunctionConfigError } from '#cloud/lambda/errors';
 import type { InvocationResult } from '#cloud/lambda/invocation-result';
 import { loggingConfigFromTemplate } from '#cloud/lambda/logging-config';
 import { LocalFunction, type LocalFunctionProps } from '#cloud/lambda/local-function';
 import type { LogLineSource } from '#cloud/lambda/log-sink';
+import { until } from '#test/support/until';
 import { HandlerBundles } from './handler-bundles.ts';
 
 const bundles = new HandlerBundles();
@@ -45,6 +47,44 @@ function mostAtOnce(spans: ReadonlyArray<{ start: number; end: number }>): numbe
     most = Math.max(most, running);
   }
   return most;
+}
+
+/** What a latched handler returns: its environment's thread, and when that environment's init ran. */
+interface LatchedResult {
+  readonly threadId: number;
+  readonly initStart: number;
+  readonly initEnd: number;
+}
+
+/**
+ * A handler whose init takes 100 ms and whose invocations each mark that they run, then wait
+ * until their latch (a directory named by the event) is released.
+ */
+function latchedHandler(): Promise<string> {
+  return bundles.handler(
+    `async (event) => {
+      writeFileSync(join(event.latch, \`running-\${threadId}-\${randomUUID()}\`), '');
+      while (!existsSync(join(event.latch, 'released'))) await new Promise((resolve) => setTimeout(resolve, 10));
+      return { threadId, initStart, initEnd };
+    }`,
+    `import { threadId } from 'node:worker_threads';
+     import { existsSync, writeFileSync } from 'node:fs';
+     import { join } from 'node:path';
+     import { randomUUID } from 'node:crypto';
+     const initStart = Date.now();
+     await new Promise((resolve) => setTimeout(resolve, 100));
+     const initEnd = Date.now();`,
+  );
+}
+
+/** A latch for {@link latchedHandler}: how many invocations run, and the release. */
+function aLatch(): { readonly directory: string; running(): number; release(): void } {
+  const directory = mkdtempSync(join(tmpdir(), 'latch-'));
+  return {
+    directory,
+    running: () => readdirSync(directory).filter((name) => name.startsWith('running-')).length,
+    release: () => writeFileSync(join(directory, 'released'), ''),
+  };
 }
 
 afterEach(async () => {
@@ -318,7 +358,7 @@ describe('LocalFunction', () => {
         'async () => { const start = Date.now(); await new Promise((r) => setTimeout(r, 80)); return { threadId, start, end: Date.now() }; }',
         'import { threadId } from "node:worker_threads";',
       ),
-      { maxConcurrency: 2 },
+      { maxConcurrency: 2, scaleOutAfterMs: 0 },
     );
 
     // Act
@@ -330,6 +370,125 @@ describe('LocalFunction', () => {
     expect(mostAtOnce(spans)).toBe(2);
     expect(new Set(spans.map((span) => span.threadId)).size).toBe(2);
     expect(fn.environmentCount).toBe(2);
+  });
+
+  it('serves a burst with one environment when no invocation waits long enough to need another', async () => {
+    // Prepare
+    const fn = aFunction(await bundles.handler('async () => threadId', 'import { threadId } from "node:worker_threads";'), {
+      maxConcurrency: 5,
+      scaleOutAfterMs: 60_000,
+    });
+
+    // Act
+    const results = await Promise.all(Array.from({ length: 20 }, () => fn.invoke({})));
+
+    // Assess
+    expect(new Set(results.map(expectSuccess)).size).toBe(1);
+    expect(fn.environmentCount).toBe(1);
+    expect(fn.coldStarts).toBe(1);
+  });
+
+  it('adds an environment for an invocation that waited, one cold start at a time', async () => {
+    // Prepare
+    const fn = aFunction(await latchedHandler(), { maxConcurrency: 3, scaleOutAfterMs: 0 });
+    const latch = aLatch();
+
+    // Act
+    const results = Array.from({ length: 3 }, () => fn.invoke({ latch: latch.directory }));
+    await until(() => latch.running() === 3, { timeoutMs: 10_000 });
+    latch.release();
+    const outcomes = (await Promise.all(results)).map((result) => expectSuccess(result) as LatchedResult);
+
+    // Assess
+    expect(new Set(outcomes.map((outcome) => outcome.threadId)).size).toBe(3);
+    expect(mostAtOnce(outcomes.map((outcome) => ({ start: outcome.initStart, end: outcome.initEnd })))).toBe(1);
+    expect(fn.coldStarts).toBe(3);
+  });
+
+  it('retires environments idle for the idle timeout, keeping the last one warm', async () => {
+    // Prepare
+    const fn = aFunction(await latchedHandler(), { maxConcurrency: 3, scaleOutAfterMs: 0, idleTimeoutSeconds: 0.2 });
+    const latch = aLatch();
+    const busy = Array.from({ length: 3 }, () => fn.invoke({ latch: latch.directory }));
+    await until(() => latch.running() === 3, { timeoutMs: 10_000 });
+    latch.release();
+    await Promise.all(busy);
+
+    // Act
+    await until(() => fn.environmentCount === 1);
+    const next = await fn.invoke({ latch: latch.directory });
+
+    // Assess
+    expect(expectSuccess(next)).toBeDefined();
+    expect(next.ok && next.initDurationMs).toBe(undefined);
+    expect(fn.environmentCount).toBe(1);
+  });
+
+  it('keeps the environments of all functions within their shared budget', async () => {
+    // Prepare
+    const budget = new ExecutionEnvironmentBudget(2);
+    const code = await latchedHandler();
+    const first = aFunction(code, { functionName: 'first', maxConcurrency: 3, scaleOutAfterMs: 0, budget });
+    const second = aFunction(code, { functionName: 'second', maxConcurrency: 3, scaleOutAfterMs: 0, budget });
+    const latch = aLatch();
+
+    // Act: four invocations of the first function, then one of the second once the first is idle
+    const firstResults = Array.from({ length: 4 }, () => first.invoke({ latch: latch.directory }));
+    await until(() => latch.running() === 2, { timeoutMs: 10_000 });
+    const environmentsWhileBusy = first.environmentCount;
+    latch.release();
+    const firstOutcomes = await Promise.all(firstResults);
+    const secondOutcome = await second.invoke({ latch: latch.directory });
+
+    // Assess: the first function scaled to the budget, and gave an idle environment to the second, which had none
+    expect(environmentsWhileBusy).toBe(2);
+    expect(firstOutcomes.every((result) => result.ok)).toBe(true);
+    expect(secondOutcome.ok).toBe(true);
+    expect(budget.peak).toBe(2);
+    expect(first.environmentCount).toBe(1);
+    expect(second.environmentCount).toBe(1);
+  });
+
+  it('gives a function that has no environment the first environment another function frees, without waiting for it to retire', async () => {
+    // Prepare: the budget is full of the first function's busy environments
+    const budget = new ExecutionEnvironmentBudget(2);
+    const code = await latchedHandler();
+    const first = aFunction(code, { functionName: 'first', maxConcurrency: 2, scaleOutAfterMs: 0, budget });
+    const second = aFunction(code, { functionName: 'second', maxConcurrency: 2, scaleOutAfterMs: 0, budget });
+    const latch = aLatch();
+    const firstResults = Array.from({ length: 2 }, () => first.invoke({ latch: latch.directory }));
+    await until(() => latch.running() === 2, { timeoutMs: 10_000 });
+
+    // Act: the second function is invoked while no slot is free, then the first goes idle (its idle timeout is 60 s)
+    const secondResult = second.invoke({ latch: latch.directory });
+    latch.release();
+    const [firstOutcomes, secondOutcome] = await Promise.all([Promise.all(firstResults), secondResult]);
+
+    // Assess
+    expect(firstOutcomes.every((result) => result.ok)).toBe(true);
+    expect(secondOutcome.ok).toBe(true);
+    expect(budget.peak).toBe(2);
+    expect(first.environmentCount).toBe(1);
+    expect(second.environmentCount).toBe(1);
+  });
+
+  it('can take an invocation at once while an environment is idle or one more may start, not while a cold start is under way or the limits are reached', async () => {
+    // Prepare
+    const fn = aFunction(await latchedHandler(), { maxConcurrency: 2, scaleOutAfterMs: 0 });
+    const latch = aLatch();
+    const before = fn.canInvokeWithoutWaiting();
+
+    // Act
+    const results = Array.from({ length: 2 }, () => fn.invoke({ latch: latch.directory }));
+    await until(() => latch.running() === 2, { timeoutMs: 10_000 });
+    const atTheLimit = fn.canInvokeWithoutWaiting();
+    latch.release();
+    await Promise.all(results);
+
+    // Assess
+    expect(before).toBe(true);
+    expect(atTheLimit).toBe(false);
+    expect(fn.canInvokeWithoutWaiting()).toBe(true);
   });
 
   it('reuses one warm environment for sequential invocations', async () => {

@@ -179,6 +179,40 @@ describe('SqsEventSourceMapping', () => {
     expect(mostActive).toBe(3);
   });
 
+  it('receives no more while a batch is in flight and the function cannot start another invocation at once', async () => {
+    // Prepare: a function that can never start another invocation without waiting
+    const queue = aQueue({ VisibilityTimeout: '30' });
+    let active = 0;
+    let mostActive = 0;
+    let declined = 0;
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const target: FunctionInvoker = {
+      invoke: async () => {
+        mostActive = Math.max(mostActive, ++active);
+        await released;
+        active -= 1;
+        return { ok: true, result: null, durationMs: 1 };
+      },
+      canInvokeWithoutWaiting: () => {
+        declined += 1;
+        return false;
+      },
+    };
+    for (let index = 0; index < 4; index += 1) queue.sqs.sendMessage({ QueueUrl: queue.queueUrl, MessageBody: `m-${index}` });
+
+    // Act
+    const { outcomes } = aMapping({ sqs: queue.sqs, target, queueUrl: queue.queueUrl, queueArn: queue.queueArn, batchSize: 1, maxConcurrency: 3 });
+    await expect.poll(() => declined).toBeGreaterThan(0);
+    const whileDeclined = queue.counts();
+    release();
+    await expect.poll(() => outcomes.length).toBe(4);
+
+    // Assess: one message was taken while the function was busy, and every message was processed, one at a time
+    expect(whileDeclined).toEqual({ visible: 3, inFlight: 1 });
+    expect(mostActive).toBe(1);
+  });
+
   it('gathers messages that arrive within the batching window into one batch', async () => {
     // Prepare
     const queue = aQueue({ VisibilityTimeout: '30' });
