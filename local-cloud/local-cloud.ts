@@ -215,7 +215,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const eventBridge = withPutEventsFaults(eventBridgeBinding(events), faults);
     gateway.register({ name: 'events', json: permissions?.eventBridgeBinding(eventBridge) ?? eventBridge });
     gateway.register({ name: 'dynamodb', passthrough: { targetPrefix: DYNAMODB_TARGET_PREFIX, handle: dynamodb.handle } });
-    const cognito = await LocalCognito.start(plan.userPools, gateway.endpoint);
+    const cognito = await LocalCognito.start(plan.userPools, gateway.endpoint, { ...data?.cognito });
     gateway.register(cognito.registration());
 
     for (const target of plan.rules.flatMap((rule) => rule.Targets)) ruleTargetQueues.add(String(target.Arn).split(':').pop() ?? '');

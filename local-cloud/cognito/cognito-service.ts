@@ -6,13 +6,15 @@
  * `<endpoint>/<pool id>/.well-known/...`, as Cognito serves them at its issuer URL. A JWT
  * authorizer whose issuer is a local pool's gets the pool's keys without leaving the machine.
  *
- * Users and signing keys live in memory: after a restart, earlier tokens no longer verify and
- * users must be created again.
+ * Users and signing keys live in memory, or, with a data directory, in `DIR/cognito/<pool id>.json`
+ * (passwords as scrypt hashes): then tokens issued before a restart still verify and users keep
+ * their `sub`.
  *
  * @see https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/Welcome.html
  * @see https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import type { JWTVerifyGetKey } from 'jose';
 import { AwsServiceError } from '#cloud/aws-error';
 import type { AwsServiceRegistration, JsonOperationHandler } from '#cloud/gateway-registration';
@@ -43,10 +45,14 @@ export class LocalCognito {
   /**
    * Starts the template's user pools.
    * @param endpoint - The gateway's base URL, where the pools' documents are served.
-   * @param now - The clock tokens are issued by, in epoch milliseconds. @default Date.now
+   * @param options.now - The clock tokens are issued by, in epoch milliseconds. @default Date.now
+   * @param options.persistence - A directory keeping each pool's key and users (`<pool id>.json`) across restarts. @default - in memory
    */
-  static async start(plans: readonly UserPoolPlan[], endpoint: string, now: () => number = Date.now): Promise<LocalCognito> {
-    return new LocalCognito(await Promise.all(plans.map((plan) => LocalUserPool.start(plan, now))), endpoint);
+  static async start(plans: readonly UserPoolPlan[], endpoint: string, options: { readonly now?: () => number; readonly persistence?: string } = {}): Promise<LocalCognito> {
+    const pools = await Promise.all(
+      plans.map((plan) => LocalUserPool.start(plan, { ...(options.now ? { now: options.now } : {}), ...(options.persistence !== undefined ? { stateFile: join(options.persistence, `${plan.id}.json`) } : {}) })),
+    );
+    return new LocalCognito(pools, endpoint);
   }
 
   /** The keys of a local pool whose issuer is `issuer`, for a JWT authorizer; `undefined` for any other issuer. */

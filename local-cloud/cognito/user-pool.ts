@@ -7,8 +7,10 @@
  * @see https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html
  * @see https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-access-token.html
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { randomBytes, randomUUID, scryptSync, timingSafeEqual } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JSONWebKeySet, type JWK, type JWTVerifyGetKey } from 'jose';
 import { AwsServiceError } from '#cloud/aws-error';
 import type { PasswordPolicyPlan, UserPoolClientPlan, UserPoolPlan } from '#cloud/template/stack-plan';
 
@@ -22,7 +24,8 @@ export interface PoolUser {
   /** Its attributes, `sub` included. */
   readonly attributes: Readonly<Record<string, string>>;
   readonly status: UserStatus;
-  readonly password: string | undefined;
+  /** The password's scrypt hash and salt (never the password itself: the state may be kept on disk). */
+  readonly password: { readonly salt: string; readonly hash: string } | undefined;
   readonly createdAt: Date;
   readonly modifiedAt: Date;
 }
@@ -53,27 +56,62 @@ export function cognitoError(code: string, message: string): AwsServiceError {
   return new AwsServiceError(code, message);
 }
 
+/** What a pool keeps in its state file: its signing key and its users. */
+interface PoolState {
+  readonly privateKey: JWK;
+  readonly users: readonly (Omit<PoolUser, 'createdAt' | 'modifiedAt'> & { readonly createdAt: string; readonly modifiedAt: string })[];
+}
+
+/** Options of {@link LocalUserPool.start}. */
+export interface LocalUserPoolOptions {
+  /** The clock, in epoch milliseconds. @default Date.now */
+  readonly now?: () => number;
+  /**
+   * A file that keeps the pool's signing key and users across restarts (the local cloud's data
+   * directory), so tokens issued before a restart still verify and users keep their `sub`.
+   * @default - in memory only
+   */
+  readonly stateFile?: string;
+}
+
 /** A running user pool. */
 export class LocalUserPool {
   readonly plan: UserPoolPlan;
   readonly createdAt = new Date();
-  readonly #users = new Map<string, PoolUser>();
-  readonly #signing: SigningKey;
+  readonly #users: Map<string, PoolUser>;
+  readonly #signing: SigningKey & { readonly privateJwk: JWK };
   readonly #now: () => number;
+  readonly #stateFile: string | undefined;
 
-  private constructor(plan: UserPoolPlan, signing: SigningKey, now: () => number) {
+  private constructor(plan: UserPoolPlan, signing: SigningKey & { readonly privateJwk: JWK }, users: readonly PoolUser[], options: LocalUserPoolOptions) {
     this.plan = plan;
     this.#signing = signing;
-    this.#now = now;
+    this.#users = new Map(users.map((user) => [user.username, user]));
+    this.#now = options.now ?? Date.now;
+    this.#stateFile = options.stateFile;
   }
 
-  /** Starts `plan`'s pool with a new RS256 signing key. @param now - The clock, in epoch milliseconds. */
-  static async start(plan: UserPoolPlan, now: () => number = Date.now): Promise<LocalUserPool> {
-    const { privateKey, publicKey } = await generateKeyPair('RS256', { modulusLength: 2048 });
-    const jwk = await exportJWK(publicKey);
+  /** Starts `plan`'s pool: with the key and users of its state file when it has one, else a new RS256 signing key. */
+  static async start(plan: UserPoolPlan, options: LocalUserPoolOptions = {}): Promise<LocalUserPool> {
+    const state = options.stateFile !== undefined && existsSync(options.stateFile) ? (JSON.parse(readFileSync(options.stateFile, 'utf8')) as PoolState) : undefined;
+    const privateJwk = state?.privateKey ?? (await exportJWK((await generateKeyPair('RS256', { modulusLength: 2048, extractable: true })).privateKey));
+    const privateKey = (await importJWK(privateJwk, 'RS256')) as CryptoKey;
+    const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...jwk } = privateJwk;
     const kid = await calculateJwkThumbprint(jwk);
     const jwks: JSONWebKeySet = { keys: [{ ...jwk, alg: 'RS256', kid, use: 'sig' }] };
-    return new LocalUserPool(plan, { key: privateKey, kid, jwks, verifyKey: createLocalJWKSet(jwks) }, now);
+    const users = (state?.users ?? []).map((user): PoolUser => ({ ...user, createdAt: new Date(user.createdAt), modifiedAt: new Date(user.modifiedAt) }));
+    const pool = new LocalUserPool(plan, { key: privateKey, kid, jwks, verifyKey: createLocalJWKSet(jwks), privateJwk }, users, options);
+    pool.#save();
+    return pool;
+  }
+
+  /** Writes the state file whole (a new file renamed over the old one, so a kill never leaves half a file). */
+  #save(): void {
+    if (this.#stateFile === undefined) return;
+    const state: PoolState = { privateKey: this.#signing.privateJwk, users: [...this.#users.values()].map((user) => ({ ...user, createdAt: user.createdAt.toISOString(), modifiedAt: user.modifiedAt.toISOString() })) };
+    mkdirSync(dirname(this.#stateFile), { recursive: true });
+    writeFileSync(`${this.#stateFile}.tmp`, JSON.stringify(state), { mode: 0o600 });
+    renameSync(`${this.#stateFile}.tmp`, this.#stateFile);
   }
 
   /** The pool's JWKS (`/.well-known/jwks.json`). */
@@ -105,8 +143,9 @@ export class LocalUserPool {
     if (this.#users.has(username)) throw cognitoError('UsernameExistsException', 'User account already exists');
     if (temporaryPassword !== undefined) checkPassword(temporaryPassword, this.plan.passwordPolicy);
     const now = new Date(this.#now());
-    const user: PoolUser = { username, attributes: { ...attributes, sub: randomUUID() }, status: UserStatus.forceChangePassword, password: temporaryPassword, createdAt: now, modifiedAt: now };
+    const user: PoolUser = { username, attributes: { ...attributes, sub: randomUUID() }, status: UserStatus.forceChangePassword, password: temporaryPassword === undefined ? undefined : hashed(temporaryPassword), createdAt: now, modifiedAt: now };
     this.#users.set(username, user);
+    this.#save();
     return user;
   }
 
@@ -114,7 +153,8 @@ export class LocalUserPool {
   setPassword(username: string, password: string, permanent: boolean): void {
     const user = this.user(username);
     checkPassword(password, this.plan.passwordPolicy);
-    this.#users.set(username, { ...user, password, status: permanent ? UserStatus.confirmed : UserStatus.forceChangePassword, modifiedAt: new Date(this.#now()) });
+    this.#users.set(username, { ...user, password: hashed(password), status: permanent ? UserStatus.confirmed : UserStatus.forceChangePassword, modifiedAt: new Date(this.#now()) });
+    this.#save();
   }
 
   /**
@@ -124,7 +164,7 @@ export class LocalUserPool {
    */
   async signIn(client: UserPoolClientPlan, username: string, password: string): Promise<AuthenticationResult | { readonly challenge: 'NEW_PASSWORD_REQUIRED' }> {
     const user = this.user(username);
-    if (user.password === undefined || user.password !== password) throw cognitoError('NotAuthorizedException', 'Incorrect username or password.');
+    if (user.password === undefined || !matches(password, user.password)) throw cognitoError('NotAuthorizedException', 'Incorrect username or password.');
     if (user.status === UserStatus.forceChangePassword) return { challenge: 'NEW_PASSWORD_REQUIRED' };
     const issuedAt = Math.floor(this.#now() / 1000);
     const originJti = randomUUID();
@@ -146,6 +186,16 @@ export class LocalUserPool {
       .setJti(randomUUID())
       .sign(this.#signing.key);
   }
+}
+
+/** A password's scrypt hash with a new salt. */
+function hashed(password: string): { salt: string; hash: string } {
+  const salt = randomBytes(16).toString('base64url');
+  return { salt, hash: scryptSync(password, salt, 32).toString('base64url') };
+}
+
+function matches(password: string, stored: { readonly salt: string; readonly hash: string }): boolean {
+  return timingSafeEqual(scryptSync(password, stored.salt, 32), Buffer.from(stored.hash, 'base64url'));
 }
 
 /** Attributes as an ID token carries them: `email_verified` and `phone_number_verified` are booleans there. */

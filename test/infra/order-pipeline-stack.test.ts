@@ -429,6 +429,40 @@ describe('OrderPipeline stack', () => {
       }
     });
 
+    it("takes a customer's token on every route: a JWT authorizer whose issuer is the customer pool and whose audience is its app client", () => {
+      const routes = resourcesOfType(json, 'AWS::ApiGatewayV2::Route');
+      const [authorizerId, authorizer] = resourcesOfType(json, 'AWS::ApiGatewayV2::Authorizer')[0] ?? [];
+      const poolId = logicalIdOf(pipeline.stack.userPool);
+      const clientId = logicalIdOf(pipeline.stack.userPoolClient);
+
+      expect(routes.length).toBeGreaterThan(0);
+      for (const [, route] of routes) expect(route.Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
+      expect(authorizer?.Properties).toMatchObject({
+        AuthorizerType: 'JWT',
+        IdentitySource: ['$request.header.Authorization'],
+        JwtConfiguration: { Audience: [{ Ref: clientId }], Issuer: { 'Fn::Join': ['', ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { Ref: poolId }]] } },
+      });
+    });
+
+    it('keeps customers in a pool with a strong password policy, verified e-mail addresses, and an app client without a secret that signs in with SRP or the admin password flow', () => {
+      template.hasResourceProperties('AWS::Cognito::UserPool', {
+        Policies: { PasswordPolicy: { MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true } },
+        AutoVerifiedAttributes: ['email'],
+        MfaConfiguration: 'OPTIONAL',
+      });
+      template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+        GenerateSecret: false,
+        ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        PreventUserExistenceErrors: 'ENABLED',
+        AllowedOAuthFlows: Match.absent(),
+      });
+    });
+
+    it('acknowledges no cdk-nag finding about API authorization', () => {
+      const acknowledged = JSON.stringify(pipeline.stack.node.findAll().flatMap((construct) => construct.node.metadata));
+      expect(acknowledged).not.toContain('APIG4');
+    });
+
     it('throttles the default stage and writes JSON access logs', () => {
       template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
         StageName: '$default',
@@ -475,8 +509,8 @@ describe('OrderPipeline stack', () => {
   });
 
   describe('outputs', () => {
-    it('outputs the API URL, the bus name and the table names', () => {
-      expect(Object.keys(json.Outputs ?? {}).sort()).toEqual(['ApiUrl', 'EventBusName', 'InventoryTableName', 'LedgerTableName', 'OrdersTableName']);
+    it('outputs the API URL, the customer pool and its app client, the bus name and the table names', () => {
+      expect(Object.keys(json.Outputs ?? {}).sort()).toEqual(['ApiUrl', 'EventBusName', 'InventoryTableName', 'LedgerTableName', 'OrdersTableName', 'UserPoolClientId', 'UserPoolId']);
     });
   });
 

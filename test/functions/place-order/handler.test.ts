@@ -11,7 +11,7 @@ describe('place-order handler (POST /orders)', () => {
   let db: TestDynamoDb;
   let publisher: RecordingPublisher;
   let views: DynamoDbOrderViews;
-  let post: (body: string, headers?: Record<string, string>) => Promise<Response & { json: Record<string, unknown> }>;
+  let post: (body: string, headers?: Record<string, string>, claims?: Record<string, string> | null) => Promise<Response & { json: Record<string, unknown> }>;
 
   beforeAll(async () => {
     db = await startTestDynamoDb();
@@ -22,8 +22,8 @@ describe('place-order handler (POST /orders)', () => {
     publisher = new RecordingPublisher();
     views = new DynamoDbOrderViews({ client: db.client, ordersTableName: tables.orders });
     const handler = placeOrderHandler({ publisher, orderViews: views });
-    post = async (body, headers) => {
-      const response = (await handler(anHttpRequest({ method: 'POST', path: '/orders', body, headers }))) as Response;
+    post = async (body, headers, claims) => {
+      const response = (await handler(anHttpRequest({ method: 'POST', path: '/orders', body, headers, ...(claims !== undefined ? { claims } : {}) }))) as Response;
       return { ...response, json: JSON.parse(response.body) };
     };
   });
@@ -36,6 +36,34 @@ describe('place-order handler (POST /orders)', () => {
     const orderId = response.json.orderId as string;
     expect(response.headers.location).toBe(`/orders/${orderId}`);
     expect(publisher.events).toEqual([expect.objectContaining({ detailType: 'OrderPlaced', detail: expect.objectContaining({ orderId, order: anOrder() }) })]);
+  });
+
+  it("places the order in the token's customer's name and e-mail, whatever the body claims", async () => {
+    // Prepare
+    const claimingSomeoneElse = anOrder({ customer: { customerId: 'customer-2', email: 'grace@example.com', name: 'Ada Lovelace' } });
+    // Act
+    const response = await post(JSON.stringify(claimingSomeoneElse), {}, { sub: 'sub-of-ada', email: 'ada@example.com' });
+    // Assess
+    expect(response.statusCode).toBe(202);
+    expect(publisher.events[0]?.detail).toMatchObject({ order: { customer: { customerId: 'sub-of-ada', email: 'ada@example.com', name: 'Ada Lovelace' } } });
+  });
+
+  it('answers 401 to a request that reached it without verified claims, placing nothing', async () => {
+    // Act
+    const response = await post(JSON.stringify(anOrder()), {}, null);
+    // Assess
+    expect(response.statusCode).toBe(401);
+    expect(response.json).toEqual({ message: 'Unauthorized' });
+    expect(publisher.events).toEqual([]);
+  });
+
+  it('answers 403 to a token without an e-mail address (an access token), placing nothing', async () => {
+    // Act
+    const response = await post(JSON.stringify(anOrder()), {}, { sub: 'customer-1', token_use: 'access' });
+    // Assess
+    expect(response.statusCode).toBe(403);
+    expect(response.json.message).toContain('ID token');
+    expect(publisher.events).toEqual([]);
   });
 
   it('answers 400 when the body is not JSON', async () => {
@@ -55,7 +83,7 @@ describe('place-order handler (POST /orders)', () => {
     // Assess
     expect(response.statusCode).toBe(400);
     const fields = (response.json.issues as { field: string }[]).map((issue) => issue.field).sort();
-    expect(fields).toEqual(['Idempotency-Key', 'customer.email', 'customer.name', 'items.0.quantity', 'paymentToken', 'shippingAddress'].sort());
+    expect(fields).toEqual(['Idempotency-Key', 'customer.name', 'items.0.quantity', 'paymentToken', 'shippingAddress'].sort());
   });
 
   it('makes the order readable at once: its read model is written right after the event is published', async () => {

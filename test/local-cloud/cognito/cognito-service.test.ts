@@ -12,7 +12,10 @@ import {
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalCognito } from '#cloud/cognito/cognito-service';
 import { startAwsGateway, type AwsGateway } from '#cloud/gateway';
@@ -108,5 +111,27 @@ describe('local Cognito user pools', () => {
     const failure = await failureOf(call());
     // Assess
     expect(failure).toEqual(expected);
+  });
+
+  it('keeps its signing key and users in a persistence directory: a token issued before a restart verifies after it, and the user keeps its sub', async () => {
+    // Prepare
+    const directory = mkdtempSync(join(tmpdir(), 'cognito-state-'));
+    const first = await LocalCognito.start([POOL], 'http://127.0.0.1:1', { persistence: directory });
+    first.pool(POOL.id).createUser('linus', { email: 'linus@example.com' }, undefined);
+    first.pool(POOL.id).setPassword('linus', PASSWORD, true);
+    const client = first.pool(POOL.id).client(POOL.clients[0]?.clientId ?? '');
+    const before = await first.pool(POOL.id).signIn(client, 'linus', PASSWORD);
+    try {
+      // Act
+      const second = await LocalCognito.start([POOL], 'http://127.0.0.1:1', { persistence: directory });
+      const after = await second.pool(POOL.id).signIn(client, 'linus', PASSWORD);
+      // Assess
+      if (!('IdToken' in before) || !('IdToken' in after)) throw new Error('expected tokens, not a challenge');
+      const verified = await jwtVerify(before.IdToken, createLocalJWKSet(second.pool(POOL.id).jwks), { issuer: POOL.issuer });
+      expect(verified.payload.sub).toBe(second.pool(POOL.id).user('linus').attributes.sub);
+      expect(readFileSync(join(directory, `${POOL.id}.json`), 'utf8')).not.toContain(PASSWORD);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });
