@@ -1,5 +1,6 @@
 /**
- * The order pipeline: the `OrderBus` with its archive, the Orders / Inventory / Ledger tables,
+ * The order pipeline: the `OrderBus` with its archive, the Orders / Inventory / Ledger /
+ * Idempotency tables, the customer pool,
  * and the functions of the pipeline's declaration (`functions/shared/pipeline.ts`): the HTTP
  * API's (POST /orders, GET /orders/{id}) and one `PipelineStep` per SQS-fed step, each with
  * the environment and the grants its declaration gives it, and the topic their alarms notify.
@@ -65,6 +66,8 @@ export class OrderPipelineStack extends Stack {
   readonly inventoryTable: Table;
   /** Each step's record per order: what makes the steps idempotent. */
   readonly ledgerTable: Table;
+  /** Each customer's Idempotency-Keys and the orders they placed, for a day. */
+  readonly idempotencyTable: Table;
   /** The shop's customers: every route of the HTTP API takes a token of this pool. */
   readonly userPool: UserPool;
   /** The app client the shop's customers sign in through: the authorizer's audience. */
@@ -104,9 +107,10 @@ export class OrderPipelineStack extends Stack {
     this.ordersTable = this.table('OrdersTable', TABLE_KEYS.orders, tableRemovalPolicy);
     this.inventoryTable = this.table('InventoryTable', TABLE_KEYS.inventory, tableRemovalPolicy);
     this.ledgerTable = this.table('LedgerTable', TABLE_KEYS.ledger, tableRemovalPolicy);
+    this.idempotencyTable = this.table('IdempotencyTable', TABLE_KEYS.idempotency, tableRemovalPolicy);
     this.seedDemoCatalogue = this.demoCatalogueSeed();
 
-    const grantTargets: GrantTargets = { bus: this.bus, tables: { orders: this.ordersTable, inventory: this.inventoryTable, ledger: this.ledgerTable } };
+    const grantTargets: GrantTargets = { bus: this.bus, tables: { orders: this.ordersTable, inventory: this.inventoryTable, ledger: this.ledgerTable, idempotency: this.idempotencyTable } };
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { email: alarmEmailFromContext(this) });
     this.steps = this.pipelineSteps(grantTargets);
     this.httpFunctions = this.httpFunctionsOf(grantTargets);
@@ -129,6 +133,7 @@ export class OrderPipelineStack extends Stack {
     return new Table(this, id, {
       partitionKey: { name: keys.partitionKey, type: AttributeType.STRING },
       sortKey: keys.sortKey === undefined ? undefined : { name: keys.sortKey, type: AttributeType.STRING },
+      timeToLiveAttribute: keys.timeToLiveAttribute,
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.AWS_MANAGED,
@@ -237,6 +242,7 @@ export class OrderPipelineStack extends Stack {
       [EnvName.ordersTableName]: tables.orders.tableName,
       [EnvName.inventoryTableName]: tables.inventory.tableName,
       [EnvName.ledgerTableName]: tables.ledger.tableName,
+      [EnvName.idempotencyTableName]: tables.idempotency.tableName,
     };
     return Object.fromEntries(access.environment.map((name) => [name, values[name]]));
   }

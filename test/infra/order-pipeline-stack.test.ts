@@ -8,7 +8,7 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ALARM_EMAIL_CONTEXT_KEY } from '#infra/alarm-topic';
 import { appContext, buildOrderPipeline, type OrderPipeline } from '#infra/app';
-import { EnvName } from '#shared/config';
+import { EnvName, TABLE_NAME_ENV } from '#shared/config';
 import { DETAIL_TYPES, EventSource, EventSourceOf, patternFor } from '#shared/contracts';
 import { DEMO_CATALOGUE } from '#shared/demo-catalogue';
 import { PIPELINE } from '#shared/pipeline';
@@ -304,7 +304,7 @@ describe('OrderPipeline stack', () => {
       const fn = resource(logicalIdOf(step.function));
       const queue = resource(logicalIdOf(step.queue));
       const access = FunctionAccess.of(stepName);
-      const tableEnvNames = { orders: EnvName.ordersTableName, inventory: EnvName.inventoryTableName, ledger: EnvName.ledgerTableName };
+      const tableEnvNames = TABLE_NAME_ENV;
 
       const variables = fn.Properties?.Environment.Variables as Record<string, unknown>;
       expect(variables[EnvName.deadLetterQueueUrl]).toEqual({ Ref: logicalIdOf(step.deadLetterQueue) });
@@ -325,7 +325,7 @@ describe('OrderPipeline stack', () => {
       const placeOrder = resource(logicalIdOf(pipeline.stack.httpFunctions['place-order']));
       const getOrder = resource(logicalIdOf(pipeline.stack.httpFunctions['get-order']));
 
-      expect(Object.keys(placeOrder.Properties?.Environment.Variables).sort()).toEqual([EnvName.eventBusName, EnvName.ordersTableName, EnvName.serviceName].sort());
+      expect(Object.keys(placeOrder.Properties?.Environment.Variables).sort()).toEqual([EnvName.eventBusName, EnvName.ordersTableName, EnvName.idempotencyTableName, EnvName.serviceName].sort());
       expect(Object.keys(getOrder.Properties?.Environment.Variables).sort()).toEqual([EnvName.ordersTableName, EnvName.serviceName].sort());
     });
 
@@ -350,7 +350,7 @@ describe('OrderPipeline stack', () => {
       const step = (STEP_NAMES as readonly string[]).includes(name) ? pipeline.stack.steps[name as (typeof STEP_NAMES)[number]] : undefined;
       switch (target.kind) {
         case 'table':
-          return logicalIdOf({ orders: pipeline.stack.ordersTable, inventory: pipeline.stack.inventoryTable, ledger: pipeline.stack.ledgerTable }[target.table]);
+          return logicalIdOf({ orders: pipeline.stack.ordersTable, inventory: pipeline.stack.inventoryTable, ledger: pipeline.stack.ledgerTable, idempotency: pipeline.stack.idempotencyTable }[target.table]);
         case 'bus':
           return logicalIdOf(pipeline.stack.bus);
         case 'queue':

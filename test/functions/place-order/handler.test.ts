@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoDbIdempotencyKeys } from '#shared/adapters/dynamodb-idempotency-keys';
 import { DynamoDbOrderViews } from '#shared/adapters/dynamodb-order-views';
 import { placeOrderHandler } from '../../../functions/place-order/place-order-handler.ts';
 import { anHttpRequest, anOrder } from '#test/support/factories';
@@ -11,6 +12,8 @@ describe('place-order handler (POST /orders)', () => {
   let db: TestDynamoDb;
   let publisher: RecordingPublisher;
   let views: DynamoDbOrderViews;
+  let idempotencyKeys: DynamoDbIdempotencyKeys;
+  let tables: Awaited<ReturnType<TestDynamoDb['createTables']>>;
   let post: (body: string, headers?: Record<string, string>, claims?: Record<string, string> | null) => Promise<Response & { json: Record<string, unknown> }>;
 
   beforeAll(async () => {
@@ -18,10 +21,11 @@ describe('place-order handler (POST /orders)', () => {
   });
   afterAll(() => db.close());
   beforeEach(async () => {
-    const tables = await db.createTables();
+    tables = await db.createTables();
     publisher = new RecordingPublisher();
     views = new DynamoDbOrderViews({ client: db.client, ordersTableName: tables.orders });
-    const handler = placeOrderHandler({ publisher, orderViews: views });
+    idempotencyKeys = new DynamoDbIdempotencyKeys({ client: db.client, idempotencyTableName: tables.idempotency });
+    const handler = placeOrderHandler({ publisher, orderViews: views, idempotencyKeys });
     post = async (body, headers, claims) => {
       const response = (await handler(anHttpRequest({ method: 'POST', path: '/orders', body, headers, ...(claims !== undefined ? { claims } : {}) }))) as Response;
       return { ...response, json: JSON.parse(response.body) };
@@ -108,7 +112,7 @@ describe('place-order handler (POST /orders)', () => {
 
   it('still accepts the order when its read model cannot be written: the projection step will write it', async () => {
     // Prepare: a store whose table does not exist.
-    const handler = placeOrderHandler({ publisher, orderViews: new DynamoDbOrderViews({ client: db.client, ordersTableName: 'no-such-table' }) });
+    const handler = placeOrderHandler({ publisher, orderViews: new DynamoDbOrderViews({ client: db.client, ordersTableName: 'no-such-table' }), idempotencyKeys });
     // Act
     const response = (await handler(anHttpRequest({ method: 'POST', path: '/orders', body: JSON.stringify(anOrder()) }))) as Response;
     // Assess
@@ -124,6 +128,47 @@ describe('place-order handler (POST /orders)', () => {
     // Assess
     expect(response.statusCode).toBe(422);
     expect(response.json.message).toContain('key-2');
+  });
+
+  it('makes two different orders of the same Idempotency-Key from two customers, and answers 422 only to the customer who used it', async () => {
+    // Prepare
+    const grace = { sub: 'customer-2', email: 'grace@example.com' };
+    const first = await post(JSON.stringify(anOrder()), { 'idempotency-key': 'shared-key' });
+    // Act
+    const fromGrace = await post(JSON.stringify(anOrder({ items: [{ sku: 'SKU-CABLE', quantity: 9 }] })), { 'idempotency-key': 'shared-key' }, grace);
+    const reuseByAda = await post(JSON.stringify(anOrder({ items: [{ sku: 'SKU-CABLE', quantity: 9 }] })), { 'idempotency-key': 'shared-key' });
+    // Assess
+    expect(fromGrace.statusCode).toBe(202);
+    expect(fromGrace.json.orderId).not.toBe(first.json.orderId);
+    expect(reuseByAda.statusCode).toBe(422);
+    expect(publisher.events).toHaveLength(2);
+  });
+
+  it('names a new random order once the key expired (a day later): an order id is not derived from the customer and key', async () => {
+    // Prepare
+    const body = JSON.stringify(anOrder());
+    const first = await post(body, { 'idempotency-key': 'key-4' });
+    const aDayLater = new DynamoDbIdempotencyKeys({ client: db.client, idempotencyTableName: tables.idempotency, now: () => new Date(Date.now() + 24 * 60 * 60 * 1000 + 1000) });
+    const handler = placeOrderHandler({ publisher, orderViews: views, idempotencyKeys: aDayLater });
+    // Act
+    const again = (await handler(anHttpRequest({ method: 'POST', path: '/orders', body, headers: { 'idempotency-key': 'key-4' } }))) as Response;
+    // Assess
+    expect(again.statusCode).toBe(202);
+    expect(JSON.parse(again.body).orderId).not.toBe(first.json.orderId);
+    expect(publisher.events).toHaveLength(2);
+  });
+
+  it('publishes a retried order again when its first request failed to publish, under the id its key names', async () => {
+    // Prepare
+    publisher.failures = 1;
+    const body = JSON.stringify(anOrder());
+    const failed = await post(body, { 'idempotency-key': 'key-5' });
+    // Act
+    const retry = await post(body, { 'idempotency-key': 'key-5' });
+    // Assess
+    expect(failed.statusCode).toBe(503);
+    expect(retry.statusCode).toBe(202);
+    expect(publisher.events).toEqual([expect.objectContaining({ detailType: 'OrderPlaced', detail: expect.objectContaining({ orderId: retry.json.orderId }) })]);
   });
 
   it('answers 503 when the order cannot be published, so the client retries', async () => {
