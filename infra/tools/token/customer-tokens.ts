@@ -105,7 +105,8 @@ export class CustomerTokens {
     let token = this.#tokens.get(customer);
     if (token === undefined) {
       token = this.signIn(customer);
-      token.catch(() => this.#tokens.delete(customer));
+      // A failed sign-in is not kept: the next call tries again (the caller sees the rejection).
+      void token.catch(() => this.#tokens.delete(customer));
       this.#tokens.set(customer, token);
     }
     return token;
