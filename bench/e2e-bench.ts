@@ -34,6 +34,7 @@ import { highestSustained, judgeStep, nextRate, type RateTried, type StepObserva
 import { percentile } from './statistics.ts';
 import { designFromTemplate } from './template-design.ts';
 import { UsageTally } from './usage-tally.ts';
+import { CustomerTokens } from '#infra/tools/token/customer-tokens';
 
 /** Issue targets: at least 150 orders/s, p99 under 2 s at that rate. */
 const MIN_ORDERS_PER_SECOND = 150;
@@ -186,6 +187,8 @@ class PipelineRun {
   readonly #agent = new Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
   readonly #handlerNames: Map<string, string>;
   readonly #unsubscribe: () => void;
+  /** The mix's customers sign in once each (during the warm-up); every POST carries its customer's token. */
+  readonly #tokens: CustomerTokens;
   #tally: UsageTally | undefined;
   #nextIndex = 0;
 
@@ -193,6 +196,7 @@ class PipelineRun {
     this.#cloud = cloud;
     this.#logFile = logFile;
     this.#unsubscribe = unsubscribe;
+    this.#tokens = CustomerTokens.fromOutputs({ region: cloud.region, endpoint: cloud.awsEndpoint, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } }, cloud.outputs);
     this.#handlerNames = new Map(cloud.plan.functions.flatMap((fn) => {
       const handler = fn.environment[EnvName.serviceName];
       return handler === undefined ? [] : [[fn.name, handler] as const];
@@ -413,6 +417,7 @@ class PipelineRun {
 
   async stop(): Promise<void> {
     this.#unsubscribe();
+    this.#tokens.destroy();
     this.#agent.destroy();
     await this.#cloud.stop();
   }
@@ -425,10 +430,11 @@ class PipelineRun {
   /** POST /orders; records the acceptance time and the order id. */
   async #place(placed: PlacedOrder): Promise<void> {
     const body = JSON.stringify(placed.planned.order);
+    const authorization = await this.#tokens.authorizationOf(placed.planned.order.customer.customerId);
     const url = new URL(`${this.#cloud.httpApiUrl}/orders`);
     const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
       const outgoing = request(
-        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent: this.#agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent: this.#agent, headers: { authorization, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
         (response) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));

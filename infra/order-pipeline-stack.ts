@@ -1,5 +1,6 @@
 /**
- * The order pipeline: the `OrderBus` with its archive, the Orders / Inventory / Ledger tables,
+ * The order pipeline: the `OrderBus` with its archive, the Orders / Inventory / Ledger /
+ * Idempotency tables, the customer pool,
  * and the functions of the pipeline's declaration (`functions/shared/pipeline.ts`): the HTTP
  * API's (POST /orders, GET /orders/{id}) and one `PipelineStep` per SQS-fed step, each with
  * the environment and the grants its declaration gives it, and the topic their alarms notify.
@@ -9,7 +10,9 @@ import path from 'node:path';
 import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AccountRecovery, Mfa, UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, BillingMode, Table, TableEncryption, type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { CfnArchive, EventBus } from 'aws-cdk-lib/aws-events';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -64,6 +67,12 @@ export class OrderPipelineStack extends Stack {
   readonly inventoryTable: Table;
   /** Each step's record per order: what makes the steps idempotent. */
   readonly ledgerTable: Table;
+  /** Each customer's Idempotency-Keys and the orders they placed, for a day. */
+  readonly idempotencyTable: Table;
+  /** The shop's customers: every route of the HTTP API takes a token of this pool. */
+  readonly userPool: UserPool;
+  /** The app client the shop's customers sign in through: the authorizer's audience. */
+  readonly userPoolClient: UserPoolClient;
   /** The HTTP API. */
   readonly api: HttpApi;
   /** Its `$default` stage. */
@@ -101,13 +110,15 @@ export class OrderPipelineStack extends Stack {
     this.ordersTable = this.table('OrdersTable', TABLE_KEYS.orders, tableRemovalPolicy);
     this.inventoryTable = this.table('InventoryTable', TABLE_KEYS.inventory, tableRemovalPolicy);
     this.ledgerTable = this.table('LedgerTable', TABLE_KEYS.ledger, tableRemovalPolicy);
+    this.idempotencyTable = this.table('IdempotencyTable', TABLE_KEYS.idempotency, tableRemovalPolicy);
     this.seedDemoCatalogue = this.demoCatalogueSeed();
 
-    const grantTargets: GrantTargets = { bus: this.bus, tables: { orders: this.ordersTable, inventory: this.inventoryTable, ledger: this.ledgerTable } };
+    const grantTargets: GrantTargets = { bus: this.bus, tables: { orders: this.ordersTable, inventory: this.inventoryTable, ledger: this.ledgerTable, idempotency: this.idempotencyTable } };
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { email: alarmEmailFromContext(this) });
     this.steps = this.pipelineSteps(grantTargets);
     this.httpFunctions = this.httpFunctionsOf(grantTargets);
 
+    ({ pool: this.userPool, client: this.userPoolClient } = this.customerPool(tableRemovalPolicy));
     ({ api: this.api, stage: this.apiStage } = this.httpApi());
     this.dashboard = new PipelineDashboard(this, 'Dashboard', {
       dashboardName: `${this.stackName}-${Aws.REGION}`,
@@ -118,6 +129,8 @@ export class OrderPipelineStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId, description: "The shop's customers (npm run token signs one in)" });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId, description: 'The app client customers sign in through' });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
     new CfnOutput(this, 'OrdersTableName', { value: this.ordersTable.tableName });
     new CfnOutput(this, 'InventoryTableName', { value: this.inventoryTable.tableName });
@@ -131,6 +144,7 @@ export class OrderPipelineStack extends Stack {
     return new Table(this, id, {
       partitionKey: { name: keys.partitionKey, type: AttributeType.STRING },
       sortKey: keys.sortKey === undefined ? undefined : { name: keys.sortKey, type: AttributeType.STRING },
+      timeToLiveAttribute: keys.timeToLiveAttribute,
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.AWS_MANAGED,
@@ -239,8 +253,53 @@ export class OrderPipelineStack extends Stack {
       [EnvName.ordersTableName]: tables.orders.tableName,
       [EnvName.inventoryTableName]: tables.inventory.tableName,
       [EnvName.ledgerTableName]: tables.ledger.tableName,
+      [EnvName.idempotencyTableName]: tables.idempotency.tableName,
     };
     return Object.fromEntries(access.environment.map((name) => [name, values[name]]));
+  }
+
+  /**
+   * The shop's customers. A customer's orders are the token's subject's (`sub`), and the
+   * pipeline writes to the e-mail address of the token, so the pool verifies e-mail addresses.
+   * The app client signs customers in without a secret (a browser or app cannot keep one):
+   * SRP from a storefront, the admin password flow for the project's tools and tests.
+   * @see https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-authentication-flow-methods.html
+   */
+  private customerPool(removalPolicy: RemovalPolicy): { pool: UserPool; client: UserPoolClient } {
+    const pool = new UserPool(this, 'CustomerPool', {
+      userPoolName: customerPoolName(this.stackName),
+      selfSignUpEnabled: true,
+      signInAliases: { username: true, email: true },
+      autoVerify: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      passwordPolicy: { minLength: 12, requireLowercase: true, requireUppercase: true, requireDigits: true, requireSymbols: true },
+      // Customers may add an authenticator app; requiring one is acknowledged below.
+      mfa: Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      removalPolicy,
+    });
+    const client = pool.addClient('ShopClient', {
+      userPoolClientName: 'shop',
+      authFlows: { userSrp: true, adminUserPassword: true },
+      generateSecret: false,
+      // No hosted UI or OAuth redirects: the shop signs customers in through the API (CDK's default allows implicit grants to example.com).
+      disableOAuth: true,
+      preventUserExistenceErrors: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+    });
+    Validations.of(pool).acknowledge(
+      {
+        id: 'AwsSolutions-COG2',
+        reason: 'MFA is optional (an authenticator app): a shopper may enable it; requiring it before a first order would turn most shoppers away. A token lets its customer place orders and read their own, nothing else.',
+      },
+      {
+        id: 'AwsSolutions-COG8',
+        reason: "The Plus feature plan (threat protection) is billed per monthly active user; this demo shop stays on Essentials. A production shop with real customers should weigh turning it on.",
+      },
+    );
+    return { pool, client };
   }
 
   private httpApi(): { api: HttpApi; stage: HttpStage } {
@@ -248,6 +307,9 @@ export class OrderPipelineStack extends Stack {
       apiName: `${this.stackName}-shop`,
       description: 'Order pipeline shop API',
       createDefaultStage: false,
+      // Every route takes a customer's token of the pool, checked by API Gateway before any function runs.
+      // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
+      defaultAuthorizer: new HttpUserPoolAuthorizer('CustomerAuthorizer', this.userPool, { userPoolClients: [this.userPoolClient] }),
     });
     const accessLogGroup = new LogGroup(this, 'HttpApiAccessLogs', {
       retention: RetentionDays.ONE_MONTH,
@@ -292,10 +354,6 @@ export class OrderPipelineStack extends Stack {
 
   /** cdk-nag findings that don't apply here, acknowledged with the reason. */
   private acknowledgeNagFindings(): void {
-    Validations.of(this.api).acknowledge({
-      id: 'AwsSolutions-APIG4',
-      reason: 'A public demo shop API: anyone may place an order and look it up by its unguessable id (a UUID); there is no user to authorize. The stage is throttled.',
-    });
     for (const fn of Object.values<NodejsFunction>(this.httpFunctions)) {
       Validations.of(fn).acknowledge({
         id: 'Serverless-LambdaDLQ',
@@ -303,6 +361,11 @@ export class OrderPipelineStack extends Stack {
       });
     }
   }
+}
+
+/** The name of the stack's customer pool, by which the token tool finds it (`ListUserPools`). */
+export function customerPoolName(stackName: string = ORDER_PIPELINE_STACK_NAME): string {
+  return `${stackName}-customers`;
 }
 
 /** A declared function's handler has no entry file. */

@@ -11,17 +11,21 @@
  *   LevelDB writes each change to its log with write(2) before dynalite answers, so it
  *   survives SIGKILL like the journals do. `DIR/dynamodb.undo`: the items a transaction is
  *   changing, put back at the next start if the process died in the middle of it.
+ * - `DIR/cognito/<pool id>.json`: each user pool's signing key and users ({@link LocalCognito.start}).
  */
 import { join } from 'node:path';
 import type { LocalDynamoDbOptions } from '#cloud/dynamodb/dynamodb-service';
 import type { EventBridgeServiceOptions } from '#cloud/events/eventbridge-service';
 import type { SqsServiceOptions } from '#cloud/sqs/sqs-service';
+import type { LocalCognito } from '#cloud/cognito/cognito-service';
 
 /** The persistence options of each local service, for one data directory. */
 export interface DataDirectoryOptions {
   readonly sqs: Pick<SqsServiceOptions, 'persistence'>;
   readonly eventBridge: Pick<EventBridgeServiceOptions, 'persistence'>;
   readonly dynamoDb: LocalDynamoDbOptions;
+  /** The directory of the user pools' state files. */
+  readonly cognito: { readonly persistence: string };
 }
 
 /**
@@ -39,5 +43,6 @@ export function dataDirectoryOptions(directory: string): DataDirectoryOptions {
     sqs: { persistence: directory },
     eventBridge: { persistence: directory },
     dynamoDb: { path: join(directory, 'dynamodb') },
+    cognito: { persistence: join(directory, 'cognito') },
   };
 }

@@ -1,17 +1,20 @@
 /**
  * The local cloud: a synthesized stack running on this machine, no Docker
- * and no AWS account. AWS APIs (SQS, EventBridge, DynamoDB) on one port like LocalStack's,
- * each function's deployed bundle in its own worker threads, SQS event source mappings, and
- * the HTTP API. Everything it runs comes from the template, the permissions it enforces too.
+ * and no AWS account. AWS APIs (SQS, EventBridge, DynamoDB, Cognito user pools) on one port like
+ * LocalStack's, each function's deployed bundle in its own worker threads, SQS event source
+ * mappings, and the HTTP API with its JWT authorizers, CORS and throttling. Everything it runs
+ * comes from the template, the permissions it enforces too.
  */
 import { availableParallelism, devNull } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
 import { AwsServiceError } from '#cloud/aws-error';
 import { runCustomResourceCalls, type CustomResourceAuthorizer } from '#cloud/custom-resources';
+import { LocalCognito } from '#cloud/cognito/cognito-service';
 import { dataDirectoryOptions } from '#cloud/data-directory';
 import { startLocalDynamoDbProcess, type LocalDynamoDbProcess } from '#cloud/dynamodb/dynamodb-process';
 import { DYNAMODB_TARGET_PREFIX } from '#cloud/dynamodb/dynamodb-service';
 import { DynamoDbError } from '#cloud/dynamodb/dynamodb-caller';
+import { TimeToLiveSweeper } from '#cloud/dynamodb/time-to-live';
 import { withDeliveryFaults } from '#cloud/faults/delivery-faults';
 import { FaultInjector, type FaultControl } from '#cloud/faults/fault-injector';
 import type { FaultSpec } from '#cloud/faults/fault-spec';
@@ -24,7 +27,8 @@ import { eventBridgeBinding } from '#cloud/events/protocol';
 import type { EventEnvelope } from '#cloud/events/put-events-entry';
 import type { Delivery, DeliveryOutcome, SqsSendPort } from '#cloud/events/target-delivery';
 import { startAwsGateway, type AwsGateway } from '#cloud/gateway';
-import { startHttpApi } from '#cloud/http-api/http-api-server';
+import { startHttpApi, type HttpApiRequestRecord } from '#cloud/http-api/http-api-server';
+import { discoveredIssuerKeys, JwtAuthorizer, type JwtAuthorizerConfig } from '#cloud/http-api/jwt-authorizer';
 import type { AccessRefusal } from '#cloud/iam/access-denied';
 import { dynamoDbAuthorizationRequests } from '#cloud/iam/service-actions';
 import { permissionModelOf } from '#cloud/iam/stack-permissions';
@@ -68,6 +72,8 @@ export interface LocalCloudOptions {
   readonly onBatch?: (functionName: string, outcome: SqsBatchOutcome) => void;
   /** Told of every event delivery to a rule target. */
   readonly onDelivery?: (delivery: Delivery, outcome: DeliveryOutcome) => void;
+  /** Told of every request the HTTP API answered (a 401, a 429, a function's answer...). */
+  readonly onHttpRequest?: (record: HttpApiRequestRecord) => void;
   /**
    * Whether calls are authorized as AWS authorizes them: each function's calls against its
    * role's policies, EventBridge's deliveries against the queues' policies, API Gateway's
@@ -166,7 +172,15 @@ export interface LocalCloud {
   /** The stack outputs, resolved to local values. */
   readonly outputs: Readonly<Record<string, string>>;
   /** The local services, for the cloud's own tools (tests, soak, benchmarks). */
-  readonly services: { readonly sqs: SqsService; readonly events: EventBridgeService; readonly dynamodb: LocalDynamoDbProcess };
+  readonly services: {
+    readonly sqs: SqsService;
+    readonly events: EventBridgeService;
+    readonly dynamodb: LocalDynamoDbProcess;
+    /** The template's user pools: their users, tokens and keys. */
+    readonly cognito: LocalCognito;
+    /** Deletes the items of tables with a time to live once they expire; `sweep(at)` does it now. */
+    readonly timeToLive: TimeToLiveSweeper;
+  };
   readonly functions: ReadonlyMap<string, LocalFunction>;
   /** The environments all functions share: their limit, how many are alive, and the most that were at once. */
   readonly executionEnvironments: Pick<ExecutionEnvironmentBudget, 'limit' | 'inUse' | 'peak'>;
@@ -267,9 +281,14 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const eventBridge = withPutEventsFaults(eventBridgeBinding(events), faults);
     gateway.register({ name: 'events', json: permissions?.eventBridgeBinding(eventBridge) ?? eventBridge });
     gateway.register({ name: 'dynamodb', passthrough: { targetPrefix: DYNAMODB_TARGET_PREFIX, handle: dynamodb.handle } });
+    const cognito = await LocalCognito.start(plan.userPools, gateway.endpoint, { ...data?.cognito });
+    gateway.register(cognito.registration());
 
     for (const target of plan.rules.flatMap((rule) => rule.Targets)) ruleTargetQueues.add(String(target.Arn).split(':').pop() ?? '');
     await createResources(plan, { sqs, events, dynamodb }, visibilityTimeoutScale, permissions && customResourceAuthorizer(permissions, plan, { region, accountId: ACCOUNT_ID }));
+    const timeToLive = new TimeToLiveSweeper({ dynamodb: dynamodb.client, tables: plan.timeToLive, keySchemas: plan.tables });
+    timeToLive.start();
+    stopping.push(() => timeToLive.stop());
 
     const concurrencyOf = (name: string) =>
       plan.eventSourceMappings.filter((mapping) => mapping.functionName === name).reduce((total, mapping) => total + (mapping.maximumConcurrency ?? 5), 0) || HTTP_FUNCTION_CONCURRENCY;
@@ -333,15 +352,29 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     stopping.push(() => Promise.all(mappings.map((mapping) => mapping.stop())).then(() => undefined));
 
     const apiIds = [...new Set(plan.routes.map((route) => route.apiId))];
+    // One port serves the routes: the first API's CORS and stage throttling apply (a stack has one API).
+    const api = plan.httpApis.find((candidate) => candidate.apiId === apiIds[0]);
+    // Tokens of the template's user pools verify against the local pools' keys; other issuers' keys are fetched as API Gateway does.
+    const issuerKeys = discoveredIssuerKeys((issuer) => cognito.keysOf(issuer));
+    const authorizers = new Map<JwtAuthorizerConfig, JwtAuthorizer>();
+    const authorizerOf = (config: JwtAuthorizerConfig) => {
+      let authorizer = authorizers.get(config);
+      if (authorizer === undefined) authorizers.set(config, (authorizer = new JwtAuthorizer(config, issuerKeys)));
+      return authorizer;
+    };
     const httpApi = await startHttpApi({
       port: httpPort,
       host,
       ...(apiIds.length === 1 ? { apiId: apiIds[0] } : {}),
+      ...(api?.cors !== undefined ? { cors: api.cors } : {}),
+      ...(api !== undefined ? { throttling: api.throttling } : {}),
+      ...(options.onHttpRequest !== undefined ? { onRequest: options.onHttpRequest } : {}),
       routes: plan.routes.map((route) => {
         const fn = functions.get(route.functionName);
         if (!fn) throw new Error(`route ${route.routeKey}: no function ${route.functionName}`);
         return {
           routeKey: route.routeKey,
+          ...(route.authorization !== undefined ? { authorization: { authorizer: authorizerOf(route.authorization.authorizer), scopes: route.authorization.scopes } } : {}),
           invoke: async (event: unknown): Promise<InvocationResult> => {
             // API Gateway may invoke the function only as its resource-based policy allows.
             const refused = permissions?.invocationError(route, fn.functionArn);
@@ -386,7 +419,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       region,
       plan,
       outputs: plan.outputs,
-      services: { sqs, events, dynamodb },
+      services: { sqs, events, dynamodb, cognito, timeToLive },
       functions,
       executionEnvironments: budget,
       faults,

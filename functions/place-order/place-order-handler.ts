@@ -1,9 +1,12 @@
-/** Lambda handler of `POST /orders`: validates the order, accepts it (202) and publishes OrderPlaced. */
+/**
+ * Lambda handler of `POST /orders`: validates the order, accepts it (202) and publishes
+ * OrderPlaced. The order is the caller's: its customer id and e-mail are the token's.
+ */
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { OrderSchema } from '#shared/contracts';
+import { OrderRequestSchema, type Order } from '#shared/contracts';
 import { IdempotencyKeyReuseError, PublishError, fieldIssues } from '#shared/errors';
 import { placeOrder, type PlaceOrderDeps } from '#shared/place-order';
-import { header, json, problem } from '#shared/runtime/http';
+import { callerOf, header, json, problem, unauthorized } from '#shared/runtime/http';
 import { logger } from '#shared/runtime/observability';
 
 /** An Idempotency-Key is 1 to 128 visible ASCII characters. */
@@ -15,6 +18,10 @@ export function placeOrderHandler(deps: PlaceOrderDeps): (event: APIGatewayProxy
 }
 
 async function answer(event: APIGatewayProxyEventV2, deps: PlaceOrderDeps): Promise<APIGatewayProxyResultV2> {
+  const caller = callerOf(event);
+  if (caller === undefined) return unauthorized();
+  // The pipeline writes to the customer's verified address; an access token carries none.
+  if (caller.email === undefined) return problem(403, 'the token carries no e-mail address: send the ID token of the customer');
   let body: unknown;
   try {
     const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body;
@@ -22,7 +29,7 @@ async function answer(event: APIGatewayProxyEventV2, deps: PlaceOrderDeps): Prom
   } catch {
     return problem(400, 'the request body must be a JSON order', [{ field: '(body)', message: 'is not valid JSON' }]);
   }
-  const parsed = OrderSchema.safeParse(body);
+  const parsed = OrderRequestSchema.safeParse(body);
   const idempotencyKey = header(event.headers, 'idempotency-key');
   const issues = parsed.success ? [] : fieldIssues(parsed.error);
   if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
@@ -31,7 +38,8 @@ async function answer(event: APIGatewayProxyEventV2, deps: PlaceOrderDeps): Prom
   if (!parsed.success || issues.length > 0) return problem(400, 'the order is invalid', issues);
 
   try {
-    const { orderId, replayed, projectionError } = await placeOrder(parsed.data, idempotencyKey, deps);
+    const order: Order = { ...parsed.data, customer: { customerId: caller.customerId, email: caller.email, name: parsed.data.customer.name } };
+    const { orderId, replayed, projectionError } = await placeOrder(order, idempotencyKey, deps);
     logger.debug('order accepted', { correlation_id: orderId, replayed });
     if (projectionError !== undefined) logger.warn('read model not written; the projection step will write it', { correlation_id: orderId, error: projectionError });
     const location = `/orders/${orderId}`;

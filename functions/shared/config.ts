@@ -13,6 +13,7 @@ export const EnvName = {
   ordersTableName: 'ORDERS_TABLE_NAME',
   inventoryTableName: 'INVENTORY_TABLE_NAME',
   ledgerTableName: 'LEDGER_TABLE_NAME',
+  idempotencyTableName: 'IDEMPOTENCY_TABLE_NAME',
   deadLetterQueueUrl: 'DEAD_LETTER_QUEUE_URL',
   maxReceiveCount: 'MAX_RECEIVE_COUNT',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
@@ -24,6 +25,7 @@ export const TABLE_NAME_ENV = {
   orders: EnvName.ordersTableName,
   inventory: EnvName.inventoryTableName,
   ledger: EnvName.ledgerTableName,
+  idempotency: EnvName.idempotencyTableName,
 } as const satisfies Record<TableName, EnvName>;
 
 function required(name: string): string {
@@ -45,6 +47,7 @@ export const config = {
   ordersTableName: () => required(EnvName.ordersTableName),
   inventoryTableName: () => required(EnvName.inventoryTableName),
   ledgerTableName: () => required(EnvName.ledgerTableName),
+  idempotencyTableName: () => required(EnvName.idempotencyTableName),
   deadLetterQueueUrl: () => required(EnvName.deadLetterQueueUrl),
   maxReceiveCount: () => requiredPositiveInteger(EnvName.maxReceiveCount),
 } as const;

@@ -79,6 +79,19 @@ export const OrderSchema = z.object({
 });
 export type Order = z.infer<typeof OrderSchema>;
 
+/**
+ * The body of `POST /orders`: the order without who places it. The customer's id and e-mail
+ * come from the caller's token (its `sub` and `email` claims), never from the body; members
+ * the body names anyway (`customer.customerId`, `customer.email`) are dropped, unread.
+ */
+export const OrderRequestSchema = z.object({
+  customer: z.object({ name: CustomerSchema.shape.name }),
+  items: OrderSchema.shape.items,
+  shippingAddress: ShippingAddressSchema,
+  paymentToken: OrderSchema.shape.paymentToken,
+});
+export type OrderRequest = z.infer<typeof OrderRequestSchema>;
+
 /** Why an order was turned down; `code` is for machines, `message` for people. */
 export const RejectionSchema = z.object({
   code: z.enum([

@@ -36,6 +36,8 @@ export const Port = {
   orderViews: 'orderViews',
   /** Reads order read models (`OrderViewReader`). */
   orderViewReader: 'orderViewReader',
+  /** Claims a customer's Idempotency-Keys for orders (`IdempotencyKeys`). */
+  idempotencyKeys: 'idempotencyKeys',
 } as const;
 export type Port = (typeof Port)[keyof typeof Port];
 

@@ -20,8 +20,9 @@ export const PIPELINE = definePipeline({
       description: 'POST /orders: accepts an order, publishes OrderPlaced and writes its read model',
       route: 'POST /orders',
       produces: { OrderPlaced: { status: 'placed' } },
-      // Writes the new order's view; reads it to answer a retry with the same Idempotency-Key.
-      uses: [Port.orderViews],
+      // Claims the customer's Idempotency-Key for a new random order id; writes the new order's
+      // view, and reads it to tell whether a retry's order was already published.
+      uses: [Port.orderViews, Port.idempotencyKeys],
     },
     'get-order': {
       description: "GET /orders/{id}: serves an order's status and timeline",

@@ -3,21 +3,22 @@
  * PutEvents succeeds EventBridge holds the order durably, so no database write can be
  * stranded without its event. Then the order's read model is written from that same event,
  * so `GET /orders/{id}` answers at once; if that write fails or loses a race, the projection
- * step builds the view from the event anyway. With an `Idempotency-Key`, the order id derives
- * from the customer and the key, so a retried request names the same order; a different body
- * under the same key is refused.
+ * step builds the view from the event anyway. Order ids are random. With an `Idempotency-Key`,
+ * the customer's key is claimed for the new order id first (conditionally, so one claim wins),
+ * and a retried request finds the order its key names; a different body under the same key is
+ * refused. Keys are the customer's own: the same key from another customer is another claim.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { isDeepStrictEqual } from 'node:util';
 import { domainEvent, type DomainEvent, type Order } from '#shared/contracts';
 import { ConcurrentUpdateError, IdempotencyKeyReuseError } from '#shared/errors';
 import { applyEvent } from '#shared/order-view';
-import type { EventPublisher, OrderViewStore } from '#shared/ports';
+import type { EventPublisher, IdempotencyKeys, OrderViewStore } from '#shared/ports';
 
 /** What placing an order needs. */
 export interface PlaceOrderDeps {
   readonly publisher: EventPublisher;
   readonly orderViews: OrderViewStore;
+  readonly idempotencyKeys: IdempotencyKeys;
   /** @default () => new Date() */
   readonly now?: () => Date;
 }
@@ -30,14 +31,18 @@ export interface PlacedOrder {
   readonly projectionError?: unknown;
 }
 
-/** Places `order`; throws `IdempotencyKeyReuseError` when the key already placed a different order. */
+/** Places `order`; throws `IdempotencyKeyReuseError` when the customer's key already placed a different order. */
 export async function placeOrder(order: Order, idempotencyKey: string | undefined, deps: PlaceOrderDeps): Promise<PlacedOrder> {
-  const orderId = idempotencyKey === undefined ? randomUUID() : orderIdFor(order.customer.customerId, idempotencyKey);
+  let orderId: string = randomUUID();
   if (idempotencyKey !== undefined) {
-    const existing = await deps.orderViews.get(orderId);
-    if (existing?.order !== undefined) {
-      if (!sameOrder(existing.order, order)) throw new IdempotencyKeyReuseError(idempotencyKey, { orderId });
-      return { orderId, replayed: true };
+    const fingerprint = fingerprintOf(order);
+    const claim = await deps.idempotencyKeys.claim(order.customer.customerId, idempotencyKey, { orderId, fingerprint });
+    if (!claim.claimed) {
+      if (claim.fingerprint !== fingerprint) throw new IdempotencyKeyReuseError(idempotencyKey, { orderId: claim.orderId });
+      orderId = claim.orderId;
+      // Projected: its event was published. Not yet (or the first request failed to publish):
+      // publishing again is safe, every step is idempotent per order.
+      if ((await deps.orderViews.get(orderId))?.order !== undefined) return { orderId, replayed: true };
     }
   }
   // Not yet projected (or never placed): publishing again is safe, every step is idempotent per order.
@@ -66,16 +71,21 @@ async function projectPlacedOrder(placed: DomainEvent<'OrderPlaced'>, views: Ord
   }
 }
 
-/** A name-based (version 5 style) UUID of the customer and key: the same pair always names the same order. */
-export function orderIdFor(customerId: string, idempotencyKey: string): string {
-  const bytes = createHash('sha1').update(`order-pipeline:${customerId}:${idempotencyKey}`).digest().subarray(0, 16);
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x50;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+/**
+ * What tells a retry from a reuse of the key: a SHA-256 of the order with its members in a fixed
+ * order (so the members' order in the request does not matter). The order itself is not kept with
+ * the key: its payment token has no place there.
+ */
+function fingerprintOf(order: Order): string {
+  return createHash('sha256').update(canonicalJson(order)).digest('base64url');
 }
 
-function sameOrder(a: Order, b: Order): boolean {
-  // Key order does not matter; the stored copy has no undefined members, as parsed JSON has none.
-  return isDeepStrictEqual(a, b);
+/** JSON with object members sorted by name and undefined members left out, as parsed JSON has none. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const members = Object.entries(value).filter(([, member]) => member !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${members.map(([name, member]) => `${JSON.stringify(name)}:${canonicalJson(member)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
 }

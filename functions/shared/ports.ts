@@ -58,9 +58,25 @@ export interface OrderViewStore extends OrderViewReader {
   save(view: OrderView): Promise<void>;
 }
 
+/** An order an Idempotency-Key placed: its id, and the fingerprint of the request that placed it. */
+export interface IdempotencyClaim {
+  readonly orderId: string;
+  readonly fingerprint: string;
+}
+
+/** A customer's Idempotency-Keys, each naming the one order it placed, for a limited time. */
+export interface IdempotencyKeys {
+  /**
+   * Claims `key` of `customerId` for `candidate`, unless the key already names an order that has
+   * not expired: then that claim is returned, and `candidate` is not stored.
+   */
+  claim(customerId: string, key: string, candidate: IdempotencyClaim): Promise<{ readonly claimed: true } | ({ readonly claimed: false } & IdempotencyClaim)>;
+}
+
 /** The port behind each name the pipeline's declaration gives a function in `uses`. */
 export interface DeclaredPorts extends Record<Port, unknown> {
   readonly catalogue: Catalogue;
   readonly orderViews: OrderViewStore;
   readonly orderViewReader: OrderViewReader;
+  readonly idempotencyKeys: IdempotencyKeys;
 }

@@ -7,6 +7,12 @@
 export interface TableKeys {
   readonly partitionKey: string;
   readonly sortKey?: string;
+  /**
+   * The attribute holding the epoch second after which DynamoDB may delete an item (its time to live).
+   * @default - items are kept until deleted
+   * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/TTL.html
+   */
+  readonly timeToLiveAttribute?: string;
 }
 
 /** The pipeline's tables. */
@@ -17,6 +23,11 @@ export const TABLE_KEYS = {
   inventory: { partitionKey: 'sku' },
   /** Each step's recorded outcome, one item per order and step. */
   ledger: { partitionKey: 'orderId', sortKey: 'step' },
+  /**
+   * Idempotency-Keys, one item per customer and key (`<customer id>#<key>`): the random order id
+   * the key placed and the request's fingerprint, for a day (`expiresAt`).
+   */
+  idempotency: { partitionKey: 'customerKey', timeToLiveAttribute: 'expiresAt' },
 } as const satisfies Record<string, TableKeys>;
 
 /** A table of the pipeline, by the name the declaration and the grants use. */

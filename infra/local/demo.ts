@@ -15,6 +15,7 @@ import { startOrderPipelineCloud } from '#local/order-pipeline-cloud';
 import { mapConcurrently } from '#local/soak/concurrency';
 import { getOrderView } from '#local/soak/order-client';
 import { silenceSdkNodeNotice } from '#cloud/sdk-node-notice';
+import { CustomerTokens } from '#infra/tools/token/customer-tokens';
 
 silenceSdkNodeNotice();
 
@@ -32,21 +33,25 @@ const ownCloud = await runningCloudOrOwn(values.url, values['aws-endpoint']);
 const httpApiUrl = ownCloud?.httpApiUrl ?? values.url;
 const awsEndpoint = ownCloud?.awsEndpoint ?? values['aws-endpoint'];
 console.log(ownCloud ? `No local cloud answered at ${values.url}; started one at ${httpApiUrl}.` : `Using the local cloud at ${httpApiUrl}.`);
+// The demo's customers sign in to the stack's user pool; each reads only their own orders.
+const clientConfig = { region: 'us-east-1', endpoint: awsEndpoint, credentials: { accessKeyId: 'demo', secretAccessKey: 'demo' } };
+const tokens = ownCloud ? CustomerTokens.fromOutputs(clientConfig, ownCloud.outputs) : await CustomerTokens.discover(clientConfig);
 
 // A new seed each run, so the Idempotency-Keys are new orders on a cloud that saw earlier runs.
 const plan = planOrders(orderCount, randomSeed());
 console.log(`Placing ${orderCount} orders…`);
 const started = Date.now();
 const results = await mapConcurrently(plan, 8, async (planned) => {
+  const authorization = await tokens.authorizationOf(planned.order.customer.customerId);
   const placedAt = Date.now();
   const response = await fetch(`${httpApiUrl}/orders`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'idempotency-key': planned.idempotencyKey },
+    headers: { authorization, 'content-type': 'application/json', 'idempotency-key': planned.idempotencyKey },
     body: JSON.stringify(planned.order),
   });
   if (response.status !== 202) return { planned, status: `HTTP ${response.status}`, latencyMs: undefined };
   const { orderId } = (await response.json()) as { orderId: string };
-  const status = await settledStatus(orderId);
+  const status = await settledStatus(authorization, orderId);
   return { planned, status, latencyMs: Date.now() - placedAt };
 });
 const asExpected = (result: (typeof results)[number]) => result.status === result.planned.expected.status;
@@ -66,20 +71,22 @@ console.log(table(['p50', 'p95', 'p99', 'max'], [[50, 95, 99, 100].map((p) => St
 console.log('\nDead-letter queues');
 console.log(table(['queue', 'messages'], await deadLetterDepths(awsEndpoint)));
 
+tokens.destroy();
 await ownCloud?.stop();
 process.exit(results.every(asExpected) ? 0 : 1);
 
 async function runningCloudOrOwn(url: string, awsEndpoint: string): Promise<LocalCloud | undefined> {
+  // A running shop API refuses a request without a token with API Gateway's 401.
   const probe = await fetch(`${url}/orders/00000000-0000-4000-8000-000000000000`, { signal: AbortSignal.timeout(1_000) }).catch(() => undefined);
-  if (probe?.status === 404) return undefined;
+  if (probe?.status === 401) return undefined;
   const awsPort = await fetch(awsEndpoint, { signal: AbortSignal.timeout(500) }).then(() => 0, () => Number(new URL(awsEndpoint).port));
   return startOrderPipelineCloud({ awsPort, httpPort: 0 });
 }
 
-async function settledStatus(orderId: string, timeoutMs = 60_000): Promise<string> {
+async function settledStatus(authorization: string, orderId: string, timeoutMs = 60_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const view = await getOrderView(httpApiUrl, orderId);
+    const view = await getOrderView(httpApiUrl, authorization, orderId);
     if (view !== undefined && isSettled(view.timeline)) return view.status;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }

@@ -26,6 +26,7 @@ import { OrderProgress } from '#local/order-progress';
 import { functionEntriesByLogicalId } from '#local/watch/function-bundle';
 import { watchFunctions, type FunctionWatch } from '#local/watch/function-watch';
 import { LOG_LEVEL_CONTEXT_KEY, PROJECT_ROOT } from '#infra/function-defaults';
+import { CustomerTokens } from '#infra/tools/token/customer-tokens';
 import { silenceSdkNodeNotice } from '#cloud/sdk-node-notice';
 
 const LOG_DIRECTORY = '.local-cloud';
@@ -95,12 +96,16 @@ if (values.watch) {
 }
 
 const { plan } = cloud;
+// A demo customer for the curl line; `npm run token` signs in any other (and this one again once its token expires).
+const tokens = CustomerTokens.fromOutputs({ region: cloud.region, endpoint: cloud.awsEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }, cloud.outputs);
+const demoCustomer = await tokens.tokenOf('c-1');
+tokens.destroy();
 const logLevels = [...new Set(plan.functions.flatMap((fn) => (fn.logging.logFormat === LogFormat.json ? [fn.logging.applicationLogLevel] : [])))];
 console.log(`
 Local cloud is up in ${((Date.now() - started) / 1000).toFixed(1)} s.
 ${cloud.consoleUrl === undefined ? '' : `\nConsole  ${cloud.consoleUrl}\n`}
-  HTTP API      ${cloud.httpApiUrl}   (POST /orders, GET /orders/{id})
-  AWS APIs      ${cloud.awsEndpoint}   (SQS, EventBridge, DynamoDB; region ${cloud.region}, any credentials act as the account's administrator)
+  HTTP API      ${cloud.httpApiUrl}   (POST /orders, GET /orders/{id}; every route takes a customer's token)
+  AWS APIs      ${cloud.awsEndpoint}   (SQS, EventBridge, DynamoDB, Cognito user pools; region ${cloud.region}, any credentials act as the account's administrator)
 
 Running from the synthesized template:
   ${plan.functions.length} functions, ${plan.eventSourceMappings.length} SQS event source mappings, ${plan.routes.length} HTTP routes
@@ -113,8 +118,10 @@ Watch: ${values.watch ? 'on: a saved change to a function\'s sources rebuilds it
 State: ${values.data !== undefined ? `kept in ${values.data} (survives restarts and kills)` : 'in memory (use --data DIR to keep it)'}
 Faults: ${formatFaultSpec(cloud.faults.spec)} (seed ${cloud.faults.seed}; repeat with --seed ${cloud.faults.seed})
 
-Place an order:
-  curl -s -X POST ${cloud.httpApiUrl}/orders -H 'content-type: application/json' -d '{"customer":{"customerId":"c-1","email":"ada@example.com","name":"Ada"},"items":[{"sku":"SKU-KEYBOARD","quantity":1}],"shippingAddress":{"line1":"1 Main St","city":"Springfield","postalCode":"12345","country":"US"},"paymentToken":"tok_visa"}'
+Place an order as customer c-1 (token valid for an hour; npm run token -- --customer <id> prints one for anyone):
+  TOKEN=${demoCustomer.idToken}
+  curl -s -X POST ${cloud.httpApiUrl}/orders -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"customer":{"name":"Ada"},"items":[{"sku":"SKU-KEYBOARD","quantity":1}],"shippingAddress":{"line1":"1 Main St","city":"Springfield","postalCode":"12345","country":"US"},"paymentToken":"tok_visa"}'
+  curl -s ${cloud.httpApiUrl}/orders/<orderId> -H "authorization: Bearer $TOKEN"
 
 Each order's events follow, one line each. Ctrl-C stops.
 `);

@@ -66,6 +66,9 @@ const HANDLERS: ReadonlyMap<string, { readonly action: Action; readonly validati
   }),
 );
 
+/** Operations after which dynalite changes the table's status on a timer. */
+const TABLE_LIFECYCLE_OPERATIONS: ReadonlySet<string> = new Set(['CreateTable', 'UpdateTable', 'DeleteTable']);
+
 /** Options of {@link DynaliteActions}. */
 export interface DynaliteActionsOptions {
   /** Directory of the LevelDB store. @default in memory */
@@ -100,13 +103,34 @@ export class DynaliteActions implements DynamoDbCaller {
     } catch (error) {
       return Promise.reject(answerError(error));
     }
-    return new Promise((resolve, reject) => {
+    const answered = new Promise<Record<string, unknown>>((resolve, reject) => {
       try {
         handler.action(this.#store, data, (error, output) => (error ? reject(answerError(error)) : resolve(output ?? {})));
       } catch (error) {
         reject(answerError(error));
       }
     });
+    return TABLE_LIFECYCLE_OPERATIONS.has(operation) ? answered.then(async (output) => (await this.#tableSettled(operation, data.TableName as string), output)) : answered;
+  }
+
+  /**
+   * dynalite answers CreateTable, UpdateTable and DeleteTable first and makes the table ACTIVE
+   * (or deletes it) on a timer afterwards, even at 0 ms; over HTTP the next request came later,
+   * in-process it comes at once and would find the table CREATING (ResourceNotFoundException).
+   * Waiting here keeps the promise that tables are ready as soon as the call returns.
+   */
+  async #tableSettled(operation: string, tableName: string): Promise<void> {
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      const status = await this.call('DescribeTable', { TableName: tableName }).then(
+        (output) => (output.Table as { TableStatus?: string } | undefined)?.TableStatus,
+        (error: unknown) => {
+          if (error instanceof DynamoDbError && error.code.endsWith('ResourceNotFoundException')) return undefined;
+          throw error;
+        },
+      );
+      if (operation === 'DeleteTable' ? status === undefined : status === 'ACTIVE') return;
+    }
   }
 
   /** Closes the store once its pending writes are done. */

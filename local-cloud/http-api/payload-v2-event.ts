@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { JwtAuthorizerContext } from './jwt-authorizer.ts';
 
 /** The parts of an HTTP request the event is made of. */
 export interface HttpApiRequest {
@@ -34,6 +35,8 @@ export interface HttpApiRequestContext {
   readonly apiId: string;
   /** When the request arrived. */
   readonly time: Date;
+  /** What the route's authorizer found: `requestContext.authorizer`. @default - none (a route without authorization) */
+  readonly authorizer?: { readonly jwt: JwtAuthorizerContext };
 }
 
 /**
@@ -47,7 +50,7 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 export function buildPayloadV2Event(request: HttpApiRequest, context: HttpApiRequestContext): APIGatewayProxyEventV2 {
   const { headers, cookies } = readHeaders(request);
   const domainName = (headers.host ?? '').replace(/:\d+$/, '');
-  const queryStringParameters = readQueryString(request.rawQueryString);
+  const queryStringParameters = queryStringParametersOf(request.rawQueryString);
   const contentType = headers['content-type'];
   const isText = contentType === undefined || TEXT_CONTENT_TYPE.test(contentType);
   return {
@@ -60,6 +63,7 @@ export function buildPayloadV2Event(request: HttpApiRequest, context: HttpApiReq
     ...(queryStringParameters === undefined ? {} : { queryStringParameters }),
     requestContext: {
       accountId: context.accountId,
+      ...(context.authorizer === undefined ? {} : { authorizer: { jwt: { claims: { ...context.authorizer.jwt.claims }, scopes: context.authorizer.jwt.scopes === null ? null : [...context.authorizer.jwt.scopes] } } }),
       apiId: context.apiId,
       domainName,
       domainPrefix: domainName.split('.')[0] ?? '',
@@ -82,6 +86,17 @@ export function buildPayloadV2Event(request: HttpApiRequest, context: HttpApiReq
   };
 }
 
+/** The request's headers as format 2.0 gives them: lower-case names, repeated ones joined by commas (cookies included). */
+export function headersOf(rawHeaders: readonly string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
+    const name = (rawHeaders[index] ?? '').toLowerCase();
+    const value = rawHeaders[index + 1] ?? '';
+    headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
+  }
+  return headers;
+}
+
 function readHeaders(request: HttpApiRequest): { headers: Record<string, string>; cookies: string[] } {
   const headers: Record<string, string> = {};
   const cookies: string[] = [];
@@ -100,7 +115,8 @@ function readHeaders(request: HttpApiRequest): { headers: Record<string, string>
   return { headers, cookies };
 }
 
-function readQueryString(rawQueryString: string): Record<string, string> | undefined {
+/** The query string's parameters as format 2.0 gives them: decoded, repeated ones joined by commas; `undefined` when there are none. */
+export function queryStringParametersOf(rawQueryString: string): Record<string, string> | undefined {
   if (rawQueryString === '') return undefined;
   const parameters: Record<string, string> = {};
   for (const [name, value] of new URLSearchParams(rawQueryString)) {

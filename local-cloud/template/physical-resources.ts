@@ -3,6 +3,7 @@
  * resolve to. Names the template leaves to CloudFormation are derived from the stack name and
  * logical id (deterministic, unlike CloudFormation's random suffix, so restarts keep them).
  */
+import { createHash } from 'node:crypto';
 import type { ResolvedResource } from '#cloud/template/intrinsics';
 
 /** Where the local cloud serves things, for URLs and ARNs. */
@@ -32,6 +33,15 @@ const DEFAULT_EVENT_BUS = 'default';
  */
 export function ruleArn(where: Pick<LocalEndpoints, 'region' | 'accountId'>, name: string, bus: string): string {
   return `arn:aws:events:${where.region}:${where.accountId}:rule/${bus === DEFAULT_EVENT_BUS ? name : `${bus}/${name}`}`;
+}
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const LOWER_ALPHANUMERIC = '0123456789abcdefghijklmnopqrstuvwxyz';
+
+/** `length` characters of `alphabet` derived from `seed`: an id that looks generated and is the same on every start. */
+function digestOf(seed: string, alphabet: string, length: number): string {
+  const bytes = createHash('sha256').update(seed).digest();
+  return Array.from(bytes.subarray(0, length), (byte) => alphabet[byte % alphabet.length]).join('');
 }
 
 /** The name CloudFormation would generate, made deterministic and within `maxLength`. */
@@ -83,6 +93,17 @@ export function physicalResource(logicalId: string, resource: TemplateResource, 
       const name = named('ManagedPolicyName', 128);
       const policyArn = `arn:aws:iam::${where.accountId}:policy/${name}`;
       return { ref: policyArn, attributes: { PolicyArn: policyArn } };
+    }
+    case 'AWS::Cognito::UserPool': {
+      // `<region>_<9 alphanumerics>`, as Cognito names pools; derived from the stack and logical id, so restarts keep it.
+      const id = `${where.region}_${digestOf(`${stackName}/${logicalId}`, BASE62, 9)}`;
+      const provider = `cognito-idp.${where.region}.amazonaws.com/${id}`;
+      return { ref: id, attributes: { Arn: arn('cognito-idp', `userpool/${id}`), ProviderName: provider, ProviderURL: `https://${provider}`, UserPoolId: id } };
+    }
+    case 'AWS::Cognito::UserPoolClient': {
+      // 26 lower-case alphanumerics, as Cognito's app client ids.
+      const clientId = digestOf(`${stackName}/${logicalId}`, LOWER_ALPHANUMERIC, 26);
+      return { ref: clientId, attributes: { ClientId: clientId, Name: typeof props.ClientName === 'string' ? props.ClientName : logicalId } };
     }
     case 'AWS::Logs::LogGroup': {
       const name = named('LogGroupName', 512);

@@ -1,11 +1,16 @@
 /**
- * What the local cloud runs, read from the synthesized template and nothing else: tables,
- * queues, buses and archives, rules with their targets, functions with their bundles and
- * environment, event source mappings, HTTP routes, AwsCustomResource calls, and the
- * permissions it enforces (roles and their policies, queue policies, Lambda permissions).
- * Every resource type it does not run is listed, never silently dropped.
+ * What the local cloud runs, read from the synthesized template and nothing else: tables (with
+ * their time to live), queues, buses and archives, rules with their targets, functions with their
+ * bundles and environment, event source mappings, HTTP routes with their JWT authorizers, the
+ * APIs' CORS and their stages' throttling, Cognito user pools and their app clients,
+ * AwsCustomResource calls, and the permissions it enforces (roles and their policies, queue
+ * policies, Lambda permissions). Every resource type it does not run is listed, never silently
+ * dropped.
  */
 import { join } from 'node:path';
+import type { CorsConfiguration } from '#cloud/http-api/cors';
+import type { JwtAuthorizerConfig } from '#cloud/http-api/jwt-authorizer';
+import type { StageThrottling, ThrottleSettings } from '#cloud/http-api/throttling';
 import type { PolicyDocument } from '#cloud/iam/policy';
 import { loggingConfigFromTemplate, type LambdaLoggingConfig } from '#cloud/lambda/logging-config';
 import { resolve, type ResolutionContext, type ResolvedResource } from '#cloud/template/intrinsics';
@@ -30,6 +35,10 @@ export const RUN_TYPES = [
   'AWS::ApiGatewayV2::Api',
   'AWS::ApiGatewayV2::Route',
   'AWS::ApiGatewayV2::Integration',
+  'AWS::ApiGatewayV2::Authorizer',
+  'AWS::ApiGatewayV2::Stage',
+  'AWS::Cognito::UserPool',
+  'AWS::Cognito::UserPoolClient',
   'Custom::AWS',
   'AWS::IAM::Role',
   'AWS::IAM::Policy',
@@ -46,6 +55,13 @@ export interface TablePlan {
   readonly GlobalSecondaryIndexes?: unknown;
   readonly LocalSecondaryIndexes?: unknown;
   readonly BillingMode: string;
+}
+
+/** A table whose items expire (`TimeToLiveSpecification` enabled). */
+export interface TimeToLivePlan {
+  readonly TableName: string;
+  /** The attribute holding each item's expiry, in epoch seconds. */
+  readonly AttributeName: string;
 }
 
 /** An SQS queue to create (CreateQueue input; attributes as SQS takes them, all strings). */
@@ -117,6 +133,53 @@ export interface RoutePlan {
   readonly apiId: string;
   /** The stage requests go through (`$default` for an HTTP API's default stage). */
   readonly stage: string;
+  /**
+   * The route's JWT authorizer and the scopes the route asks for (`AuthorizationScopes`).
+   * @default - none: `AuthorizationType: NONE`
+   */
+  readonly authorization?: { readonly authorizer: JwtAuthorizerConfig; readonly scopes: readonly string[] };
+}
+
+/** An HTTP API: its CORS and its stage's throttling. */
+export interface HttpApiPlan {
+  readonly apiId: string;
+  /** `CorsConfiguration`. @default - none */
+  readonly cors?: CorsConfiguration;
+  /** The throttling of the stage requests go through. */
+  readonly throttling: StageThrottling;
+}
+
+/** A Cognito user pool's `Policies.PasswordPolicy`, Cognito's defaults applied. */
+export interface PasswordPolicyPlan {
+  readonly minimumLength: number;
+  readonly requireLowercase: boolean;
+  readonly requireUppercase: boolean;
+  readonly requireNumbers: boolean;
+  readonly requireSymbols: boolean;
+}
+
+/** A Cognito user pool app client. */
+export interface UserPoolClientPlan {
+  readonly clientId: string;
+  readonly name: string;
+  /** `ExplicitAuthFlows`, e.g. `ALLOW_ADMIN_USER_PASSWORD_AUTH`. */
+  readonly explicitAuthFlows: readonly string[];
+  /** How long its ID and access tokens are valid, in seconds. */
+  readonly idTokenValiditySeconds: number;
+  readonly accessTokenValiditySeconds: number;
+}
+
+/** A Cognito user pool and its app clients. */
+export interface UserPoolPlan {
+  readonly logicalId: string;
+  /** Its id, `<region>_<9 characters>`. */
+  readonly id: string;
+  readonly name: string;
+  readonly arn: string;
+  /** The issuer of its tokens: `https://cognito-idp.<region>.amazonaws.com/<id>`. */
+  readonly issuer: string;
+  readonly passwordPolicy: PasswordPolicyPlan;
+  readonly clients: readonly UserPoolClientPlan[];
 }
 
 /** An AwsCustomResource call to make once, as CloudFormation's create would. */
@@ -175,6 +238,9 @@ export interface StackPlan {
   readonly functions: readonly FunctionPlan[];
   readonly eventSourceMappings: readonly EventSourceMappingPlan[];
   readonly routes: readonly RoutePlan[];
+  readonly httpApis: readonly HttpApiPlan[];
+  readonly userPools: readonly UserPoolPlan[];
+  readonly timeToLive: readonly TimeToLivePlan[];
   readonly customResourceCalls: readonly CustomResourceCallPlan[];
   readonly roles: readonly RolePlan[];
   readonly queuePolicies: readonly QueuePolicyPlan[];
@@ -233,6 +299,11 @@ export function planStack(input: PlanStackInput): StackPlan {
       ...(p.LocalSecondaryIndexes ? { LocalSecondaryIndexes: p.LocalSecondaryIndexes } : {}),
       BillingMode: String(p.BillingMode ?? 'PROVISIONED'),
     };
+  });
+
+  const timeToLive = byType('AWS::DynamoDB::Table').flatMap(([logicalId, resource]): TimeToLivePlan[] => {
+    const specification = props(resource).TimeToLiveSpecification as { Enabled?: unknown; AttributeName?: unknown } | undefined;
+    return specification?.Enabled === true && typeof specification.AttributeName === 'string' ? [{ TableName: nameOf(logicalId), AttributeName: specification.AttributeName }] : [];
   });
 
   const queues = byType('AWS::SQS::Queue').map(([logicalId, resource]): QueuePlan => {
@@ -318,19 +389,83 @@ export function planStack(input: PlanStackInput): StackPlan {
     }),
   );
   // An HTTP API's requests go through its `$default` stage when it has one (`AutoDeploy`).
-  const stageByApi = new Map<string, string>();
+  const stageByApi = new Map<string, { name: string; throttling: StageThrottling }>();
   for (const [, resource] of byType('AWS::ApiGatewayV2::Stage')) {
     const p = props(resource);
     const apiId = String(p.ApiId);
-    if (!stageByApi.has(apiId) || p.StageName === DEFAULT_STAGE) stageByApi.set(apiId, String(p.StageName ?? DEFAULT_STAGE));
+    const routeSettings = Object.entries((p.RouteSettings as Record<string, unknown> | undefined) ?? {}).flatMap(([routeKey, settings]) => {
+      const throttle = throttleSettings(settings);
+      return throttle === undefined ? [] : [[routeKey, throttle] as const];
+    });
+    const defaultRoute = throttleSettings(p.DefaultRouteSettings);
+    const stage = { name: String(p.StageName ?? DEFAULT_STAGE), throttling: { ...(defaultRoute ? { defaultRoute } : {}), routes: Object.fromEntries(routeSettings) } };
+    if (!stageByApi.has(apiId) || p.StageName === DEFAULT_STAGE) stageByApi.set(apiId, stage);
   }
+  const authorizers = new Map(
+    byType('AWS::ApiGatewayV2::Authorizer').map(([logicalId, resource]) => {
+      const p = props(resource);
+      if (p.AuthorizerType !== 'JWT') throw new Error(`authorizer ${logicalId}: only JWT authorizers run locally, not ${String(p.AuthorizerType)}`);
+      const jwt = (p.JwtConfiguration ?? {}) as { Issuer?: unknown; Audience?: unknown };
+      const authorizer: JwtAuthorizerConfig = { name: String(p.Name ?? logicalId), issuer: String(jwt.Issuer), audience: asList(jwt.Audience).map(String), identitySource: asList(p.IdentitySource).map(String) };
+      return [nameOf(logicalId), authorizer];
+    }),
+  );
   const routes = byType('AWS::ApiGatewayV2::Route').flatMap(([logicalId, resource]): RoutePlan[] => {
     const p = props(resource);
     const integration = integrations.get(String(p.Target ?? '').replace(/^integrations\//, ''));
     const functionName = integration ? functionNameByArn.get(integration.functionArn) : undefined;
     if (!integration || !functionName) throw new Error(`route ${logicalId} (${String(p.RouteKey)}): only Lambda proxy integrations run locally`);
     const apiId = String(p.ApiId);
-    return [{ routeKey: String(p.RouteKey), functionName, payloadFormatVersion: integration.payloadFormatVersion, apiId, stage: stageByApi.get(apiId) ?? DEFAULT_STAGE }];
+    const authorizationType = String(p.AuthorizationType ?? 'NONE');
+    let authorization: RoutePlan['authorization'];
+    if (authorizationType === 'JWT') {
+      const authorizer = authorizers.get(String(p.AuthorizerId));
+      if (authorizer === undefined) throw new Error(`route ${logicalId} (${String(p.RouteKey)}): its authorizer ${String(p.AuthorizerId)} is not in the template`);
+      authorization = { authorizer, scopes: asList(p.AuthorizationScopes).map(String) };
+    } else if (authorizationType !== 'NONE') {
+      // Running such a route open would let through what AWS refuses: refuse to start instead.
+      throw new Error(`route ${logicalId} (${String(p.RouteKey)}): AuthorizationType ${authorizationType} is not enforced locally (only JWT and NONE are)`);
+    }
+    return [{ routeKey: String(p.RouteKey), functionName, payloadFormatVersion: integration.payloadFormatVersion, apiId, stage: stageByApi.get(apiId)?.name ?? DEFAULT_STAGE, ...(authorization ? { authorization } : {}) }];
+  });
+  const httpApis = byType('AWS::ApiGatewayV2::Api').map(([logicalId, resource]): HttpApiPlan => {
+    const p = props(resource);
+    const apiId = nameOf(logicalId);
+    return { apiId, ...(p.CorsConfiguration !== undefined ? { cors: p.CorsConfiguration as CorsConfiguration } : {}), throttling: stageByApi.get(apiId)?.throttling ?? {} };
+  });
+
+  const userPoolClients = byType('AWS::Cognito::UserPoolClient').map(([logicalId, resource]) => {
+    const p = props(resource);
+    const units = (p.TokenValidityUnits ?? {}) as { IdToken?: string; AccessToken?: string };
+    const client: UserPoolClientPlan = {
+      clientId: nameOf(logicalId),
+      name: String(p.ClientName ?? logicalId),
+      explicitAuthFlows: asList(p.ExplicitAuthFlows).map(String),
+      idTokenValiditySeconds: tokenValiditySeconds(p.IdTokenValidity, units.IdToken),
+      accessTokenValiditySeconds: tokenValiditySeconds(p.AccessTokenValidity, units.AccessToken),
+    };
+    return { userPoolId: String(p.UserPoolId), client };
+  });
+  const userPools = byType('AWS::Cognito::UserPool').map(([logicalId, resource]): UserPoolPlan => {
+    const p = props(resource);
+    const id = nameOf(logicalId);
+    const policy = ((p.Policies as { PasswordPolicy?: Record<string, unknown> } | undefined)?.PasswordPolicy ?? {}) as Record<string, unknown>;
+    return {
+      logicalId,
+      id,
+      name: String(p.UserPoolName ?? logicalId),
+      arn: resources.get(logicalId)?.attributes.Arn as string,
+      issuer: resources.get(logicalId)?.attributes.ProviderURL as string,
+      // Cognito's defaults: 8 characters, each class required.
+      passwordPolicy: {
+        minimumLength: Number(policy.MinimumLength ?? 8),
+        requireLowercase: policy.RequireLowercase !== false,
+        requireUppercase: policy.RequireUppercase !== false,
+        requireNumbers: policy.RequireNumbers !== false,
+        requireSymbols: policy.RequireSymbols !== false,
+      },
+      clients: userPoolClients.filter((entry) => entry.userPoolId === id).map((entry) => entry.client),
+    };
   });
 
   const customResourceCalls = byType('Custom::AWS').flatMap(([logicalId, resource]): CustomResourceCallPlan[] => {
@@ -366,6 +501,9 @@ export function planStack(input: PlanStackInput): StackPlan {
     functions,
     eventSourceMappings,
     routes,
+    httpApis,
+    userPools,
+    timeToLive,
     customResourceCalls,
     roles,
     queuePolicies,
@@ -427,6 +565,23 @@ function planPermissions(resources: PermissionResources): { roles: RolePlan[]; q
     };
   });
   return { roles, queuePolicies, lambdaPermissions };
+}
+
+/** A stage's or route's `ThrottlingRateLimit` and `ThrottlingBurstLimit`, when it sets both. */
+function throttleSettings(settings: unknown): ThrottleSettings | undefined {
+  const { ThrottlingRateLimit: rate, ThrottlingBurstLimit: burst } = (settings ?? {}) as { ThrottlingRateLimit?: unknown; ThrottlingBurstLimit?: unknown };
+  return rate === undefined || burst === undefined ? undefined : { rateLimit: Number(rate), burstLimit: Number(burst) };
+}
+
+/**
+ * A token validity in seconds: `value` in `unit` (`TokenValidityUnits`, hours by default), one
+ * hour when the client sets none.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolclient.html
+ */
+function tokenValiditySeconds(value: unknown, unit: string | undefined): number {
+  if (value === undefined) return 3_600;
+  const seconds = { seconds: 1, minutes: 60, hours: 3_600, days: 86_400 }[unit ?? 'hours'] ?? 3_600;
+  return Number(value) * seconds;
 }
 
 /** A queue's redrive policy names its DLQ by ARN, so the DLQ must exist first. */

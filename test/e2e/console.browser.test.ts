@@ -14,6 +14,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '#cloud/local-cloud';
 import { ORDER_FLOW_CORRELATION } from '#local/order-flow-correlation';
+import { customerAuthorization } from '#test/support/customers';
 import { anOrder } from '#test/support/factories';
 import { until } from '#test/support/until';
 
@@ -29,6 +30,7 @@ if (chromiumMissing !== undefined) console.info(`console in a browser: skipped, 
 // Each test waits on the whole pipeline and a browser, on a loaded 2-core machine.
 describe.skipIf(chromiumMissing !== undefined)('the console in a browser', { timeout: 60_000 }, () => {
   let cloud: LocalCloud;
+  let authorization: string;
   let browser: Browser;
   let page: Page;
   let logDirectory: string;
@@ -44,6 +46,7 @@ describe.skipIf(chromiumMissing !== undefined)('the console in a browser', { tim
       functionLogs: { file: join(logDirectory, 'functions.log') },
       console: { correlation: ORDER_FLOW_CORRELATION, flowName: 'order' },
     });
+    authorization = await customerAuthorization(cloud);
     events = new EventBridgeClient({ region: cloud.region, endpoint: cloud.awsEndpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
     // `launch` gives the browser a fresh profile directory of its own each time.
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -60,7 +63,7 @@ describe.skipIf(chromiumMissing !== undefined)('the console in a browser', { tim
   });
 
   const place = async (): Promise<string> => {
-    const response = await fetch(`${cloud.httpApiUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(anOrder()) });
+    const response = await fetch(`${cloud.httpApiUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify(anOrder()) });
     expect(response.status).toBe(202);
     return ((await response.json()) as { orderId: string }).orderId;
   };

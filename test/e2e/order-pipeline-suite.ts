@@ -1,5 +1,5 @@
 /**
- * The end-to-end suite: orders placed over HTTP, their outcomes awaited through GET, stock
+ * The end-to-end suite: orders placed over HTTP by signed-in customers, their outcomes awaited through GET, stock
  * and ledger read from DynamoDB, parked records read from the DLQ, all with real SDK clients
  * against whichever target runs the pipeline.
  */
@@ -40,12 +40,15 @@ export async function describeOrderPipeline(resolve: () => Promise<PipelineTarge
       await target.stop();
     });
 
-    const place = async (order: Order, headers: Record<string, string> = {}) => {
-      const response = await fetch(`${target.httpApiUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(order) });
+    /** Every request is a customer's: `e2e-ada` unless another is named. */
+    const CUSTOMER = 'e2e-ada';
+    const place = async (order: Order, headers: Record<string, string> = {}, customer = CUSTOMER) => {
+      const authorization = await target.tokens.authorizationOf(customer);
+      const response = await fetch(`${target.httpApiUrl}/orders`, { method: 'POST', headers: { authorization, 'content-type': 'application/json', ...headers }, body: JSON.stringify(order) });
       return { status: response.status, location: response.headers.get('location'), body: (await response.json()) as { orderId: string; message?: string } };
     };
-    const view = async (orderId: string) => {
-      const response = await fetch(`${target.httpApiUrl}/orders/${orderId}`);
+    const view = async (orderId: string, customer = CUSTOMER) => {
+      const response = await fetch(`${target.httpApiUrl}/orders/${orderId}`, { headers: { authorization: await target.tokens.authorizationOf(customer) } });
       return { status: response.status, body: (await response.json()) as OrderView };
     };
     /** Polls GET /orders/{id} until the order is settled, in a terminal status. */
@@ -122,12 +125,65 @@ export async function describeOrderPipeline(resolve: () => Promise<PipelineTarge
 
     it('answers 400 with every problem and 404 for an unknown order', async () => {
       // Act
-      const invalid = await fetch(`${target.httpApiUrl}/orders`, { method: 'POST', body: '{"items":[{"sku":"x","quantity":0}]}' });
+      const invalid = await fetch(`${target.httpApiUrl}/orders`, { method: 'POST', headers: { authorization: await target.tokens.authorizationOf(CUSTOMER) }, body: '{"items":[{"sku":"x","quantity":0}]}' });
       const unknown = await view(randomUUID());
       // Assess
       expect(invalid.status).toBe(400);
       expect(((await invalid.json()) as { issues: unknown[] }).issues.length).toBeGreaterThanOrEqual(4);
       expect(unknown.status).toBe(404);
+    });
+
+    it("places the order in the token's customer's name, whatever the body claims", async () => {
+      // Prepare
+      const ada = await target.tokens.tokenOf(CUSTOMER);
+      // Act
+      const placed = await place(anOrder({ customer: { customerId: 'someone-else', email: 'someone@example.com', name: 'Ada' } }));
+      // Assess
+      const shown = (await view(placed.body.orderId)).body as OrderView & { order?: Order };
+      expect(placed.status).toBe(202);
+      expect(shown.order?.customer).toEqual({ customerId: ada.sub, email: ada.email, name: 'Ada' });
+    });
+
+    it.each([
+      ['no token', undefined],
+      ['a token that is no JWT', 'Bearer not-a-token'],
+      ['a token whose signature was altered', 'tampered'],
+    ])('refuses a request with %s: 401 from API Gateway, nothing placed', async (_case, authorization) => {
+      // Prepare
+      const token = (await target.tokens.tokenOf(CUSTOMER)).idToken;
+      const [header, payload, signature = ''] = token.split('.');
+      const tampered = `Bearer ${header}.${payload}.${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`;
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (authorization !== undefined) headers.authorization = authorization === 'tampered' ? tampered : authorization;
+      // Act
+      const response = await fetch(`${target.httpApiUrl}/orders`, { method: 'POST', headers, body: JSON.stringify(anOrder()) });
+      // Assess
+      expect(response.status).toBe(401);
+      expect(await response.json()).toEqual({ message: 'Unauthorized' });
+    });
+
+    it("answers another customer's GET of an order with 404, as for an order that does not exist", async () => {
+      // Prepare
+      const placed = await place(anOrder({ items: [{ sku: 'SKU-MOUSE', quantity: 1 }] }));
+      // Act
+      const byOwner = await view(placed.body.orderId);
+      const byStranger = await view(placed.body.orderId, 'e2e-grace');
+      // Assess
+      expect(byOwner.status).toBe(200);
+      expect(byStranger.status).toBe(404);
+      expect(JSON.stringify(byStranger.body)).not.toContain('Ada');
+    });
+
+    it('makes two orders of the same Idempotency-Key from two customers', async () => {
+      // Prepare
+      const key = randomUUID();
+      // Act
+      const fromAda = await place(anOrder({ items: [{ sku: 'SKU-MOUSE', quantity: 1 }] }), { 'Idempotency-Key': key });
+      const fromGrace = await place(anOrder({ items: [{ sku: 'SKU-CABLE', quantity: 1 }] }), { 'Idempotency-Key': key }, 'e2e-grace');
+      // Assess
+      expect([fromAda.status, fromGrace.status]).toEqual([202, 202]);
+      expect(fromGrace.body.orderId).not.toBe(fromAda.body.orderId);
+      expect((await view(fromGrace.body.orderId, 'e2e-grace')).status).toBe(200);
     });
 
     it('parks a poison event in the step DLQ with its cause while the rest of the batch is processed', async () => {

@@ -6,6 +6,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { inject } from 'vitest';
 import { startLocalCloud } from '#cloud/local-cloud';
 import { ORDER_PIPELINE_STACK_NAME } from '#infra/order-pipeline-stack';
+import { CustomerTokens } from '#infra/tools/token/customer-tokens';
 
 /** A running pipeline and how to reach it. */
 export interface PipelineTarget {
@@ -18,6 +19,8 @@ export interface PipelineTarget {
   readonly inventoryTableName: string;
   readonly ledgerTableName: string;
   readonly archiveName: string;
+  /** The customers' tokens, from the stack's user pool (on AWS: the caller's credentials need the Cognito admin calls, see README "Targets"). */
+  readonly tokens: CustomerTokens;
   stop(): Promise<void>;
 }
 
@@ -31,15 +34,21 @@ const LOCAL_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 /** Starts the local cloud on free ports, from the assembly the test run synthesized. */
 export async function localCloudTarget(): Promise<PipelineTarget> {
   const cloud = await startLocalCloud({ awsPort: 0, httpPort: 0, assemblyDirectory: inject('assemblyDirectory') });
+  const clientConfig = { region: cloud.region, endpoint: cloud.awsEndpoint, credentials: LOCAL_CREDENTIALS };
+  const tokens = CustomerTokens.fromOutputs(clientConfig, cloud.outputs);
   return {
     name: 'local cloud',
     httpApiUrl: cloud.httpApiUrl,
-    clientConfig: { region: cloud.region, endpoint: cloud.awsEndpoint, credentials: LOCAL_CREDENTIALS },
+    clientConfig,
+    tokens,
     eventBusName: outputOf(cloud.outputs, 'EventBusName'),
     inventoryTableName: outputOf(cloud.outputs, 'InventoryTableName'),
     ledgerTableName: outputOf(cloud.outputs, 'LedgerTableName'),
     archiveName: cloud.plan.archives[0]?.ArchiveName ?? '',
-    stop: () => cloud.stop(),
+    stop: () => {
+      tokens.destroy();
+      return cloud.stop();
+    },
   };
 }
 
@@ -67,15 +76,17 @@ export async function awsTarget(): Promise<PipelineTarget | SkippedTarget> {
 }
 
 function deployedTarget(name: string, outputs: Record<string, string>, clientConfig: PipelineTarget['clientConfig']): PipelineTarget {
+  const tokens = CustomerTokens.fromOutputs(clientConfig, outputs);
   return {
     name,
     httpApiUrl: outputOf(outputs, 'ApiUrl').replace(/\/$/, ''),
     clientConfig,
+    tokens,
     eventBusName: outputOf(outputs, 'EventBusName'),
     inventoryTableName: outputOf(outputs, 'InventoryTableName'),
     ledgerTableName: outputOf(outputs, 'LedgerTableName'),
     archiveName: `${ORDER_PIPELINE_STACK_NAME}-order-events`,
-    stop: async () => undefined,
+    stop: async () => tokens.destroy(),
   };
 }
 

@@ -11,6 +11,7 @@ import { startLocalCloud, type LocalCloud } from '#cloud/local-cloud';
 import { EventSourceOf, type Order } from '#shared/contracts';
 import { consumedBy, isSettled, STEP_NAMES } from '#shared/pipeline-graph';
 import { ORDER_KINDS } from '#local/order-mix';
+import { customerAuthorization } from '#test/support/customers';
 import { anOrder } from '#test/support/factories';
 import { until } from '#test/support/until';
 
@@ -21,10 +22,12 @@ const EXERCISE_TIMEOUT_MS = 90_000;
 describe('least privilege: along every order path, each role uses exactly the grants it has', () => {
   let cloud: LocalCloud;
   let events: EventBridgeClient;
+  let authorization: string;
 
   beforeAll(async () => {
     cloud = await startLocalCloud({ awsPort: 0, httpPort: 0, assemblyDirectory: inject('assemblyDirectory') });
     events = new EventBridgeClient({ region: cloud.region, endpoint: cloud.awsEndpoint, credentials: ADMINISTRATOR });
+    authorization = await customerAuthorization(cloud);
   });
   afterAll(async () => {
     events?.destroy();
@@ -32,9 +35,9 @@ describe('least privilege: along every order path, each role uses exactly the gr
   });
 
   const post = (order: Order, headers: Record<string, string> = {}) =>
-    fetch(`${cloud.httpApiUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(order) });
+    fetch(`${cloud.httpApiUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json', authorization, ...headers }, body: JSON.stringify(order) });
   const settled = async (orderId: string) => {
-    const response = await fetch(`${cloud.httpApiUrl}/orders/${orderId}`);
+    const response = await fetch(`${cloud.httpApiUrl}/orders/${orderId}`, { headers: { authorization } });
     return response.status === 200 && isSettled(((await response.json()) as { timeline: { type: string }[] }).timeline);
   };
 

@@ -8,7 +8,7 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ALARM_EMAIL_CONTEXT_KEY } from '#infra/alarm-topic';
 import { appContext, buildOrderPipeline, type OrderPipeline } from '#infra/app';
-import { EnvName } from '#shared/config';
+import { EnvName, TABLE_NAME_ENV } from '#shared/config';
 import { DETAIL_TYPES, EventSource, EventSourceOf, patternFor } from '#shared/contracts';
 import { DEMO_CATALOGUE } from '#shared/demo-catalogue';
 import { PIPELINE } from '#shared/pipeline';
@@ -304,7 +304,7 @@ describe('OrderPipeline stack', () => {
       const fn = resource(logicalIdOf(step.function));
       const queue = resource(logicalIdOf(step.queue));
       const access = FunctionAccess.of(stepName);
-      const tableEnvNames = { orders: EnvName.ordersTableName, inventory: EnvName.inventoryTableName, ledger: EnvName.ledgerTableName };
+      const tableEnvNames = TABLE_NAME_ENV;
 
       const variables = fn.Properties?.Environment.Variables as Record<string, unknown>;
       expect(variables[EnvName.deadLetterQueueUrl]).toEqual({ Ref: logicalIdOf(step.deadLetterQueue) });
@@ -325,7 +325,7 @@ describe('OrderPipeline stack', () => {
       const placeOrder = resource(logicalIdOf(pipeline.stack.httpFunctions['place-order']));
       const getOrder = resource(logicalIdOf(pipeline.stack.httpFunctions['get-order']));
 
-      expect(Object.keys(placeOrder.Properties?.Environment.Variables).sort()).toEqual([EnvName.eventBusName, EnvName.ordersTableName, EnvName.serviceName].sort());
+      expect(Object.keys(placeOrder.Properties?.Environment.Variables).sort()).toEqual([EnvName.eventBusName, EnvName.ordersTableName, EnvName.idempotencyTableName, EnvName.serviceName].sort());
       expect(Object.keys(getOrder.Properties?.Environment.Variables).sort()).toEqual([EnvName.ordersTableName, EnvName.serviceName].sort());
     });
 
@@ -350,7 +350,7 @@ describe('OrderPipeline stack', () => {
       const step = (STEP_NAMES as readonly string[]).includes(name) ? pipeline.stack.steps[name as (typeof STEP_NAMES)[number]] : undefined;
       switch (target.kind) {
         case 'table':
-          return logicalIdOf({ orders: pipeline.stack.ordersTable, inventory: pipeline.stack.inventoryTable, ledger: pipeline.stack.ledgerTable }[target.table]);
+          return logicalIdOf({ orders: pipeline.stack.ordersTable, inventory: pipeline.stack.inventoryTable, ledger: pipeline.stack.ledgerTable, idempotency: pipeline.stack.idempotencyTable }[target.table]);
         case 'bus':
           return logicalIdOf(pipeline.stack.bus);
         case 'queue':
@@ -429,6 +429,40 @@ describe('OrderPipeline stack', () => {
       }
     });
 
+    it("takes a customer's token on every route: a JWT authorizer whose issuer is the customer pool and whose audience is its app client", () => {
+      const routes = resourcesOfType(json, 'AWS::ApiGatewayV2::Route');
+      const [authorizerId, authorizer] = resourcesOfType(json, 'AWS::ApiGatewayV2::Authorizer')[0] ?? [];
+      const poolId = logicalIdOf(pipeline.stack.userPool);
+      const clientId = logicalIdOf(pipeline.stack.userPoolClient);
+
+      expect(routes.length).toBeGreaterThan(0);
+      for (const [, route] of routes) expect(route.Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
+      expect(authorizer?.Properties).toMatchObject({
+        AuthorizerType: 'JWT',
+        IdentitySource: ['$request.header.Authorization'],
+        JwtConfiguration: { Audience: [{ Ref: clientId }], Issuer: { 'Fn::Join': ['', ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { Ref: poolId }]] } },
+      });
+    });
+
+    it('keeps customers in a pool with a strong password policy, verified e-mail addresses, and an app client without a secret that signs in with SRP or the admin password flow', () => {
+      template.hasResourceProperties('AWS::Cognito::UserPool', {
+        Policies: { PasswordPolicy: { MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true } },
+        AutoVerifiedAttributes: ['email'],
+        MfaConfiguration: 'OPTIONAL',
+      });
+      template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+        GenerateSecret: false,
+        ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        PreventUserExistenceErrors: 'ENABLED',
+        AllowedOAuthFlows: Match.absent(),
+      });
+    });
+
+    it('acknowledges no cdk-nag finding about API authorization', () => {
+      const acknowledged = JSON.stringify(pipeline.stack.node.findAll().flatMap((construct) => construct.node.metadata));
+      expect(acknowledged).not.toContain('APIG4');
+    });
+
     it('throttles the default stage and writes JSON access logs', () => {
       template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
         StageName: '$default',
@@ -475,8 +509,8 @@ describe('OrderPipeline stack', () => {
   });
 
   describe('outputs', () => {
-    it('outputs the API URL, the bus name, the table names and the dashboard URL', () => {
-      expect(Object.keys(json.Outputs ?? {}).sort()).toEqual(['ApiUrl', 'DashboardUrl', 'EventBusName', 'InventoryTableName', 'LedgerTableName', 'OrdersTableName']);
+    it('outputs the API URL, the customer pool and its app client, the bus name, the table names and the dashboard URL', () => {
+      expect(Object.keys(json.Outputs ?? {}).sort()).toEqual(['ApiUrl', 'DashboardUrl', 'EventBusName', 'InventoryTableName', 'LedgerTableName', 'OrdersTableName', 'UserPoolClientId', 'UserPoolId']);
     });
   });
 

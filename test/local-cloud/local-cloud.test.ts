@@ -5,6 +5,7 @@ import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '#cloud/local-cloud';
 import { isSettled } from '#shared/pipeline-graph';
+import { customerAuthorization } from '#test/support/customers';
 import { anOrder } from '#test/support/factories';
 import { until } from '#test/support/until';
 
@@ -12,9 +13,11 @@ describe("local cloud: function logs at the template's log level, and the test a
   const logDirectory = mkdtempSync(join(tmpdir(), 'local-cloud-logs-'));
   const logFile = join(logDirectory, 'functions.log');
   let cloud: LocalCloud;
+  let authorization: string;
 
   beforeAll(async () => {
     cloud = await startLocalCloud({ awsPort: 0, httpPort: 0, assemblyDirectory: inject('assemblyDirectory'), functionLogs: { file: logFile }, visibilityTimeoutScale: 0.05 });
+    authorization = await customerAuthorization(cloud);
   });
 
   afterAll(async () => {
@@ -24,13 +27,13 @@ describe("local cloud: function logs at the template's log level, and the test a
 
   it("writes no line per record of a fulfilled order, only its metrics, at the stack's INFO", async () => {
     // Prepare
-    const placed = await fetch(`${cloud.httpApiUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(anOrder()) });
+    const placed = await fetch(`${cloud.httpApiUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify(anOrder()) });
     const { orderId } = (await placed.json()) as { orderId: string };
 
     // Act: the order settles once notify-customer has run; every step before it has written its lines.
     await until(
       async () => {
-        const view = (await (await fetch(`${cloud.httpApiUrl}/orders/${orderId}`)).json()) as { status?: string; timeline?: { type: string }[] };
+        const view = (await (await fetch(`${cloud.httpApiUrl}/orders/${orderId}`, { headers: { authorization } })).json()) as { status?: string; timeline?: { type: string }[] };
         return view.status === 'notified' && isSettled(view.timeline ?? []);
       },
       { timeoutMs: 15_000, intervalMs: 50 },

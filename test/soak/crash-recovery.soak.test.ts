@@ -25,6 +25,7 @@ import { readDeadLetters, readInventory, readLedger, readOrderViews } from '#loc
 import { readSynthesizedStack } from '#cloud/template/cloud-assembly';
 import { planStack } from '#cloud/template/stack-plan';
 import { ORDER_PIPELINE_STACK_NAME } from '#infra/order-pipeline-stack';
+import { CustomerTokens } from '#infra/tools/token/customer-tokens';
 
 const ORDERS = 120;
 const KILL_AFTER_ACCEPTED = 50;
@@ -86,12 +87,17 @@ describe('crash recovery of the local cloud (--data)', () => {
     const awsEndpoint = `http://127.0.0.1:${awsPort}`;
     running = await startCloudProcess(args);
     const planned = planOrders(ORDERS, 7);
+    // The customers sign in before the kill; the pool's key and users are kept in the data directory, so their tokens outlive the restart.
+    const config = { region: 'us-east-1', endpoint: awsEndpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+    const tokens = await CustomerTokens.discover(config);
+    const authorizations = await Promise.all(planned.map((plan) => tokens.authorizationOf(plan.order.customer.customerId)));
+    tokens.destroy();
 
     // Act: orders flow; after some were accepted the process is killed, then started again.
     let accepted = 0;
     let restarted: Promise<void> | undefined;
-    const outcomes = await mapConcurrently(planned, 8, async (plan) => {
-      const outcome = await placeOrder(httpApiUrl, plan.order, plan.idempotencyKey, { maxAttempts: 40, baseDelayMs: 100 });
+    const outcomes = await mapConcurrently(planned, 8, async (plan, index) => {
+      const outcome = await placeOrder(httpApiUrl, authorizations[index] as string, plan.order, plan.idempotencyKey, { maxAttempts: 40, baseDelayMs: 100 });
       if (outcome.accepted && ++accepted === KILL_AFTER_ACCEPTED) {
         restarted = killed(running as ChildProcess).then(async () => {
           running = await startCloudProcess(args);
@@ -100,18 +106,18 @@ describe('crash recovery of the local cloud (--data)', () => {
       return outcome;
     });
     await restarted;
+    const owned = outcomes.flatMap((outcome, index) => (outcome.accepted ? [{ orderId: outcome.orderId, authorization: authorizations[index] as string }] : []));
     const orders: AcceptedOrder[] = outcomes.flatMap((outcome, index) => (outcome.accepted ? [{ orderId: outcome.orderId, items: planned[index]?.order.items ?? [], expected: planned[index]?.expected }] : []));
     const deadline = Date.now() + 90_000;
-    let views = await readOrderViews(httpApiUrl, orders.map((order) => order.orderId), 8);
+    let views = await readOrderViews(httpApiUrl, owned, 8);
     // Settled means the customer was told: a cancelled order shows `cancelled` before that.
     const settled = (view: OrderView | undefined) => view !== undefined && isSettled(view.timeline);
     while ([...views.values()].some((view) => !settled(view)) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 500));
-      views = await readOrderViews(httpApiUrl, orders.map((order) => order.orderId), 8);
+      views = await readOrderViews(httpApiUrl, owned, 8);
     }
 
     // Assess
-    const config = { region: 'us-east-1', endpoint: awsEndpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
     const dynamodb = DynamoDBDocumentClient.from(new DynamoDBClient(config));
     const sqs = new SQSClient(config);
     const stack = readSynthesizedStack(assemblyDirectory, ORDER_PIPELINE_STACK_NAME);

@@ -57,8 +57,16 @@ export function anSqsEvent(...records: SQSRecord[]): SQSEvent {
   return { Records: records };
 }
 
-/** An HTTP API (payload 2.0) request. */
-export function anHttpRequest(options: { method: string; path: string; body?: string; headers?: Record<string, string>; pathParameters?: Record<string, string> }): APIGatewayProxyEventV2 {
+/** The claims of the customer `anOrder()` belongs to, as the JWT authorizer passes an ID token's. */
+export const A_CUSTOMER_CLAIMS = { sub: 'customer-1', email: 'ada@example.com' } as const;
+
+/**
+ * An HTTP API (payload 2.0) request, authorized as `claims` (the JWT authorizer's verified
+ * claims; `null`: a request without them).
+ * @param options.claims - @default A_CUSTOMER_CLAIMS
+ */
+export function anHttpRequest(options: { method: string; path: string; body?: string; headers?: Record<string, string>; pathParameters?: Record<string, string>; claims?: Readonly<Record<string, string>> | null }): APIGatewayProxyEventV2 {
+  const claims = options.claims === undefined ? A_CUSTOMER_CLAIMS : options.claims;
   return {
     version: '2.0',
     routeKey: `${options.method} ${options.path}`,
@@ -76,6 +84,7 @@ export function anHttpRequest(options: { method: string; path: string; body?: st
       stage: '$default',
       time: new Date().toUTCString(),
       timeEpoch: Date.now(),
+      ...(claims !== null ? { authorizer: { jwt: { claims, scopes: null } } } : {}),
     },
     ...(options.body !== undefined ? { body: options.body } : {}),
     ...(options.pathParameters ? { pathParameters: options.pathParameters } : {}),

@@ -16,6 +16,7 @@ export interface TestTables {
   readonly orders: string;
   readonly inventory: string;
   readonly ledger: string;
+  readonly idempotency: string;
 }
 
 /** A running local DynamoDB for tests. */
@@ -40,7 +41,7 @@ export async function startTestDynamoDb(): Promise<TestDynamoDb> {
 
   const createTables = async (): Promise<TestTables> => {
     const suffix = randomUUID().slice(0, 8);
-    const names = { orders: `orders-${suffix}`, inventory: `inventory-${suffix}`, ledger: `ledger-${suffix}` };
+    const names = { orders: `orders-${suffix}`, inventory: `inventory-${suffix}`, ledger: `ledger-${suffix}`, idempotency: `idempotency-${suffix}` };
     for (const [table, keys] of Object.entries(TABLE_KEYS)) {
       const sortKey = 'sortKey' in keys ? keys.sortKey : undefined;
       await dynamoDb.client.call('CreateTable', {

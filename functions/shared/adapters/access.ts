@@ -27,6 +27,11 @@ export const ADAPTER_ACCESS = {
   catalogue: { inventory: [DynamoDbAction.batchGetItem] },
   /** `DynamoDbOrderViews.get` and `.save` (a conditional PutItem). */
   orderViews: { orders: [DynamoDbAction.getItem, DynamoDbAction.putItem] },
+  /**
+   * `DynamoDbIdempotencyKeys.claim`: a conditional PutItem, then a GetItem of the claim that
+   * stands when the condition fails (a retry, or the key reused).
+   */
+  idempotencyKeys: { idempotency: [DynamoDbAction.getItem, DynamoDbAction.putItem] },
   /** `DynamoDbOrderViews.get` only. */
   orderViewReader: { orders: [DynamoDbAction.getItem] },
   /** `DynamoDbStepLedger.find`: GetItem of a step's record. */

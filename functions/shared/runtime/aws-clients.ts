@@ -10,6 +10,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbCatalogue } from '#shared/adapters/dynamodb-catalogue';
+import { DynamoDbIdempotencyKeys } from '#shared/adapters/dynamodb-idempotency-keys';
 import { DynamoDbOrderViews } from '#shared/adapters/dynamodb-order-views';
 import { DynamoDbStepLedger } from '#shared/adapters/dynamodb-step-ledger';
 import { EventBridgePublisher } from '#shared/adapters/eventbridge-publisher';
@@ -37,6 +38,7 @@ function portAdapters(client: () => DynamoDBDocumentClient): { readonly [P in ke
     catalogue: () => new DynamoDbCatalogue({ client: client(), inventoryTableName: config.inventoryTableName() }),
     orderViews,
     orderViewReader: orderViews,
+    idempotencyKeys: () => new DynamoDbIdempotencyKeys({ client: client(), idempotencyTableName: config.idempotencyTableName() }),
   };
 }
 

@@ -1,7 +1,8 @@
 /**
- * The soak's HTTP client, behaving as a careful client would: every POST carries an
- * Idempotency-Key and is retried on 5xx answers and network errors (the same key names the
- * same order, so a retry cannot place it twice); an order counts as accepted once a 202 came
+ * The soak's HTTP client, behaving as a careful client would: every request carries the
+ * customer's token (`authorization`, from `CustomerTokens`); every POST carries an
+ * Idempotency-Key and is retried on 5xx and 429 answers and network errors (the same key names
+ * the same order, so a retry cannot place it twice); an order counts as accepted once a 202 came
  * back. GETs are retried the same way.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -23,8 +24,13 @@ export interface RetryOptions {
 
 const MAX_BACKOFF_MS = 2_000;
 
-/** POSTs `order` until it is accepted, refused (4xx), or the attempts run out. */
-export async function placeOrder(httpApiUrl: string, order: Order, idempotencyKey: string, options: RetryOptions = {}): Promise<PlaceOutcome> {
+/** An answer worth retrying: the server failed, or the stage throttled the request (429). */
+function retryable(status: number): boolean {
+  return status >= 500 || status === 429;
+}
+
+/** POSTs `order` as the customer `authorization` names until it is accepted, refused (4xx), or the attempts run out. */
+export async function placeOrder(httpApiUrl: string, authorization: string, order: Order, idempotencyKey: string, options: RetryOptions = {}): Promise<PlaceOutcome> {
   let reason = '';
   const maxAttempts = options.maxAttempts ?? 8;
   for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
@@ -32,13 +38,13 @@ export async function placeOrder(httpApiUrl: string, order: Order, idempotencyKe
     try {
       const response = await fetch(`${httpApiUrl}/orders`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+        headers: { authorization, 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
         body: JSON.stringify(order),
       });
       const body = (await response.json().catch(() => ({}))) as { orderId?: string; message?: string };
       if (response.status === 202 && body.orderId !== undefined) return { accepted: true, orderId: body.orderId, attempts: attempt };
       reason = `${response.status} ${body.message ?? ''}`.trim();
-      if (response.status < 500) return { accepted: false, reason, attempts: attempt };
+      if (!retryable(response.status)) return { accepted: false, reason, attempts: attempt };
     } catch (error) {
       reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     }
@@ -46,18 +52,18 @@ export async function placeOrder(httpApiUrl: string, order: Order, idempotencyKe
   return { accepted: false, reason: `gave up after ${maxAttempts} attempts: ${reason}`, attempts: maxAttempts };
 }
 
-/** GET /orders/{id}: the view, or `undefined` for a 404. @throws Error when the API keeps failing */
-export async function getOrderView(httpApiUrl: string, orderId: string, options: RetryOptions = {}): Promise<OrderView | undefined> {
+/** GET /orders/{id} as the customer `authorization` names: the view, or `undefined` for a 404. @throws Error when the API keeps failing */
+export async function getOrderView(httpApiUrl: string, authorization: string, orderId: string, options: RetryOptions = {}): Promise<OrderView | undefined> {
   let reason = '';
   const maxAttempts = options.maxAttempts ?? 8;
   for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
     if (attempt > 1) await backOff(attempt, options);
     try {
-      const response = await fetch(`${httpApiUrl}/orders/${orderId}`);
+      const response = await fetch(`${httpApiUrl}/orders/${orderId}`, { headers: { authorization } });
       if (response.status === 404) return undefined;
       if (response.status === 200) return (await response.json()) as OrderView;
       reason = `${response.status} ${await response.text()}`;
-      if (response.status < 500) break;
+      if (!retryable(response.status)) break;
     } catch (error) {
       reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     }

@@ -14,10 +14,16 @@ import { getOrderView } from '#local/soak/order-client';
 /** How long the messages read from a DLQ stay hidden while the rest is read; then they are made visible again. */
 const PEEK_VISIBILITY_SECONDS = 60;
 
-/** GET /orders/{id} for each order, `concurrency` at a time. */
-export async function readOrderViews(httpApiUrl: string, orderIds: readonly string[], concurrency: number): Promise<Map<string, OrderView | undefined>> {
-  const views = await mapConcurrently(orderIds, concurrency, (orderId) => getOrderView(httpApiUrl, orderId));
-  return new Map(orderIds.map((orderId, index) => [orderId, views[index]]));
+/** An order and the `Authorization` of its customer, who alone may read it. */
+export interface OwnedOrder {
+  readonly orderId: string;
+  readonly authorization: string;
+}
+
+/** GET /orders/{id} for each order as its customer, `concurrency` at a time. */
+export async function readOrderViews(httpApiUrl: string, orders: readonly OwnedOrder[], concurrency: number): Promise<Map<string, OrderView | undefined>> {
+  const views = await mapConcurrently(orders, concurrency, ({ orderId, authorization }) => getOrderView(httpApiUrl, authorization, orderId));
+  return new Map(orders.map(({ orderId }, index) => [orderId, views[index]]));
 }
 
 /** Every ledger item. */

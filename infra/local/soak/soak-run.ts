@@ -22,6 +22,7 @@ import { planOrders } from '#local/order-mix';
 import { PipelineObserver, type DeliveryCounts, type FunctionRecordCounts } from '#local/soak/pipeline-observer';
 import { messagesIn, queueUrls, readDeadLetters, readInventory, readLedger, readOrderViews } from '#local/soak/pipeline-state';
 import { redriveDeadLetters, type RedriveCounts } from '#local/soak/redrive';
+import { CustomerTokens } from '#infra/tools/token/customer-tokens';
 
 /** Options of {@link runSoak}. */
 export interface SoakOptions {
@@ -120,6 +121,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const clientConfig = { region: cloud.region, endpoint: cloud.awsEndpoint, credentials: LOCAL_CREDENTIALS };
   const sqs = new SQSClient(clientConfig);
   const dynamodb = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig));
+  // Each planned customer signs in to the stack's user pool; their orders are theirs to read.
+  const tokens = CustomerTokens.fromOutputs(clientConfig, cloud.outputs);
   try {
     const routes = deadLetterRoutes(cloud.plan);
     const stepQueueUrls = [...(await queueUrls(sqs, cloud.plan.eventSourceMappings.map((mapping) => mapping.queueName))).values()];
@@ -128,9 +131,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 
     const planned = planOrders(options.orders, options.seed);
     let placedCount = 0;
+    const authorizations = await Promise.all(planned.map((plan) => tokens.authorizationOf(plan.order.customer.customerId)));
     const [outcomes] = await Promise.all([
-      mapConcurrently(planned, concurrency, async (plan) => {
-        const outcome = await placeOrder(cloud.httpApiUrl, plan.order, plan.idempotencyKey);
+      mapConcurrently(planned, concurrency, async (plan, index) => {
+        const outcome = await placeOrder(cloud.httpApiUrl, authorizations[index] as string, plan.order, plan.idempotencyKey);
         placedCount += 1;
         if (placedCount % 250 === 0) progress(`placed ${placedCount}/${planned.length} orders, ${observer.settledOrders.size} settled`);
         return outcome;
@@ -157,7 +161,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const deadLettersAfterRedrive = await readDeadLetters(sqs, routes);
     const redrivenAt = Date.now();
 
-    const views = await readOrderViews(cloud.httpApiUrl, accepted.map((order) => order.orderId), concurrency);
+    const owned = outcomes.flatMap((outcome, index) => (outcome.accepted ? [{ orderId: outcome.orderId, authorization: authorizations[index] as string }] : []));
+    const views = await readOrderViews(cloud.httpApiUrl, owned, concurrency);
     const invariants = checkInvariants({
       orders: accepted,
       views,
@@ -192,6 +197,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       passed: invariants.every((result) => result.holds),
     };
   } finally {
+    tokens.destroy();
     sqs.destroy();
     dynamodb.destroy();
     await cloud.stop();

@@ -9,7 +9,7 @@ import { startTestDynamoDb, type TestDynamoDb } from '#test/support/local-dynamo
 describe('get-order handler (GET /orders/{id})', () => {
   let db: TestDynamoDb;
   let views: DynamoDbOrderViews;
-  let get: (id: string) => Promise<{ statusCode: number; json: Record<string, unknown> }>;
+  let get: (id: string, claims?: Record<string, string> | null) => Promise<{ statusCode: number; json: Record<string, unknown> }>;
 
   beforeAll(async () => {
     db = await startTestDynamoDb();
@@ -19,8 +19,8 @@ describe('get-order handler (GET /orders/{id})', () => {
     const tables = await db.createTables();
     views = new DynamoDbOrderViews({ client: db.client, ordersTableName: tables.orders });
     const handler = getOrderHandler({ orderViewReader: views });
-    get = async (id) => {
-      const response = (await handler(anHttpRequest({ method: 'GET', path: `/orders/${id}`, pathParameters: { id } }))) as { statusCode: number; body: string };
+    get = async (id, claims) => {
+      const response = (await handler(anHttpRequest({ method: 'GET', path: `/orders/${id}`, pathParameters: { id }, ...(claims !== undefined ? { claims } : {}) }))) as { statusCode: number; body: string };
       return { statusCode: response.statusCode, json: JSON.parse(response.body) };
     };
   });
@@ -37,6 +37,27 @@ describe('get-order handler (GET /orders/{id})', () => {
     expect(response.json).toMatchObject({ orderId, status: 'placed', timeline: [{ type: 'OrderPlaced', at: '2026-11-22T12:00:00.000Z' }] });
     expect(JSON.stringify(response.json)).not.toContain('tok_visa');
     expect(response.json).not.toHaveProperty('version');
+  });
+
+  it("answers another customer's request for the order with the 404 of an unknown order", async () => {
+    // Prepare
+    const orderId = randomUUID();
+    const view = applyEvent(undefined, { detailType: 'OrderPlaced', detail: { schemaVersion: 1, orderId, order: anOrder(), placedAt: '2026-11-22T12:00:00.000Z' }, time: '2026-11-22T12:00:00.000Z' });
+    await views.save({ ...(view as NonNullable<typeof view>), version: 1 });
+    const unknown = await get(randomUUID());
+    // Act
+    const response = await get(orderId, { sub: 'customer-2', email: 'grace@example.com' });
+    // Assess
+    expect(response.statusCode).toBe(404);
+    expect(response.json.message).toBe((unknown.json.message as string).replace(/order \S+ was/, `order ${orderId} was`));
+    expect(JSON.stringify(response.json)).not.toContain('ada@example.com');
+  });
+
+  it('answers 401 to a request that reached it without verified claims', async () => {
+    // Act
+    const response = await get(randomUUID(), null);
+    // Assess
+    expect(response.statusCode).toBe(401);
   });
 
   it('answers 404 with a reason for an unknown order', async () => {

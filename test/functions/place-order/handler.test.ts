@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoDbIdempotencyKeys } from '#shared/adapters/dynamodb-idempotency-keys';
 import { DynamoDbOrderViews } from '#shared/adapters/dynamodb-order-views';
 import { placeOrderHandler } from '../../../functions/place-order/place-order-handler.ts';
 import { anHttpRequest, anOrder } from '#test/support/factories';
@@ -11,19 +12,22 @@ describe('place-order handler (POST /orders)', () => {
   let db: TestDynamoDb;
   let publisher: RecordingPublisher;
   let views: DynamoDbOrderViews;
-  let post: (body: string, headers?: Record<string, string>) => Promise<Response & { json: Record<string, unknown> }>;
+  let idempotencyKeys: DynamoDbIdempotencyKeys;
+  let tables: Awaited<ReturnType<TestDynamoDb['createTables']>>;
+  let post: (body: string, headers?: Record<string, string>, claims?: Record<string, string> | null) => Promise<Response & { json: Record<string, unknown> }>;
 
   beforeAll(async () => {
     db = await startTestDynamoDb();
   });
   afterAll(() => db.close());
   beforeEach(async () => {
-    const tables = await db.createTables();
+    tables = await db.createTables();
     publisher = new RecordingPublisher();
     views = new DynamoDbOrderViews({ client: db.client, ordersTableName: tables.orders });
-    const handler = placeOrderHandler({ publisher, orderViews: views });
-    post = async (body, headers) => {
-      const response = (await handler(anHttpRequest({ method: 'POST', path: '/orders', body, headers }))) as Response;
+    idempotencyKeys = new DynamoDbIdempotencyKeys({ client: db.client, idempotencyTableName: tables.idempotency });
+    const handler = placeOrderHandler({ publisher, orderViews: views, idempotencyKeys });
+    post = async (body, headers, claims) => {
+      const response = (await handler(anHttpRequest({ method: 'POST', path: '/orders', body, headers, ...(claims !== undefined ? { claims } : {}) }))) as Response;
       return { ...response, json: JSON.parse(response.body) };
     };
   });
@@ -36,6 +40,34 @@ describe('place-order handler (POST /orders)', () => {
     const orderId = response.json.orderId as string;
     expect(response.headers.location).toBe(`/orders/${orderId}`);
     expect(publisher.events).toEqual([expect.objectContaining({ detailType: 'OrderPlaced', detail: expect.objectContaining({ orderId, order: anOrder() }) })]);
+  });
+
+  it("places the order in the token's customer's name and e-mail, whatever the body claims", async () => {
+    // Prepare
+    const claimingSomeoneElse = anOrder({ customer: { customerId: 'customer-2', email: 'grace@example.com', name: 'Ada Lovelace' } });
+    // Act
+    const response = await post(JSON.stringify(claimingSomeoneElse), {}, { sub: 'sub-of-ada', email: 'ada@example.com' });
+    // Assess
+    expect(response.statusCode).toBe(202);
+    expect(publisher.events[0]?.detail).toMatchObject({ order: { customer: { customerId: 'sub-of-ada', email: 'ada@example.com', name: 'Ada Lovelace' } } });
+  });
+
+  it('answers 401 to a request that reached it without verified claims, placing nothing', async () => {
+    // Act
+    const response = await post(JSON.stringify(anOrder()), {}, null);
+    // Assess
+    expect(response.statusCode).toBe(401);
+    expect(response.json).toEqual({ message: 'Unauthorized' });
+    expect(publisher.events).toEqual([]);
+  });
+
+  it('answers 403 to a token without an e-mail address (an access token), placing nothing', async () => {
+    // Act
+    const response = await post(JSON.stringify(anOrder()), {}, { sub: 'customer-1', token_use: 'access' });
+    // Assess
+    expect(response.statusCode).toBe(403);
+    expect(response.json.message).toContain('ID token');
+    expect(publisher.events).toEqual([]);
   });
 
   it('answers 400 when the body is not JSON', async () => {
@@ -55,7 +87,7 @@ describe('place-order handler (POST /orders)', () => {
     // Assess
     expect(response.statusCode).toBe(400);
     const fields = (response.json.issues as { field: string }[]).map((issue) => issue.field).sort();
-    expect(fields).toEqual(['Idempotency-Key', 'customer.email', 'customer.name', 'items.0.quantity', 'paymentToken', 'shippingAddress'].sort());
+    expect(fields).toEqual(['Idempotency-Key', 'customer.name', 'items.0.quantity', 'paymentToken', 'shippingAddress'].sort());
   });
 
   it('makes the order readable at once: its read model is written right after the event is published', async () => {
@@ -80,7 +112,7 @@ describe('place-order handler (POST /orders)', () => {
 
   it('still accepts the order when its read model cannot be written: the projection step will write it', async () => {
     // Prepare: a store whose table does not exist.
-    const handler = placeOrderHandler({ publisher, orderViews: new DynamoDbOrderViews({ client: db.client, ordersTableName: 'no-such-table' }) });
+    const handler = placeOrderHandler({ publisher, orderViews: new DynamoDbOrderViews({ client: db.client, ordersTableName: 'no-such-table' }), idempotencyKeys });
     // Act
     const response = (await handler(anHttpRequest({ method: 'POST', path: '/orders', body: JSON.stringify(anOrder()) }))) as Response;
     // Assess
@@ -96,6 +128,47 @@ describe('place-order handler (POST /orders)', () => {
     // Assess
     expect(response.statusCode).toBe(422);
     expect(response.json.message).toContain('key-2');
+  });
+
+  it('makes two different orders of the same Idempotency-Key from two customers, and answers 422 only to the customer who used it', async () => {
+    // Prepare
+    const grace = { sub: 'customer-2', email: 'grace@example.com' };
+    const first = await post(JSON.stringify(anOrder()), { 'idempotency-key': 'shared-key' });
+    // Act
+    const fromGrace = await post(JSON.stringify(anOrder({ items: [{ sku: 'SKU-CABLE', quantity: 9 }] })), { 'idempotency-key': 'shared-key' }, grace);
+    const reuseByAda = await post(JSON.stringify(anOrder({ items: [{ sku: 'SKU-CABLE', quantity: 9 }] })), { 'idempotency-key': 'shared-key' });
+    // Assess
+    expect(fromGrace.statusCode).toBe(202);
+    expect(fromGrace.json.orderId).not.toBe(first.json.orderId);
+    expect(reuseByAda.statusCode).toBe(422);
+    expect(publisher.events).toHaveLength(2);
+  });
+
+  it('names a new random order once the key expired (a day later): an order id is not derived from the customer and key', async () => {
+    // Prepare
+    const body = JSON.stringify(anOrder());
+    const first = await post(body, { 'idempotency-key': 'key-4' });
+    const aDayLater = new DynamoDbIdempotencyKeys({ client: db.client, idempotencyTableName: tables.idempotency, now: () => new Date(Date.now() + 24 * 60 * 60 * 1000 + 1000) });
+    const handler = placeOrderHandler({ publisher, orderViews: views, idempotencyKeys: aDayLater });
+    // Act
+    const again = (await handler(anHttpRequest({ method: 'POST', path: '/orders', body, headers: { 'idempotency-key': 'key-4' } }))) as Response;
+    // Assess
+    expect(again.statusCode).toBe(202);
+    expect(JSON.parse(again.body).orderId).not.toBe(first.json.orderId);
+    expect(publisher.events).toHaveLength(2);
+  });
+
+  it('publishes a retried order again when its first request failed to publish, under the id its key names', async () => {
+    // Prepare
+    publisher.failures = 1;
+    const body = JSON.stringify(anOrder());
+    const failed = await post(body, { 'idempotency-key': 'key-5' });
+    // Act
+    const retry = await post(body, { 'idempotency-key': 'key-5' });
+    // Assess
+    expect(failed.statusCode).toBe(503);
+    expect(retry.statusCode).toBe(202);
+    expect(publisher.events).toEqual([expect.objectContaining({ detailType: 'OrderPlaced', detail: expect.objectContaining({ orderId: retry.json.orderId }) })]);
   });
 
   it('answers 503 when the order cannot be published, so the client retries', async () => {

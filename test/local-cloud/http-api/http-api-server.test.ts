@@ -1,6 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { startHttpApi, type HttpApiRequestRecord, type HttpApiRoute, type RunningHttpApi } from '#cloud/http-api/http-api-server';
+import { startHttpApi, type HttpApiOptions, type HttpApiRequestRecord, type HttpApiRoute, type RunningHttpApi } from '#cloud/http-api/http-api-server';
+import { JwtAuthorizer } from '#cloud/http-api/jwt-authorizer';
 import type { InvocationResult } from '#cloud/lambda/invocation-result';
 import { LocalFunction } from '#cloud/lambda/local-function';
 import { HandlerBundles } from '#test/local-cloud/lambda/handler-bundles';
@@ -12,8 +14,8 @@ afterEach(async () => {
 });
 
 /** Serves `routes` on an ephemeral port; closed after the test. */
-async function anApi(routes: HttpApiRoute[], records: HttpApiRequestRecord[] = []): Promise<RunningHttpApi> {
-  const api = await startHttpApi({ port: 0, routes, apiId: 'a1b2c3d4e5', onRequest: (record) => records.push(record) });
+async function anApi(routes: HttpApiRoute[], records: HttpApiRequestRecord[] = [], options: Partial<HttpApiOptions> = {}): Promise<RunningHttpApi> {
+  const api = await startHttpApi({ port: 0, routes, apiId: 'a1b2c3d4e5', onRequest: (record) => records.push(record), ...options });
   cleanups.push(() => api.close());
   return api;
 }
@@ -201,6 +203,101 @@ describe('startHttpApi', () => {
       expect(response.status).toBe(500);
       expect(await response.json()).toEqual({ message: 'Internal Server Error' });
       expect(records[0]?.error).toMatchObject({ errorType: 'RangeError', errorMessage: 'quantity out of range' });
+    });
+  });
+
+  describe('the edges of the API: authorizer, CORS, throttling, payload limit', () => {
+    const ISSUER = 'https://issuer.example';
+
+    /** A JWT authorizer for `ISSUER` and audience `shop`, and a token it accepts. */
+    async function anAuthorizer(): Promise<{ authorizer: JwtAuthorizer; token: string }> {
+      const { privateKey, publicKey } = await generateKeyPair('RS256');
+      const jwks = createLocalJWKSet({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256' }] });
+      const authorizer = new JwtAuthorizer({ name: 'customers', issuer: ISSUER, audience: ['shop'], identitySource: ['$request.header.Authorization'] }, () => jwks);
+      const token = await new SignJWT({ sub: 'customer-1', aud: 'shop' }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer(ISSUER).setIssuedAt().setExpirationTime('1h').sign(privateKey);
+      return { authorizer, token };
+    }
+
+    it("answers 401 without invoking the function when the route's authorizer refuses, and passes the claims when it allows", async () => {
+      // Prepare
+      const events: APIGatewayProxyEventV2[] = [];
+      const records: HttpApiRequestRecord[] = [];
+      const { authorizer, token } = await anAuthorizer();
+      const api = await anApi([{ ...aRoute('GET /orders', { statusCode: 200 }, events), authorization: { authorizer, scopes: [] } }], records);
+      // Act
+      const refused = await fetch(`${api.url}/orders`);
+      const allowed = await fetch(`${api.url}/orders`, { headers: { authorization: `Bearer ${token}` } });
+      // Assess
+      expect(refused.status).toBe(401);
+      expect(await refused.json()).toEqual({ message: 'Unauthorized' });
+      expect(refused.headers.get('www-authenticate')).toBe('Bearer');
+      expect(records[0]).toMatchObject({ statusCode: 401, authorizationError: 'no token in the identity source' });
+      expect(allowed.status).toBe(200);
+      expect(events).toHaveLength(1);
+      expect(events[0]?.requestContext).toMatchObject({ authorizer: { jwt: { claims: { sub: 'customer-1', aud: 'shop', iss: ISSUER }, scopes: null } } });
+    });
+
+    it('answers a CORS preflight itself, before the authorizer, and adds the configured headers to responses for an allowed origin only', async () => {
+      // Prepare
+      const events: APIGatewayProxyEventV2[] = [];
+      const { authorizer, token } = await anAuthorizer();
+      const route = { ...aRoute('GET /orders', { statusCode: 200, headers: { 'access-control-allow-origin': '*' } }, events), authorization: { authorizer, scopes: [] } };
+      const api = await anApi([route], [], { cors: { AllowOrigins: ['https://shop.example'], AllowMethods: ['GET', 'POST'], AllowHeaders: ['authorization', 'content-type'], ExposeHeaders: ['location'], MaxAge: 600 } });
+      const preflight = (origin: string) =>
+        fetch(`${api.url}/orders`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'Authorization, Content-Type' } });
+      // Act
+      const allowedPreflight = await preflight('https://shop.example');
+      const strangerPreflight = await preflight('https://evil.example');
+      const fromShop = await fetch(`${api.url}/orders`, { headers: { origin: 'https://shop.example', authorization: token } });
+      const fromStranger = await fetch(`${api.url}/orders`, { headers: { origin: 'https://evil.example', authorization: token } });
+      const unauthorizedFromShop = await fetch(`${api.url}/orders`, { headers: { origin: 'https://shop.example' } });
+      // Assess
+      expect(allowedPreflight.status).toBe(204);
+      expect(Object.fromEntries([...allowedPreflight.headers].filter(([name]) => name.startsWith('access-control-')))).toEqual({
+        'access-control-allow-origin': 'https://shop.example',
+        'access-control-allow-methods': 'GET,POST',
+        'access-control-allow-headers': 'authorization,content-type',
+        'access-control-max-age': '600',
+      });
+      expect(strangerPreflight.status).toBe(204);
+      expect(strangerPreflight.headers.get('access-control-allow-origin')).toBeNull();
+      expect(fromShop.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+      expect(fromShop.headers.get('access-control-expose-headers')).toBe('location');
+      expect(fromStranger.headers.get('access-control-allow-origin')).toBeNull();
+      expect(unauthorizedFromShop.status).toBe(401);
+      expect(unauthorizedFromShop.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+      expect(events).toHaveLength(2);
+    });
+
+    it("throttles a burst above the stage's limits with 429 Too Many Requests, route by route", async () => {
+      // Prepare: a clock that stands still, so no token is refilled during the burst.
+      const events: APIGatewayProxyEventV2[] = [];
+      const api = await anApi([aRoute('GET /orders', { statusCode: 200 }, events), aRoute('GET /health', { statusCode: 200 })], [], {
+        throttling: { defaultRoute: { rateLimit: 1, burstLimit: 2 }, routes: { 'GET /health': { rateLimit: 100, burstLimit: 100 } } },
+        now: () => 0,
+      });
+      // Act
+      const statuses = await Promise.all(Array.from({ length: 5 }, () => fetch(`${api.url}/orders`).then(async (response) => [response.status, await response.text()] as const)));
+      const health = await fetch(`${api.url}/health`);
+      // Assess
+      expect(statuses.filter(([status]) => status === 200)).toHaveLength(2);
+      expect(statuses.filter(([status]) => status === 429)).toEqual(Array.from({ length: 3 }, () => [429, JSON.stringify({ message: 'Too Many Requests' })]));
+      expect(events).toHaveLength(2);
+      expect(health.status).toBe(200);
+    });
+
+    it('answers 413 to a body over the payload limit without invoking the function, 10 MB by default', async () => {
+      // Prepare
+      const events: APIGatewayProxyEventV2[] = [];
+      const api = await anApi([aRoute('POST /orders', { statusCode: 202 }, events)]);
+      // Act
+      const tooLarge = await fetch(`${api.url}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `"${'x'.repeat(12 * 1024 * 1024)}"` });
+      const atLimit = await fetch(`${api.url}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `"${'x'.repeat(10 * 1024 * 1024 - 2)}"` });
+      // Assess
+      expect(tooLarge.status).toBe(413);
+      expect(await tooLarge.json()).toEqual({ message: 'Request Entity Too Large' });
+      expect(atLimit.status).toBe(202);
+      expect(events).toHaveLength(1);
     });
   });
 });

@@ -14,6 +14,7 @@ import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '#cloud/local-cloud';
 import { anOrder } from '#test/support/factories';
+import { customerAuthorization } from '#test/support/customers';
 import { until } from '#test/support/until';
 import { administratorClients, functionOf, queueOf, sessionArnOf, tableOf } from './cloud-roles.ts';
 import { logicalIdOf, mutatedAssembly, removeActions, removeResources } from './mutated-assembly.ts';
@@ -45,10 +46,12 @@ describe('acceptance: a stack with wrong permissions fails locally as on AWS', (
   it("(a) without a DynamoDB write grant, place-order's read model is not written: GET right after the 202 answers 404, and its log names the refused dynamodb:PutItem", async () => {
     // Prepare
     const placeOrder = functionOf(cloud, 'PlaceOrderFunction');
+    // Signed in first: the GET must follow the 202 at once, before the projection could write the view.
+    const authorization = await customerAuthorization(cloud);
     // Act
-    const placed = await fetch(`${cloud.httpApiUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(anOrder()) });
+    const placed = await fetch(`${cloud.httpApiUrl}/orders`, { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body: JSON.stringify(anOrder()) });
     const { orderId } = (await placed.json()) as { orderId: string };
-    const rightAfter = await fetch(`${cloud.httpApiUrl}/orders/${orderId}`);
+    const rightAfter = await fetch(`${cloud.httpApiUrl}/orders/${orderId}`, { headers: { authorization } });
     // Assess
     expect(placed.status).toBe(202);
     expect(rightAfter.status).toBe(404);
@@ -67,8 +70,9 @@ describe('acceptance: a stack with wrong permissions fails locally as on AWS', (
     const targetDlq = queueOf(cloud, 'ShipOrderTargetDeadLetterQueue');
     const shipOrderQueue = queueOf(cloud, 'ShipOrderQueue');
     const shipOrderRule = cloud.plan.rules.find((rule) => rule.Name.includes('ShipOrderRule'));
+    const authorization = await customerAuthorization(cloud);
     // Act
-    const placed = await fetch(`${cloud.httpApiUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(anOrder()) });
+    const placed = await fetch(`${cloud.httpApiUrl}/orders`, { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body: JSON.stringify(anOrder()) });
     const { orderId } = (await placed.json()) as { orderId: string };
     let parked: Message | undefined;
     await until(
@@ -79,7 +83,7 @@ describe('acceptance: a stack with wrong permissions fails locally as on AWS', (
       },
       { timeoutMs: 20_000 },
     );
-    const view = (await (await fetch(`${cloud.httpApiUrl}/orders/${orderId}`)).json()) as { timeline?: { type: string }[] };
+    const view = (await (await fetch(`${cloud.httpApiUrl}/orders/${orderId}`, { headers: { authorization } })).json()) as { timeline?: { type: string }[] };
     sqs.destroy();
     // Assess
     const attributes = Object.fromEntries(Object.entries(parked?.MessageAttributes ?? {}).map(([name, value]) => [name, value.StringValue]));

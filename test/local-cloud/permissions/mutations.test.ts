@@ -13,6 +13,7 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '#cloud/local-cloud';
 import { anOrder } from '#test/support/factories';
+import { customerAuthorization } from '#test/support/customers';
 import { until } from '#test/support/until';
 import { administratorClients, clientsOf, functionOf, queueOf, sessionArnOf, tableOf } from './cloud-roles.ts';
 import { addStatement, mutatedAssembly, removeActions, removeResources, statementsOfRole } from './mutated-assembly.ts';
@@ -46,7 +47,7 @@ describe('local cloud permissions: each kind of wrong permission fails as on AWS
     // Prepare
     const placeOrder = functionOf(cloud, 'PlaceOrderFunction');
     // Act
-    const response = await fetch(`${cloud.httpApiUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(anOrder()) });
+    const response = await fetch(`${cloud.httpApiUrl}/orders`, { method: 'POST', headers: { authorization: await customerAuthorization(cloud), 'content-type': 'application/json' }, body: JSON.stringify(anOrder()) });
     // Assess
     expect(response.status).toBe(500);
     expect(await response.json()).toEqual({ message: 'Internal Server Error' });

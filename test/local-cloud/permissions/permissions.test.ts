@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AccessRefusal } from '#cloud/iam/access-denied';
 import { startLocalCloud, type LocalCloud } from '#cloud/local-cloud';
 import { anOrder } from '#test/support/factories';
+import { customerAuthorization } from '#test/support/customers';
 import { until } from '#test/support/until';
 import { administratorClients, clientsOf, functionOf, queueOf, sessionArnOf, tableOf } from './cloud-roles.ts';
 
@@ -182,9 +183,10 @@ describe('local cloud permissions: a function calls AWS as its execution role', 
     const reserveInventory = functionOf(cloud, 'ReserveInventoryFunction');
     const placeOrder = functionOf(cloud, 'PlaceOrderFunction');
     // Act
-    const placed = await fetch(`${cloud.httpApiUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(anOrder()) });
+    const authorization = await customerAuthorization(cloud);
+    const placed = await fetch(`${cloud.httpApiUrl}/orders`, { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body: JSON.stringify(anOrder()) });
     const { orderId } = (await placed.json()) as { orderId: string };
-    await until(async () => ((await (await fetch(`${cloud.httpApiUrl}/orders/${orderId}`)).json()) as { status?: string }).status === 'notified', { timeoutMs: 15_000, intervalMs: 50 });
+    await until(async () => ((await (await fetch(`${cloud.httpApiUrl}/orders/${orderId}`, { headers: { authorization } })).json()) as { status?: string }).status === 'notified', { timeoutMs: 15_000, intervalMs: 50 });
     const exercised = await cloud.permissions.exercised();
     const unused = await cloud.permissions.unusedGrants();
     // Assess: the poller's receive, the step's transaction item, its publish, all as reserve-inventory's role.

@@ -205,4 +205,64 @@ describe('stack plan: what the local cloud runs, read from the template', () => 
     ]);
     expect(planned.functions[0]?.logGroupName).toBe('/aws/lambda/S-Fn');
   });
+
+  it('reads the JWT authorizer of each route, the API\'s CORS, its stage\'s throttling, user pools with their clients, and tables\' time to live', () => {
+    // Prepare
+    const withAuthorization: CloudFormationTemplate = {
+      Resources: {
+        Fn: { Type: 'AWS::Lambda::Function', Properties: { Code: { S3Key: 'abc123.zip' } } },
+        Pool: { Type: 'AWS::Cognito::UserPool', Properties: { UserPoolName: 'customers', Policies: { PasswordPolicy: { MinimumLength: 12, RequireSymbols: false } } } },
+        Client: { Type: 'AWS::Cognito::UserPoolClient', Properties: { UserPoolId: { Ref: 'Pool' }, ClientName: 'shop', ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH'], IdTokenValidity: 60, AccessTokenValidity: 60, TokenValidityUnits: { IdToken: 'minutes', AccessToken: 'minutes' } } },
+        Api: { Type: 'AWS::ApiGatewayV2::Api', Properties: { ProtocolType: 'HTTP', CorsConfiguration: { AllowOrigins: ['https://shop.example'], AllowMethods: ['GET'], MaxAge: 600 } } },
+        Stage: { Type: 'AWS::ApiGatewayV2::Stage', Properties: { ApiId: { Ref: 'Api' }, StageName: '$default', DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }, RouteSettings: { 'GET /orders': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 } } } },
+        Authorizer: {
+          Type: 'AWS::ApiGatewayV2::Authorizer',
+          Properties: {
+            ApiId: { Ref: 'Api' },
+            AuthorizerType: 'JWT',
+            Name: 'customers',
+            IdentitySource: ['$request.header.Authorization'],
+            JwtConfiguration: { Audience: [{ Ref: 'Client' }], Issuer: { 'Fn::Join': ['', ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { Ref: 'Pool' }]] } },
+          },
+        },
+        Integration: { Type: 'AWS::ApiGatewayV2::Integration', Properties: { ApiId: { Ref: 'Api' }, IntegrationUri: { 'Fn::GetAtt': ['Fn', 'Arn'] }, PayloadFormatVersion: '2.0' } },
+        Route: { Type: 'AWS::ApiGatewayV2::Route', Properties: { ApiId: { Ref: 'Api' }, RouteKey: 'GET /orders', AuthorizationType: 'JWT', AuthorizerId: { Ref: 'Authorizer' }, AuthorizationScopes: ['orders/read'], Target: { 'Fn::Join': ['', ['integrations/', { Ref: 'Integration' }]] } } },
+        Table: { Type: 'AWS::DynamoDB::Table', Properties: { KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } } },
+        Untimed: { Type: 'AWS::DynamoDB::Table', Properties: { KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }] } },
+      },
+    };
+    // Act
+    const planned = planStack({ stackName: 'S', template: withAuthorization, assemblyDirectory: '/out', assetPaths: new Map([['abc123.zip', 'asset.abc123']]), endpoints });
+    // Assess
+    const [pool] = planned.userPools;
+    expect(pool?.id).toMatch(/^us-east-1_[0-9A-Za-z]{9}$/);
+    expect(pool).toMatchObject({
+      name: 'customers',
+      arn: `arn:aws:cognito-idp:us-east-1:000000000000:userpool/${pool?.id}`,
+      issuer: `https://cognito-idp.us-east-1.amazonaws.com/${pool?.id}`,
+      passwordPolicy: { minimumLength: 12, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: false },
+      clients: [{ clientId: expect.stringMatching(/^[0-9a-z]{26}$/), name: 'shop', explicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH'], idTokenValiditySeconds: 3_600, accessTokenValiditySeconds: 3_600 }],
+    });
+    expect(planned.routes[0]?.authorization).toEqual({
+      authorizer: { name: 'customers', issuer: pool?.issuer, audience: [pool?.clients[0]?.clientId], identitySource: ['$request.header.Authorization'] },
+      scopes: ['orders/read'],
+    });
+    expect(planned.httpApis).toEqual([
+      { apiId: 'api', cors: { AllowOrigins: ['https://shop.example'], AllowMethods: ['GET'], MaxAge: 600 }, throttling: { defaultRoute: { rateLimit: 100, burstLimit: 200 }, routes: { 'GET /orders': { rateLimit: 5, burstLimit: 10 } } } },
+    ]);
+    expect(planned.timeToLive).toEqual([{ TableName: 'S-Table', AttributeName: 'expiresAt' }]);
+    expect(planned.notRun).toEqual([]);
+  });
+
+  it('refuses a route whose authorization it cannot enforce, rather than run it open', () => {
+    const withIam: CloudFormationTemplate = {
+      Resources: {
+        Fn: { Type: 'AWS::Lambda::Function', Properties: { Code: { S3Key: 'abc123.zip' } } },
+        Api: { Type: 'AWS::ApiGatewayV2::Api', Properties: {} },
+        Integration: { Type: 'AWS::ApiGatewayV2::Integration', Properties: { IntegrationUri: { 'Fn::GetAtt': ['Fn', 'Arn'] } } },
+        Route: { Type: 'AWS::ApiGatewayV2::Route', Properties: { ApiId: { Ref: 'Api' }, RouteKey: 'GET /orders', AuthorizationType: 'AWS_IAM', Target: { 'Fn::Join': ['', ['integrations/', { Ref: 'Integration' }]] } } },
+      },
+    };
+    expect(() => planStack({ stackName: 'S', template: withIam, assemblyDirectory: '/out', assetPaths: new Map([['abc123.zip', 'asset.abc123']]), endpoints })).toThrow(/AuthorizationType AWS_IAM is not enforced locally/);
+  });
 });

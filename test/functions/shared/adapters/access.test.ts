@@ -6,6 +6,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { ADAPTER_ACCESS, PARKING_ACTIONS, PUBLISHING_ACTIONS, type TableAccess } from '#shared/adapters/access';
 import { DynamoDbCatalogue } from '#shared/adapters/dynamodb-catalogue';
+import { DynamoDbIdempotencyKeys } from '#shared/adapters/dynamodb-idempotency-keys';
 import { DynamoDbOrderViews } from '#shared/adapters/dynamodb-order-views';
 import { DynamoDbStepLedger } from '#shared/adapters/dynamodb-step-ledger';
 import { EventBridgePublisher } from '#shared/adapters/eventbridge-publisher';
@@ -16,7 +17,7 @@ import type { TableName } from '#shared/tables';
 import { anOrder } from '#test/support/factories';
 
 /** The tables of this test, by the name the grants use. */
-const TABLES: Record<TableName, string> = { orders: 'orders-table', inventory: 'inventory-table', ledger: 'ledger-table' };
+const TABLES: Record<TableName, string> = { orders: 'orders-table', inventory: 'inventory-table', ledger: 'ledger-table', idempotency: 'idempotency-table' };
 const tableNamed = (physical: string) => (Object.keys(TABLES) as TableName[]).find((name) => TABLES[name] === physical) ?? physical;
 const ORDER_ID = '00000000-0000-4000-8000-000000000001';
 const OUTCOME = domainEvent('OrderCancelled', { schemaVersion: 1, orderId: ORDER_ID, customer: anOrder().customer, reason: { code: 'OUT_OF_STOCK', message: 'out' } });
@@ -79,6 +80,18 @@ describe('adapters: what each one sends is exactly the access listed for it (pur
     // Assess
     expect(afterGet).toEqual(sorted(ADAPTER_ACCESS.orderViewReader));
     expect(actionsSent(sent())).toEqual(sorted(ADAPTER_ACCESS.orderViews));
+  });
+
+  it("idempotency keys are claimed with a conditional PutItem, and the claim that stands is read with GetItem when the condition fails", async () => {
+    // Prepare
+    const keys = new DynamoDbIdempotencyKeys({ client, idempotencyTableName: TABLES.idempotency });
+    dynamodb.on(PutCommand).rejectsOnce(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} })).resolves({});
+    dynamodb.on(GetCommand).resolves({ Item: { customerKey: 'customer-1#key', orderId: ORDER_ID, fingerprint: 'f' } });
+    // Act
+    const claim = await keys.claim('customer-1', 'key', { orderId: '00000000-0000-4000-8000-000000000002', fingerprint: 'f' });
+    // Assess
+    expect(claim).toEqual({ claimed: false, orderId: ORDER_ID, fingerprint: 'f' });
+    expect(actionsSent(sent())).toEqual(sorted(ADAPTER_ACCESS.idempotencyKeys));
   });
 
   it('the ledger finds a record with GetItem', async () => {

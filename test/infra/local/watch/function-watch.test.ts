@@ -12,6 +12,7 @@ import { PROJECT_ROOT } from '#infra/function-defaults';
 import { esbuildOptionsOf, functionEntriesByLogicalId, UntranslatedBundlingOptionError } from '#local/watch/function-bundle';
 import { watchFunctions, type FunctionReload, type FunctionWatch } from '#local/watch/function-watch';
 import { PIPELINE_GRAPH } from '#shared/pipeline-graph';
+import { customerAuthorization } from '#test/support/customers';
 import { anOrder } from '#test/support/factories';
 import { until } from '#test/support/until';
 
@@ -31,6 +32,7 @@ describe('esbuildOptionsOf', () => {
 describe('watching the functions of a running local cloud', () => {
   let projectRoot: string;
   let cloud: LocalCloud;
+  let authorization: string;
   let functionWatch: FunctionWatch;
   const reloads: FunctionReload[] = [];
   const logLines: string[] = [];
@@ -56,6 +58,7 @@ describe('watching the functions of a running local cloud', () => {
         if (functionName.includes('ShipOrder') && outcome.codeVersion !== undefined) shipOrderVersions.push(outcome.codeVersion);
       },
     });
+    authorization = await customerAuthorization(cloud);
     functionWatch = await watchFunctions({ cloud, entries: functionEntriesByLogicalId(), projectRoot, outputDirectory: join(projectRoot, 'out'), onReload: (reload) => reloads.push(reload) });
   });
 
@@ -66,7 +69,7 @@ describe('watching the functions of a running local cloud', () => {
   });
 
   const place = async (): Promise<string> => {
-    const response = await fetch(`${cloud.httpApiUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(anOrder()) });
+    const response = await fetch(`${cloud.httpApiUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify(anOrder()) });
     expect(response.status).toBe(202);
     return ((await response.json()) as { orderId: string }).orderId;
   };
