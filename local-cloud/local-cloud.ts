@@ -407,6 +407,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         sqs,
         events,
         faults,
+        awsEndpoint: gateway.endpoint,
+        region,
         ...(options.console.flowName === undefined ? {} : { flowName: options.console.flowName }),
       });
       stopping.push(() => consoleServer.close());

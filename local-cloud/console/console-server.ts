@@ -9,14 +9,15 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { AwsServiceError } from '#cloud/aws-error';
+import { DeadLetterKind, queueNameOfArn, RedriveError, redriveDeadLetterQueue, type RedrivableQueue } from '#cloud/dead-letter-redrive';
 import type { EventBridgeService } from '#cloud/events/eventbridge-service';
 import type { FaultControl } from '#cloud/faults/fault-injector';
 import { FaultKind, formatFaultSpec, parseFaultSpec } from '#cloud/faults/fault-spec';
 import { FaultSettingError } from '#cloud/faults/errors';
 import type { SqsService } from '#cloud/sqs/sqs-service';
 import type { StackPlan } from '#cloud/template/stack-plan';
-import { redriveDeadLetterQueue, RedriveRefusedError } from '#cloud/console/dead-letter-redrive';
 import type { ConsoleRecorder, ConsoleUpdate } from '#cloud/console/recorder';
 import { NodeKind, topologyOf, type Topology } from '#cloud/console/topology';
 import { bundleWebAssets, type WebAssets } from '#cloud/console/web-bundle';
@@ -32,6 +33,9 @@ export interface ConsoleServerOptions {
   readonly sqs: SqsService;
   readonly events: EventBridgeService;
   readonly faults: FaultControl;
+  /** The cloud's AWS endpoint and region: a redrive goes through SQS's API, as `npm run dlq` does. */
+  readonly awsEndpoint: string;
+  readonly region: string;
   /** What a flow is called on the page (`order`, for the order pipeline). @default 'flow' */
   readonly flowName?: string;
 }
@@ -65,7 +69,9 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   const assets = await bundleWebAssets();
   const topology = topologyOf(options.plan);
   const streams = new Set<ServerResponse>();
-  const context: Context = { ...options, assets, topology, streams };
+  // Any credentials will do: the local cloud authorizes only the functions' roles.
+  const sqsClient = new SQSClient({ endpoint: options.awsEndpoint, region: options.region, credentials: { accessKeyId: 'console', secretAccessKey: 'console' } });
+  const context: Context = { ...options, assets, topology, streams, sqsClient };
   const server = createServer((request, response) => {
     handle(request, response, context).catch((error: unknown) => answerError(response, error));
   });
@@ -102,12 +108,14 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       for (const stream of streams) stream.end();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      sqsClient.destroy();
     },
   };
 }
 
 interface Context extends ConsoleServerOptions {
   readonly assets: WebAssets;
+  readonly sqsClient: SQSClient;
   readonly topology: Topology;
   readonly streams: Set<ServerResponse>;
 }
@@ -141,7 +149,8 @@ async function handle(request: IncomingMessage, response: ServerResponse, contex
     const queueName = decodeURIComponent(queueMatch[1] ?? '');
     if (!plan.queues.some((queue) => queue.QueueName === queueName)) return notFound(`no queue ${queueName}`);
     if (method === 'GET' && queueMatch[2] === 'messages') return json(response, sqs.peekMessages(sqs.queueUrl(queueName), 100));
-    if (method === 'POST' && queueMatch[2] === 'redrive') return json(response, await redriveDeadLetterQueue(sqs, plan, queueName));
+    // A move task is followed to its end, polled often: the page waits for the outcome.
+    if (method === 'POST' && queueMatch[2] === 'redrive') return json(response, await redriveDeadLetterQueue(context.sqsClient, redrivableQueue(context, queueName), { pollIntervalMs: 100 }));
   }
   if (method === 'GET' && path === '/api/archives') {
     return json(response, events.listArchives({}).Archives.map((archive) => ({ ...archive, ArchiveArn: events.describeArchive({ ArchiveName: archive.ArchiveName }).ArchiveArn })));
@@ -187,6 +196,17 @@ function queuesOf(context: Context): { name: string; deadLetter: boolean; deadLe
   }));
 }
 
+/** Queue `queueName` as a DLQ to redrive: of the queues whose redrive policy names it, or of the rule targets whose DeadLetterConfig does. */
+function redrivableQueue({ plan, sqs }: Context, queueName: string): RedrivableQueue {
+  const reference = (name: string) => ({ name, url: sqs.queueUrl(name), arn: sqs.queueArn(name) });
+  const queue = { ...reference(queueName), visible: sqs.queueStatistics(sqs.queueUrl(queueName)).visible };
+  const redriveSources = plan.queues.filter((source) => source.deadLetterQueueName === queueName);
+  if (redriveSources.length > 0) return { ...queue, kind: DeadLetterKind.queue, sources: redriveSources.map((source) => reference(source.QueueName)) };
+  const targetsParkingHere = plan.rules.flatMap((rule) => rule.Targets).filter((target) => (target.DeadLetterConfig as { Arn?: string } | undefined)?.Arn === queue.arn);
+  if (targetsParkingHere.length === 0) throw new ConsoleRequestError(`${queueName} is neither a queue's DLQ nor a rule target's`);
+  return { ...queue, kind: DeadLetterKind.ruleTarget, sources: targetsParkingHere.map((target) => reference(queueNameOfArn(String(target.Arn)))) };
+}
+
 function faultsOf(faults: FaultControl): { spec: string; seed: number; injected: unknown } {
   return { spec: formatFaultSpec(faults.spec), seed: faults.seed, injected: faults.injected() };
 }
@@ -222,7 +242,8 @@ function notFound(message: string): never {
 }
 
 function answerError(response: ServerResponse, error: unknown): void {
-  const status = error instanceof ConsoleRequestError ? error.status : error instanceof AwsServiceError || error instanceof FaultSettingError || error instanceof RedriveRefusedError ? 400 : 500;
+  // A redrive that stopped left the messages it did not move in the DLQ: a conflict with the queue's state, not a fault of the console.
+  const status = error instanceof ConsoleRequestError ? error.status : error instanceof AwsServiceError || error instanceof FaultSettingError ? 400 : error instanceof RedriveError ? 409 : 500;
   const message = error instanceof AwsServiceError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
   if (!response.headersSent) send(response, status, JSON.stringify({ message }), 'application/json');
   else response.end();

@@ -13,37 +13,13 @@
  */
 import { ListEventBusesCommand, ListRulesCommand, ListTargetsByRuleCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, ListDeadLetterSourceQueuesCommand, ListQueuesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { DeadLetterKind, queueNameOfArn, type QueueReference, type RedrivableQueue } from '#cloud/dead-letter-redrive';
 import { DiscoveryError, QueueNotFoundError } from '#infra/tools/dlq/errors';
 
-/** The two kinds of DLQ a pipeline step has. */
-export const DeadLetterKind = {
-  /** The queue's redrive DLQ: records that failed `maxReceiveCount` times or that the handler parked. */
-  queue: 'queue',
-  /** The rule target's DLQ: events EventBridge could not deliver to the step's queue. */
-  ruleTarget: 'rule-target',
-} as const;
-export type DeadLetterKind = (typeof DeadLetterKind)[keyof typeof DeadLetterKind];
-
-/** A queue, by the three names AWS gives it. */
-export interface QueueReference {
-  readonly name: string;
-  readonly url: string;
-  readonly arn: string;
-}
-
 /** A dead-letter queue of the stack. */
-export interface DeadLetterQueue extends QueueReference {
+export interface DeadLetterQueue extends RedrivableQueue {
   /** The name operators type: the step, kebab-case, `-target` for a rule-target DLQ (`reserve-inventory-target`). */
   readonly shortName: string;
-  readonly kind: DeadLetterKind;
-  /**
-   * Where its messages came from, and where a redrive returns them: for a queue DLQ the queues
-   * whose redrive policy names it; for a rule-target DLQ the queues the rule delivers to.
-   * Empty when that cannot be known (a rule-target DLQ found by its name only).
-   */
-  readonly sources: readonly QueueReference[];
-  /** Messages available to receive (ApproximateNumberOfMessages). */
-  readonly visible: number;
   /** Messages received and not yet deleted or visible again (ApproximateNumberOfMessagesNotVisible). */
   readonly inFlight: number;
 }
@@ -145,11 +121,6 @@ export function shortNameOf(queueName: string, stackName: string): string {
 /** The queue name at the end of a queue URL (`…/<account>/<name>`). */
 export function queueNameOfUrl(url: string): string {
   return url.replace(/\/+$/, '').split('/').pop() ?? url;
-}
-
-/** The queue name at the end of a queue ARN (`arn:aws:sqs:<region>:<account>:<name>`). */
-export function queueNameOfArn(arn: string): string {
-  return arn.split(':').pop() ?? arn;
 }
 
 async function listQueueUrls(sqs: SQSClient, prefix: string): Promise<string[]> {

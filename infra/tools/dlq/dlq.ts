@@ -8,10 +8,10 @@
  */
 import { parseDlqArguments, USAGE, DlqCommand, type DlqArguments } from '#infra/tools/dlq/arguments';
 import { discoverDeadLetterQueues, findDeadLetterQueue, type DeadLetterQueue } from '#infra/tools/dlq/discovery';
-import { QueueNotFoundError, RedriveError, UsageError } from '#infra/tools/dlq/errors';
+import { QueueNotFoundError, UsageError } from '#infra/tools/dlq/errors';
 import { formatList, formatProgress, formatRedriveResult, formatShow, listAsJson, showAsJson, type DeadLetterQueueListing } from '#infra/tools/dlq/format';
 import { peekMessages } from '#infra/tools/dlq/inspect';
-import { redriveDeadLetterQueue, type RedriveResult } from '#infra/tools/dlq/redrive';
+import { RedriveError, redriveDeadLetterQueue, type RedriveResult } from '#cloud/dead-letter-redrive';
 import { createClients, resolveTarget, unreachableEndpointError, type DlqClients, type Target } from '#infra/tools/dlq/targets';
 import { silenceSdkNodeNotice } from '#cloud/sdk-node-notice';
 

@@ -49,18 +49,3 @@ export class DiscoveryError extends DlqToolError {
 export class InspectError extends DlqToolError {
   override name = 'InspectError';
 }
-
-/**
- * A redrive stopped before it moved every message. Messages not moved are still in the DLQ:
- * the tool deletes a message only after its copy was sent.
- */
-export class RedriveError extends DlqToolError {
-  override name = 'RedriveError';
-  /** How many messages had been moved when it stopped. */
-  readonly moved: number;
-
-  constructor(message: string, options: DlqToolErrorOptions & { readonly moved: number }) {
-    super(message, options);
-    this.moved = options.moved;
-  }
-}

@@ -2,9 +2,9 @@
  * What the CLI prints: tables and blocks for people, plain objects for `--json`. Pure functions
  * of the data, so the layout is tested without a cloud.
  */
-import { DeadLetterKind, type DeadLetterQueue } from '#infra/tools/dlq/discovery';
+import type { DeadLetterQueue } from '#infra/tools/dlq/discovery';
 import type { ParkedMessage, PeekResult } from '#infra/tools/dlq/inspect';
-import { RedriveMethod, type RedriveProgress, type RedriveResult } from '#infra/tools/dlq/redrive';
+import { DeadLetterKind, RedriveMethod, type RedriveProgress, type RedriveResult } from '#cloud/dead-letter-redrive';
 
 /** A DLQ with what a read of its messages found (undefined: empty, so not read). */
 export interface DeadLetterQueueListing {

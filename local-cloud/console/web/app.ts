@@ -364,10 +364,10 @@ async function peek(name: string): Promise<void> {
 }
 async function redrive(name: string): Promise<void> {
   try {
-    const result = await api<{ method: string; toMove: number; moved?: number }>(`/api/queues/${encodeURIComponent(name)}/redrive`, { method: 'POST' });
-    $('#queue-detail').replaceChildren(element('p', { 'data-testid': 'redrive-result' }, `Redrive of ${shortQueueName(name)} started (${result.method}): ${result.toMove} message(s) to move${result.moved === undefined ? '' : `, ${result.moved} moved`}.`));
+    const result = await api<{ method: string; toMove: number; moved: number }>(`/api/queues/${encodeURIComponent(name)}/redrive`, { method: 'POST' });
+    $('#queue-detail').replaceChildren(element('p', { 'data-testid': 'redrive-result' }, `Redrive of ${shortQueueName(name)} done (${result.method}): ${result.moved} of ${result.toMove} message(s) moved.`));
   } catch (error) {
-    $('#queue-detail').replaceChildren(element('p', { 'data-testid': 'redrive-result' }, `Redrive refused: ${error instanceof Error ? error.message : String(error)}`));
+    $('#queue-detail').replaceChildren(element('p', { 'data-testid': 'redrive-result' }, `Redrive stopped: ${error instanceof Error ? error.message : String(error)}`));
   }
   await refreshQueues();
 }

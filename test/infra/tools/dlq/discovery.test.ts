@@ -1,7 +1,8 @@
 import { DeleteRuleCommand, EventBridgeClient, ListRulesCommand, PutRuleCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORDER_PIPELINE_STACK_NAME } from '#infra/order-pipeline-stack';
-import { DeadLetterKind, discoverDeadLetterQueues, findDeadLetterQueue, shortNameOf } from '#infra/tools/dlq/discovery';
+import { DeadLetterKind } from '#cloud/dead-letter-redrive';
+import { discoverDeadLetterQueues, findDeadLetterQueue, shortNameOf } from '#infra/tools/dlq/discovery';
 import { QueueNotFoundError } from '#infra/tools/dlq/errors';
 import { STEP_NAMES } from '#shared/pipeline-graph';
 import { startDlqTestCloud, type DlqTestCloud } from './dlq-test-cloud.ts';

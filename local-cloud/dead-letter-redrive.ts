@@ -1,5 +1,7 @@
 /**
- * Moving parked messages back to where they failed, never deleting one that was not moved.
+ * Moving parked messages back to where they failed, never deleting one that was not moved: the
+ * one redrive of the project, through the AWS SDK, so it works the same against AWS, LocalStack
+ * and the local cloud (`npm run dlq` and the local console both call it).
  *
  * - A queue DLQ is redriven with an SQS message move task (StartMessageMoveTask), which moves
  *   the messages inside SQS, then polled with ListMessageMoveTasks until it ends. Where the
@@ -26,8 +28,56 @@ import {
   type MessageAttributeValue,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { DeadLetterKind, queueNameOfArn, type DeadLetterQueue } from '#infra/tools/dlq/discovery';
-import { RedriveError } from '#infra/tools/dlq/errors';
+
+/** The two kinds of dead-letter queue, which redrive differently. */
+export const DeadLetterKind = {
+  /** A queue's redrive DLQ: records that failed `maxReceiveCount` times or that a handler parked. */
+  queue: 'queue',
+  /** A rule target's DLQ: events EventBridge could not deliver to the target. */
+  ruleTarget: 'rule-target',
+} as const;
+export type DeadLetterKind = (typeof DeadLetterKind)[keyof typeof DeadLetterKind];
+
+/** A queue, by the three names AWS gives it. */
+export interface QueueReference {
+  readonly name: string;
+  readonly url: string;
+  readonly arn: string;
+}
+
+/** A dead-letter queue, as much of it as a redrive needs. */
+export interface RedrivableQueue extends QueueReference {
+  readonly kind: DeadLetterKind;
+  /**
+   * Where its messages came from, and where a redrive returns them: for a queue DLQ the queues
+   * whose redrive policy names it; for a rule-target DLQ the queues the rule delivers to.
+   * Empty when that cannot be known.
+   */
+  readonly sources: readonly QueueReference[];
+  /** Messages available to receive when the redrive starts (ApproximateNumberOfMessages). */
+  readonly visible: number;
+}
+
+/**
+ * A redrive stopped before it moved every message. Messages not moved are still in the DLQ:
+ * a message is deleted only after its copy was sent.
+ */
+export class RedriveError extends Error {
+  override name = 'RedriveError';
+  /** How many messages had been moved when it stopped. */
+  readonly moved: number;
+  /** The queue the failed call addressed. */
+  readonly queueUrl: string;
+  /** The message the failure concerns. */
+  readonly messageId?: string;
+
+  constructor(message: string, options: { readonly cause?: unknown; readonly queueUrl: string; readonly moved: number; readonly messageId?: string }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.moved = options.moved;
+    this.queueUrl = options.queueUrl;
+    if (options.messageId !== undefined) this.messageId = options.messageId;
+  }
+}
 
 /** How a redrive moved the messages. */
 export const RedriveMethod = {
@@ -79,7 +129,7 @@ const DEFAULT_POLL_INTERVAL_MS = 1_000;
 const MoveTaskStatus = { completed: 'COMPLETED', failed: 'FAILED', cancelled: 'CANCELLED' } as const;
 
 /** Moves the messages visible in `deadLetterQueue` back to where they failed. */
-export async function redriveDeadLetterQueue(sqs: SQSClient, deadLetterQueue: DeadLetterQueue, options: RedriveOptions = {}): Promise<RedriveResult> {
+export async function redriveDeadLetterQueue(sqs: SQSClient, deadLetterQueue: RedrivableQueue, options: RedriveOptions = {}): Promise<RedriveResult> {
   if (deadLetterQueue.kind === DeadLetterKind.ruleTarget) return moveByCopy(sqs, deadLetterQueue, options);
   // Records the handler parked were sent to the DLQ, not moved there by SQS, so they carry no
   // source queue of their own: name it. With several sources, each message goes back to the
@@ -110,7 +160,7 @@ export function isMoveTaskUnsupported(error: unknown): boolean {
 }
 
 /** Polls the move task until it ends; the task runs inside SQS, so stopping here does not stop it. */
-async function followMoveTask(sqs: SQSClient, deadLetterQueue: DeadLetterQueue, taskHandle: string | undefined, destinations: readonly string[], options: RedriveOptions): Promise<RedriveResult> {
+async function followMoveTask(sqs: SQSClient, deadLetterQueue: RedrivableQueue, taskHandle: string | undefined, destinations: readonly string[], options: RedriveOptions): Promise<RedriveResult> {
   let progress: RedriveProgress = { method: RedriveMethod.moveTask, moved: 0, toMove: deadLetterQueue.visible };
   for (;;) {
     await sleep(options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
@@ -140,7 +190,7 @@ async function followMoveTask(sqs: SQSClient, deadLetterQueue: DeadLetterQueue, 
 }
 
 /** Redrives by receive, send a copy, delete the original; stops at the first failure. */
-async function moveByCopy(sqs: SQSClient, deadLetterQueue: DeadLetterQueue, options: RedriveOptions): Promise<RedriveResult> {
+async function moveByCopy(sqs: SQSClient, deadLetterQueue: RedrivableQueue, options: RedriveOptions): Promise<RedriveResult> {
   const fail = (message: string, cause: unknown, moved: number, messageId?: string) =>
     new RedriveError(message, { cause, queueUrl: deadLetterQueue.url, moved, ...(messageId === undefined ? {} : { messageId }) });
   const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: deadLetterQueue.url, AttributeNames: ['ApproximateNumberOfMessages'] })).catch((error: unknown) => {
@@ -214,7 +264,7 @@ async function moveByCopy(sqs: SQSClient, deadLetterQueue: DeadLetterQueue, opti
 }
 
 /** Where a message of the DLQ goes back to (a queue ARN). */
-function destinationOf(deadLetterQueue: DeadLetterQueue, message: Message): string {
+function destinationOf(deadLetterQueue: RedrivableQueue, message: Message): string {
   const onlySource = deadLetterQueue.sources.length === 1 ? deadLetterQueue.sources[0]?.arn : undefined;
   const destination =
     deadLetterQueue.kind === DeadLetterKind.ruleTarget
@@ -223,6 +273,11 @@ function destinationOf(deadLetterQueue: DeadLetterQueue, message: Message): stri
   if (destination === undefined) throw new Error(`nothing says which queue message ${message.MessageId ?? ''} came from`);
   if (!destination.startsWith('arn:aws:sqs:')) throw new Error(`its target ${destination} is not an SQS queue; redrive it through EventBridge`);
   return destination;
+}
+
+/** The queue name at the end of a queue ARN (`arn:aws:sqs:<region>:<account>:<name>`). */
+export function queueNameOfArn(arn: string): string {
+  return arn.split(':').pop() ?? arn;
 }
 
 /** The URL of the queue with this ARN, from its name and account. */

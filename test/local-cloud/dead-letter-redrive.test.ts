@@ -3,10 +3,9 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anEnvelope, anOrder } from '#test/support/factories';
 import { peekMessages } from '#infra/tools/dlq/inspect';
-import { RedriveMethod, isMoveTaskUnsupported, redriveDeadLetterQueue } from '#infra/tools/dlq/redrive';
-import { RedriveError } from '#infra/tools/dlq/errors';
+import { RedriveError, RedriveMethod, isMoveTaskUnsupported, redriveDeadLetterQueue } from '#cloud/dead-letter-redrive';
 import { consumedBy } from '#shared/pipeline-graph';
-import { deadLetterQueue, depth, eventually, putInvalidEvent, sqsClientRefusing, startDlqTestCloud, unsupportedOperation, type DlqTestCloud } from './dlq-test-cloud.ts';
+import { deadLetterQueue, depth, eventually, putInvalidEvent, sqsClientRefusing, startDlqTestCloud, unsupportedOperation, type DlqTestCloud } from '#test/infra/tools/dlq/dlq-test-cloud';
 
 describe('redriveDeadLetterQueue on the local cloud', () => {
   let target: DlqTestCloud;
