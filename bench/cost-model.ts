@@ -4,8 +4,9 @@
  * counts the end-to-end run observed). Pure arithmetic, so every figure can be checked by hand;
  * the naive baseline is the same arithmetic on a design without the pipeline's choices.
  *
- * What costs by the month whatever the orders (idle long polls, alarms, KMS keys) is spread
- * over an assumed number of orders a month. What costs only when an alarm changes state (the
+ * What costs by the month whatever the orders (alarms, KMS keys) is spread over an assumed
+ * number of orders a month; so are the empty receives of idle long polls, fewer the busier the
+ * queues (`sqs-polling.ts`). What costs only when an alarm changes state (the
  * SNS notification, the KMS requests of publishing it) is left out: it depends on incidents,
  * not on orders, and a few state changes a month cost a fraction of a cent.
  *
@@ -13,6 +14,7 @@
  */
 import { DEFAULT_LOGGING_CONFIG, writesPlatformInvocationLines, type LambdaLoggingConfig } from '#cloud/lambda/logging-config';
 import type { Prices } from './prices.ts';
+import { emptyReceivesPerSecond, LAMBDA_POLLING, type PollingBehaviour } from './sqs-polling.ts';
 
 /** Lambda's two architectures, as the template spells them. */
 export type Architecture = 'arm64' | 'x86_64';
@@ -90,19 +92,17 @@ export interface OrderUsage {
 /** Assumptions of the model that are not in the template or the counts. */
 export interface CostAssumptions {
   /**
-   * Orders a month, to spread the fixed monthly costs over: idle long polls, alarms, KMS keys.
+   * Orders a month, at an even rate: the fixed monthly costs (alarms, KMS keys) are spread over
+   * them, and the queues' message rates (so their empty receives) follow from them.
    * @default - required
    */
   readonly ordersPerMonth: number;
   /**
-   * Long-polling connections Lambda keeps on each queue while idle: "Lambda starts with five
-   * pollers" per SQS event source mapping, each a `ReceiveMessage` with `WaitTimeSeconds` 20.
-   * @see https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
-   * @default 5
+   * How Lambda's pollers poll each queue: they make the empty receives priced as idle polling,
+   * fewer the more messages arrive (see `emptyReceivesPerSecond`).
+   * @default {@link LAMBDA_POLLING}
    */
-  readonly idlePollersPerQueue?: number;
-  /** `WaitTimeSeconds` of an idle poll. @default 20 */
-  readonly idlePollSeconds?: number;
+  readonly polling?: PollingBehaviour;
   /**
    * Bytes of the START, END and REPORT lines Lambda writes per invocation of a function whose
    * logging configuration lets them through (see {@link FunctionDesign.logging}). @default 330
@@ -128,7 +128,8 @@ export interface CostBreakdown {
 }
 
 const MILLION = 1_000_000;
-const SECONDS_PER_MONTH = 30 * 24 * 3600;
+/** A month of 30 days, the period monthly prices are spread over. */
+export const SECONDS_PER_MONTH = 30 * 24 * 3600;
 const GIB = 1024 ** 3;
 /** Below this memory a function gets less than one vCPU, in proportion to its memory. */
 export const FULL_VCPU_MEMORY_MB = 1769;
@@ -156,8 +157,7 @@ export function costPerMillionOrders(design: PipelineDesign, usage: OrderUsage, 
   const accessLogBytes = assumptions.accessLogBytesPerRequest ?? 360;
   const logBytes = usage.functionLogBytes + platformLogBytes * invocationsWithPlatformLines + accessLogBytes * usage.httpRequests;
 
-  const idleReceivesPerMonth = design.polledQueues * (assumptions.idlePollersPerQueue ?? 5) * (SECONDS_PER_MONTH / (assumptions.idlePollSeconds ?? 20));
-  const idleReceivesPerOrder = idleReceivesPerMonth / assumptions.ordersPerMonth;
+  const idleReceivesPerOrder = emptyReceivesPerOrder(design, usage, assumptions);
 
   const perMillion = (countPerOrder: number, pricePerMillion: number) => countPerOrder * pricePerMillion;
   const breakdown = {
@@ -172,6 +172,22 @@ export function costPerMillionOrders(design: PipelineDesign, usage: OrderUsage, 
     monitoring: (MILLION * ((design.alarms ?? 0) * prices.cloudWatchStandardAlarms.usd + (design.kmsKeys ?? 0) * prices.kmsCustomerManagedKeys.usd)) / assumptions.ordersPerMonth,
   };
   return { ...breakdown, total: Object.values(breakdown).reduce((sum, value) => sum + value, 0) };
+}
+
+/**
+ * Empty receives per order: each polled queue's pollers at the rate of its messages (the
+ * orders a second times its function's records per order); a queue whose function did nothing
+ * in `usage` is idle.
+ */
+function emptyReceivesPerOrder(design: PipelineDesign, usage: OrderUsage, assumptions: CostAssumptions): number {
+  const polling = assumptions.polling ?? LAMBDA_POLLING;
+  const ordersPerSecond = assumptions.ordersPerMonth / SECONDS_PER_MONTH;
+  const recordsPerOrder = new Map(usage.functions.map((fn) => [fn.name, fn.records]));
+  const polled = design.functions.filter((fn) => fn.batchSize !== undefined);
+  // Queues the design counts without naming their function (none today) are taken as idle.
+  let perSecond = Math.max(0, design.polledQueues - polled.length) * emptyReceivesPerSecond(0, polling);
+  for (const fn of polled) perSecond += emptyReceivesPerSecond(ordersPerSecond * (recordsPerOrder.get(fn.name) ?? 0), polling);
+  return perSecond / ordersPerSecond;
 }
 
 /** How the naive baseline differs from the pipeline's design. */

@@ -41,8 +41,20 @@ function aUsage(overrides: Partial<OrderUsage> = {}): OrderUsage {
   };
 }
 
-/** One idle poll per order: 1 poller x 2,592,000 s / 20 s = 129,600 polls a month, over 129,600 orders. */
-const ASSUMPTIONS = { ordersPerMonth: 129_600, idlePollersPerQueue: 1, idlePollSeconds: 20, platformLogBytesPerInvocation: 100, accessLogBytesPerRequest: 100 };
+/** 129,600 orders a month (0.05 a second), one poller long-polling 20 s. */
+const ASSUMPTIONS = {
+  ordersPerMonth: 129_600,
+  polling: { pollers: 1, longPollSeconds: 20, receiveTurnaroundSeconds: 0.01 },
+  platformLogBytesPerInvocation: 100,
+  accessLogBytesPerRequest: 100,
+};
+/**
+ * The step's queue gets 2 records an order, 0.1 a second: a 20 s poll ends empty with
+ * probability e^-2, so 0.1 x e^-2 / (1 - e^-2) empty receives a second, over 0.05 orders.
+ */
+const IDLE_USD = ((0.1 * Math.exp(-2)) / (1 - Math.exp(-2)) / 0.05) * 0.4;
+/** The total of `aDesign()` and `aUsage()` at `ASSUMPTIONS`, by hand (the services but idle polling: 12.298746). */
+const TOTAL_USD = 12.298746 + IDLE_USD;
 
 describe('costPerMillionOrders', () => {
   it('prices each service as computed by hand', () => {
@@ -53,12 +65,12 @@ describe('costPerMillionOrders', () => {
     expect(cost.lambdaRequests).toBeCloseTo(1.5 * 0.2, 9);
     expect(cost.lambdaDuration).toBeCloseTo(0.25 * 0.14 * 13.3334, 6); // 0.035 GB-s an order
     expect(cost.sqs).toBeCloseTo(3 * 0.4, 9);
-    expect(cost.sqsIdlePolling).toBeCloseTo(0.4, 9);
+    expect(cost.sqsIdlePolling).toBeCloseTo(IDLE_USD, 9);
     expect(cost.eventBridge).toBeCloseTo(2, 9);
     expect(cost.apiGateway).toBeCloseTo(1, 9);
     expect(cost.dynamoDb).toBeCloseTo(4 * 0.125 + 10 * 0.625, 9);
     expect(cost.logs).toBeCloseTo((1250e6 / 1024 ** 3) * 0.5, 9); // 1,000 + 1.5 x 100 + 1 x 100 bytes an order
-    expect(cost.total).toBeCloseTo(12.698746, 5);
+    expect(cost.total).toBeCloseTo(TOTAL_USD, 5);
   });
 
   it('prices x86_64 duration at the x86_64 rate', () => {
@@ -90,7 +102,7 @@ describe('costPerMillionOrders', () => {
 
     // Assess: 1,000 + 1 x 100 bytes an order; the other services cost the same.
     expect(cost.logs).toBeCloseTo((1100e6 / 1024 ** 3) * 0.5, 9);
-    expect(cost.total - cost.logs).toBeCloseTo(12.698746 - (1250e6 / 1024 ** 3) * 0.5, 5);
+    expect(cost.total - cost.logs).toBeCloseTo(TOTAL_USD - (1250e6 / 1024 ** 3) * 0.5, 5);
   });
 
   it('adds the platform lines only of the functions that write them', () => {
@@ -113,7 +125,27 @@ describe('costPerMillionOrders', () => {
 
     // Assess
     expect(cost.monitoring).toBeCloseTo((1e6 * (21 * 0.1 + 1)) / 129_600, 9);
-    expect(cost.total).toBeCloseTo(12.698746 + cost.monitoring, 5);
+    expect(cost.total).toBeCloseTo(TOTAL_USD + cost.monitoring, 5);
+  });
+
+  it('prices an idle queue at one empty receive per poller per long poll', () => {
+    // Prepare: the step's queue gets no message: 1 / 20 s empty receives a second, over 0.05 orders a second.
+    const usage = aUsage({ functions: [{ name: 'step', invocations: 0, records: 0, billedMs: 0 }, { name: 'http', invocations: 1, records: 1, billedMs: 100 }] });
+
+    // Act
+    const cost = costPerMillionOrders(aDesign(), usage, PRICES, ASSUMPTIONS);
+
+    // Assess
+    expect(cost.sqsIdlePolling).toBeCloseTo(1 * 0.4, 9);
+  });
+
+  it('prices fewer empty receives per order the busier the queues', () => {
+    // Act
+    const quiet = costPerMillionOrders(aDesign(), aUsage(), PRICES, ASSUMPTIONS);
+    const busy = costPerMillionOrders(aDesign(), aUsage(), PRICES, { ...ASSUMPTIONS, ordersPerMonth: 100 * ASSUMPTIONS.ordersPerMonth });
+
+    // Assess: 5 orders a second put 10 messages a second on the queue; a poll is almost never empty.
+    expect(busy.sqsIdlePolling).toBeLessThan(quiet.sqsIdlePolling / 1e6);
   });
 
   it('prices no monitoring for a design without alarms or keys', () => {
@@ -161,9 +193,9 @@ describe('naiveScenario', () => {
     const naiveCost = costPerMillionOrders(naive.design, naive.usage, PRICES, ASSUMPTIONS);
     const tunedCost = costPerMillionOrders(aDesign(), aUsage(), PRICES, ASSUMPTIONS);
 
-    // Assess: 0.6 requests + 0.035 GB-s x 16.6667 + 6 x 0.4 SQS + 0.4 idle + 2 events + 1 HTTP + 13 DynamoDB + 1,400 log bytes.
-    expect(naiveCost.total).toBeCloseTo(0.6 + 0.035 * 16.6667 + 2.4 + 0.4 + 2 + 1 + 13 + (1400e6 / 1024 ** 3) * 0.5, 5);
-    expect(savingVersusNaive(tunedCost, naiveCost)).toBeCloseTo(1 - 12.698746 / naiveCost.total, 6);
+    // Assess: 0.6 requests + 0.035 GB-s x 16.6667 + 6 x 0.4 SQS + idle polling + 2 events + 1 HTTP + 13 DynamoDB + 1,400 log bytes.
+    expect(naiveCost.total).toBeCloseTo(0.6 + 0.035 * 16.6667 + 2.4 + IDLE_USD + 2 + 1 + 13 + (1400e6 / 1024 ** 3) * 0.5, 5);
+    expect(savingVersusNaive(tunedCost, naiveCost)).toBeCloseTo(1 - TOTAL_USD / naiveCost.total, 6);
   });
 });
 
