@@ -5,10 +5,11 @@
  * declaration (`CustomerNotified`; the `onEvent` hook: polling GET would load the machine with
  * get-order invocations); its latency runs from the 202 that accepted it to then.
  *
- * Phases: a machine baseline (loopback HTTP round trips, for the ratio), the cloud's start, a
- * warm-up, the rate search (see `rate-search.ts`), then {@link MEASURED_ORDERS} orders (fewer if they would take over
- * {@link MAX_MEASUREMENT_SECONDS} s) at the
- * highest sustained rate. During the measurement the hooks count what the `cost` group prices:
+ * Phases: a machine baseline (loopback HTTP round trips, for the ratio), the floor's terms (one
+ * SDK call, the handlers' own logic), the cloud's start, a warm-up, the rate search (see
+ * `rate-search.ts`), then {@link MEASURED_ORDERS} orders (fewer if they would take over
+ * {@link MAX_MEASUREMENT_SECONDS} s) at the highest sustained rate, then
+ * {@link OVERLOAD_FACTOR} times that rate and a probe of the recovery. During the measurement the hooks count what the `cost` group prices:
  * events, deliveries, invocations and billed durations, SQS requests, the AWS requests the
  * functions made, and the bytes they logged.
  */
@@ -29,6 +30,7 @@ import type { FunctionUsage, OrderUsage, PipelineDesign } from './cost-model.ts'
 import { itemSizeBytes, orderCapacity, strongReadUnits, writeUnits, type ItemSizes, type WireAttributeValue } from './dynamodb-units.ts';
 import { measureLoopbackRoundTrips } from './loopback-baseline.ts';
 import { measureSdkCallCpuMs } from './sdk-call-floor.ts';
+import { measureHandlerLogicMs, type HandlerLogicFloor } from './handler-logic-floor.ts';
 import { ORDER_KINDS, plannedOrder, type OrderKindName, type PlannedOrder } from '#local/order-mix';
 import { PIPELINE_GRAPH } from '#shared/pipeline-graph';
 import { highestSustained, judgeStep, nextRate, type RateTried, type StepObservation, type StepVerdict } from './rate-search.ts';
@@ -98,6 +100,8 @@ export const e2eBenchmark: BenchmarkGroup = {
     const baselineRoundTripsPerSecond = await measureLoopbackRoundTrips();
     context.log('e2e: the floor of one SDK call (client and a no-op server)');
     const sdkCallCpuMs = await measureSdkCallCpuMs();
+    context.log('e2e: the floor of the handlers\' own logic (the order mix through every handler, ports in memory)');
+    const handlerLogic = await measureHandlerLogicMs(ORDER_MIX_SEED);
 
     context.log('e2e: synthesizing the stack');
     const stack = synthesizeOrderPipeline(path.join(context.workDirectory, 'cdk.out'));
@@ -126,8 +130,10 @@ export const e2eBenchmark: BenchmarkGroup = {
       context.log(`e2e: measurement, ${measuredOrders} orders at ${measuredRate}/s`);
       const measurement = await run.phase(measuredRate, measuredOrders, { abandonWhenBacklogged: false, count: true });
       const usage = await run.usage(measurement, design);
-      const floor = floorFigures(usage, sdkCallCpuMs);
-      context.note('e2e: floorMsPerOrder = the functions\' SDK calls per order x the CPU of one hot SDK call against a no-op server (client and server), measured in the same run; the handlers\' own logic is not in it, so the floor is a lower bound and floorRatio an upper bound');
+      const floor = floorFigures(usage, sdkCallCpuMs, handlerLogic);
+      context.note(
+        'e2e: floorMsPerOrder = the functions\' SDK calls per order x the CPU of one hot SDK call against a no-op server (client and server) + the handlers\' own logic per order (handlerLogicMsPerOrder: the order mix through place-order\'s and every step\'s handler, ports, bus and queues in memory, one thread, hot), all measured in the same run; floorRatio = cpuMsPerOrder / floorMsPerOrder',
+      );
 
       const overload = await measureOverload(run, context, measuredRate, settledRate(measurement));
 
@@ -673,11 +679,17 @@ function cpuFigures(cpu: PhaseCpu, orders: number): GroupFigures {
  * The floor of an order (its SDK calls at the cost of each on a no-op server) and the measured
  * CPU per order against it; null where a figure is missing.
  */
-function floorFigures(usage: GroupFigures, sdkCallCpuMs: number): GroupFigures {
+function floorFigures(usage: GroupFigures, sdkCallCpuMs: number, handlerLogic: HandlerLogicFloor): GroupFigures {
   const calls = usage.sdkCallsPerOrder;
   const cpu = usage.cpuMsPerOrder;
-  const floorMsPerOrder = typeof calls === 'number' ? calls * sdkCallCpuMs : null;
-  return { sdkCallCpuMs, floorMsPerOrder, floorRatio: floorMsPerOrder !== null && typeof cpu === 'number' ? cpu / floorMsPerOrder : null };
+  const floorMsPerOrder = typeof calls === 'number' ? calls * sdkCallCpuMs + handlerLogic.msPerOrder : null;
+  return {
+    sdkCallCpuMs,
+    handlerLogicMsPerOrder: handlerLogic.msPerOrder,
+    handlerLogicInvocationsPerOrder: handlerLogic.invocationsPerOrder,
+    floorMsPerOrder,
+    floorRatio: floorMsPerOrder !== null && typeof cpu === 'number' ? cpu / floorMsPerOrder : null,
+  };
 }
 
 function sum(values: Iterable<number>): number {
