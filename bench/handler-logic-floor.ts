@@ -60,8 +60,16 @@ export interface HandlerLogicFloor {
   readonly orders: number;
 }
 
-/** Measures the handlers' own logic per order; see the module comment. */
-export async function measureHandlerLogicMs(seed: number): Promise<HandlerLogicFloor> {
+/** How many orders {@link measureHandlerLogicMs} carries: first unmeasured, then measured (indices of the mix from 0). */
+export interface HandlerLogicOrders {
+  /** @default 200 */
+  readonly warmup?: number;
+  /** @default 1,000 */
+  readonly measured?: number;
+}
+
+/** Measures the handlers' own logic per order of the mix for `seed`; see the module comment. */
+export async function measureHandlerLogicMs(seed: number, orders: HandlerLogicOrders = {}): Promise<HandlerLogicFloor> {
   // The handlers' EMF metric lines are serialized as in Lambda, but not written to the bench's
   // terminal: Powertools writes them to stdout whatever logger it is given.
   const write = process.stdout.write;
@@ -70,21 +78,21 @@ export async function measureHandlerLogicMs(seed: number): Promise<HandlerLogicF
     return true;
   }) as typeof process.stdout.write;
   try {
-    return await measure(seed);
+    return await measure(seed, orders.warmup ?? WARMUP_ORDERS, orders.measured ?? MEASURED_ORDERS);
   } finally {
     process.stdout.write = write;
   }
 }
 
-async function measure(seed: number): Promise<HandlerLogicFloor> {
+async function measure(seed: number, warmup: number, measured: number): Promise<HandlerLogicFloor> {
   const pipeline = new InMemoryPipeline();
   let index = 0;
-  for (; index < WARMUP_ORDERS; index += 1) await pipeline.carry(index, seed);
+  for (; index < warmup; index += 1) await pipeline.carry(index, seed);
   const invocationsBefore = pipeline.invocations;
   const deadline = performance.now() + MAX_MEASURE_MS;
   const before = process.cpuUsage();
   let orders = 0;
-  while (orders < MEASURED_ORDERS && performance.now() < deadline) {
+  while (orders < measured && performance.now() < deadline) {
     await pipeline.carry(index + orders, seed);
     orders += 1;
   }
