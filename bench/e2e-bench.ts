@@ -516,6 +516,10 @@ class PipelineRun {
       ),
       itemSizes: sizes as unknown as GroupFigures[string],
       projectionWritesPerOrder: perOrder(orders.reduce((sum, order) => sum + projectionWrites(order.orderId as string), 0)),
+      // Every write of the view is conditional on its version and the view's version counts the
+      // ones that succeeded: PutItem requests beyond them lost a race (ConditionalCheckFailed),
+      // the projection's retry storm when it is high.
+      lostViewWritesPerOrder: measured ? perOrder(extraPuts) : null,
       ...(phase.cpu === undefined ? {} : cpuFigures(phase.cpu, orders.length)),
     };
   }
