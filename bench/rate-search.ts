@@ -21,6 +21,11 @@ export interface StepObservation {
   readonly latenciesMs: readonly number[];
   /** Why the step stopped placing orders before its count, if it did (a growing backlog). */
   readonly abandonedBecause?: string;
+  /**
+   * POSTs answered 429 (the stage's throttling) and sent again after a back-off: a rate the API
+   * pushes back on is not sustained, even when every order got in on a later try. @default 0
+   */
+  readonly throttled?: number;
 }
 
 /** When a rate counts as sustained. */
@@ -47,7 +52,7 @@ export interface StepVerdict {
   readonly p99Ms: number | null;
 }
 
-/** Judges a step: every order accepted and settled in time, the rate achieved, p99 in bound. */
+/** Judges a step: every order accepted (none throttled) and settled in time, the rate achieved, p99 in bound. */
 export function judgeStep(step: StepObservation, criteria: SustainCriteria = {}): StepVerdict {
   const maxP99Ms = criteria.maxP99Ms ?? 2000;
   const minArrivalShare = criteria.minArrivalShare ?? 0.9;
@@ -56,6 +61,7 @@ export function judgeStep(step: StepObservation, criteria: SustainCriteria = {})
   const verdict = (sustained: boolean, reason: string): StepVerdict => ({ sustained, reason, arrivalRate, p99Ms });
   if (step.abandonedBecause !== undefined) return verdict(false, step.abandonedBecause);
   if (step.accepted < step.placed) return verdict(false, `${step.placed - step.accepted} of ${step.placed} orders not accepted`);
+  if ((step.throttled ?? 0) > 0) return verdict(false, `${step.throttled} POSTs throttled (429)`);
   if (arrivalRate < minArrivalShare * step.targetRate) return verdict(false, `placed only ${arrivalRate.toFixed(1)} of ${step.targetRate} orders/s`);
   if (step.settledInGrace < step.accepted) return verdict(false, `backlog: ${step.accepted - step.settledInGrace} orders unsettled ${criteria.graceMs ?? 2000} ms after the last arrival`);
   if (p99Ms === null || p99Ms > maxP99Ms) return verdict(false, `p99 ${p99Ms?.toFixed(0) ?? '-'} ms above ${maxP99Ms} ms`);

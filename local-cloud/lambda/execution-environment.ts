@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { initTimedOut, runtimeExited, timedOut } from './host-errors.ts';
 import type { FunctionError, InvocationFailure, InvocationResult } from './invocation-result.ts';
 import { pipeLines, type LogSink } from './log-sink.ts';
+import { threadCpuMs } from './thread-cpu.ts';
 import type { InvokeMessage, RuntimeMessage, RuntimeWorkerData } from './worker-protocol.ts';
 
 /** The runtime is plain JavaScript next to this file, so it loads under node, tsx and vitest alike. */
@@ -60,6 +61,10 @@ export class ExecutionEnvironment {
   #pendingInitDurationMs: number | undefined;
   #inFlight: InFlight | undefined;
   #termination: Promise<void> | undefined;
+  /** The worker's OS thread, once it said (Linux only). */
+  #osThreadId: number | undefined;
+  /** The worker's CPU time when it was discarded: its thread is gone after that. */
+  #cpuMsAtDiscard: number | undefined;
 
   /** Starts the worker; the bundle loads in the background (see {@link initialized}). */
   constructor(config: ExecutionEnvironmentConfig) {
@@ -117,9 +122,19 @@ export class ExecutionEnvironment {
     });
   }
 
+  /**
+   * CPU milliseconds the worker's thread has used (its bundle's load included), for benchmarks;
+   * undefined where the system does not show a thread's CPU time (see `thread-cpu.ts`).
+   */
+  cpuMs(): number | undefined {
+    if (this.#termination !== undefined) return this.#cpuMsAtDiscard;
+    return this.#osThreadId === undefined ? undefined : threadCpuMs(this.#osThreadId);
+  }
+
   /** Stops the worker for good; an invocation in flight fails with `Runtime.ExitError`. */
   discard(): Promise<void> {
     if (this.#termination === undefined) {
+      this.#cpuMsAtDiscard = this.cpuMs();
       this.#termination = this.#worker.terminate().then(() => undefined);
       this.#config.onDiscard(this);
     }
@@ -128,6 +143,9 @@ export class ExecutionEnvironment {
 
   #onMessage(message: RuntimeMessage): void {
     switch (message.type) {
+      case 'thread':
+        this.#osThreadId = message.osThreadId;
+        return;
       case 'ready':
         this.#pendingInitDurationMs = message.initDurationMs;
         this.#settleInit?.({ ok: true });

@@ -26,6 +26,7 @@ import { DEFAULT_LOGGING_CONFIG, type LambdaLoggingConfig } from '#cloud/lambda/
 import type { EnvironmentBudgetMember, ExecutionEnvironmentBudget } from './environment-budget.ts';
 import { LocalFunctionClosedError } from './errors.ts';
 import { ExecutionEnvironment } from './execution-environment.ts';
+import { currentOsThreadId } from './thread-cpu.ts';
 import { parseHandler, type HandlerLocation } from './handler-name.ts';
 import type { FunctionInvoker, InvocationResult } from './invocation-result.ts';
 import { writeToStdout, type LogSink } from './log-sink.ts';
@@ -155,6 +156,8 @@ export class LocalFunction implements FunctionInvoker {
   readonly #loadedVersions = new WeakMap<ExecutionEnvironment, number>();
   #codeDirectory: string;
   #codeVersion = 1;
+  /** CPU milliseconds of the environments discarded so far (see {@link workerCpuMs}). */
+  #discardedCpuMs = 0;
   /** Most recently freed last: the next invocation takes it, so the others age and retire. */
   readonly #idle: IdleEnvironment[] = [];
   readonly #waiters: Waiter[] = [];
@@ -242,6 +245,18 @@ export class LocalFunction implements FunctionInvoker {
     if (this.#idle.length > 0) return true;
     if (this.#starting > 0 || this.#environments.size >= this.#props.maxConcurrency) return false;
     return this.#budget === undefined || this.#budget.canScaleOut(this.#budgetMember);
+  }
+
+  /**
+   * CPU milliseconds the function's worker threads have used, the discarded ones' included, for
+   * benchmarks; undefined where the system does not show a thread's CPU time (`thread-cpu.ts`).
+   */
+  workerCpuMs(): number | undefined {
+    if (currentOsThreadId() === undefined) return undefined;
+    let total = this.#discardedCpuMs;
+    // A worker that has not told its thread yet has used next to nothing.
+    for (const environment of this.#environments) total += environment.cpuMs() ?? 0;
+    return total;
   }
 
   /** Environments started so far (each a cold start), replacements included. */
@@ -364,6 +379,7 @@ export class LocalFunction implements FunctionInvoker {
 
   #onDiscard(environment: ExecutionEnvironment): void {
     this.#environments.delete(environment);
+    this.#discardedCpuMs += environment.cpuMs() ?? 0;
     const idleIndex = this.#idle.findIndex((idle) => idle.environment === environment);
     if (idleIndex >= 0) this.#idle.splice(idleIndex, 1);
     this.#budget?.give();

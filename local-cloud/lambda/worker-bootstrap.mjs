@@ -9,11 +9,21 @@
  *
  * @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
  */
-import { existsSync, openSync, writeSync } from 'node:fs';
+import { existsSync, openSync, readlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
+
+/**
+ * The host reads this thread's CPU time from /proc (see ../lambda/thread-cpu.ts): it learns the
+ * OS thread id first thing, so the bundle's load counts too. Not Linux: nothing to tell.
+ */
+try {
+  parentPort.postMessage({ type: 'thread', osThreadId: Number(readlinkSync('/proc/thread-self').split('/').at(-1)) });
+} catch {
+  // No /proc/thread-self: the host reports no per-thread CPU.
+}
 
 /**
  * With a log file, the function's output is written from this thread: carrying every line to

@@ -46,6 +46,8 @@ export interface InvokeMessage {
 
 /** Runtime -> host messages. */
 export type RuntimeMessage =
+  /** The worker's OS thread id (Linux), sent first, so the host can read the thread's CPU time. */
+  | { readonly type: 'thread'; readonly osThreadId: number }
   /** The bundle loaded and the handler was found. */
   | { readonly type: 'ready'; readonly initDurationMs: number }
   /** The bundle failed to load, or has no such handler. */

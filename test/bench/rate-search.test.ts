@@ -56,6 +56,7 @@ describe('judgeStep', () => {
 
   it.each([
     { why: 'an order was refused', overrides: { accepted: 80 }, reason: /not accepted/ },
+    { why: 'the API throttled POSTs that got in on a later try', overrides: { throttled: 3 }, reason: /3 POSTs throttled \(429\)/ },
     { why: 'the client fell behind the rate', overrides: { arrivalSeconds: 10 }, reason: /placed only 8.0 of 10/ },
     { why: 'a backlog remained after the grace time', overrides: { settledInGrace: 70 }, reason: /backlog: 11 orders/ },
     { why: 'p99 is above the bound', overrides: { latenciesMs: [100, 3000] }, reason: /p99 2971 ms/ },

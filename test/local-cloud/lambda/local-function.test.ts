@@ -491,6 +491,26 @@ describe('LocalFunction', () => {
     expect(fn.canInvokeWithoutWaiting()).toBe(true);
   });
 
+  it("counts its worker threads' CPU time, a discarded environment's included", async () => {
+    // Prepare: each invocation burns CPU and answers its own thread's CPU time so far.
+    const fn = aFunction(
+      await bundles.handler(
+        'async (event) => { const stop = Date.now() + 30; while (Date.now() < stop); if (event.hang) await new Promise(() => setInterval(() => {}, 1000)); return Number(readFileSync("/proc/thread-self/schedstat", "latin1").split(" ")[0]) / 1e6; }',
+        'import { readFileSync } from "node:fs";',
+      ),
+      { timeoutSeconds: 0.5 },
+    );
+
+    // Act: the second invocation times out, so its environment is discarded and replaced.
+    const firstThreadMs = expectSuccess(await fn.invoke({})) as number;
+    expectFailure(await fn.invoke({ hang: true }));
+    const secondThreadMs = expectSuccess(await fn.invoke({})) as number;
+
+    // Assess
+    expect(fn.coldStarts).toBe(2);
+    expect(fn.workerCpuMs()).toBeGreaterThanOrEqual(firstThreadMs + secondThreadMs);
+  });
+
   it('reuses one warm environment for sequential invocations', async () => {
     const fn = aFunction(await bundles.handler('async () => threadId', 'import { threadId } from "node:worker_threads";'));
 
