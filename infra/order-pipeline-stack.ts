@@ -13,7 +13,7 @@ import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, PayloadFormatVe
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccountRecovery, Mfa, UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
-import { AttributeType, BillingMode, Table, TableEncryption, type ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption, type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { CfnArchive, EventBus } from 'aws-cdk-lib/aws-events';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
@@ -32,6 +32,7 @@ import { acknowledgeUntraced, dependOnRolePolicyOnly, FUNCTION_ARCHITECTURE, FUN
 import type { GrantTargets } from '#infra/function-grants';
 import { PipelineStep } from '#infra/pipeline-step';
 import { AlarmTopic, alarmEmailFromContext } from '#infra/alarm-topic';
+import { allowedOriginsFromContext, corsPreflightOf } from '#infra/allowed-origins';
 import { PipelineDashboard } from '#infra/pipeline-dashboard';
 
 /** The stack's name (and construct id). */
@@ -141,7 +142,7 @@ export class OrderPipelineStack extends Stack {
   }
 
   private table(id: string, keys: TableKeys, removalPolicy: RemovalPolicy): Table {
-    return new Table(this, id, {
+    const table = new Table(this, id, {
       partitionKey: { name: keys.partitionKey, type: AttributeType.STRING },
       sortKey: keys.sortKey === undefined ? undefined : { name: keys.sortKey, type: AttributeType.STRING },
       timeToLiveAttribute: keys.timeToLiveAttribute,
@@ -150,6 +151,16 @@ export class OrderPipelineStack extends Stack {
       encryption: TableEncryption.AWS_MANAGED,
       removalPolicy,
     });
+    for (const [indexName, index] of Object.entries(keys.globalSecondaryIndexes ?? {})) {
+      table.addGlobalSecondaryIndex({
+        indexName,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        projectionType: ProjectionType.INCLUDE,
+        nonKeyAttributes: [...index.nonKeyAttributes],
+      });
+    }
+    return table;
   }
 
   /**
@@ -303,6 +314,8 @@ export class OrderPipelineStack extends Stack {
   }
 
   private httpApi(): { api: HttpApi; stage: HttpStage } {
+    const allowedOrigins = allowedOriginsFromContext(this);
+    const routeMethods = HTTP_FUNCTION_NAMES.map((name) => PIPELINE.http[name].route.split(' ')[0] as 'GET' | 'POST');
     const api = new HttpApi(this, 'HttpApi', {
       apiName: `${this.stackName}-shop`,
       description: 'Order pipeline shop API',
@@ -310,6 +323,8 @@ export class OrderPipelineStack extends Stack {
       // Every route takes a customer's token of the pool, checked by API Gateway before any function runs.
       // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
       defaultAuthorizer: new HttpUserPoolAuthorizer('CustomerAuthorizer', this.userPool, { userPoolClients: [this.userPoolClient] }),
+      // Browsers on the origins of `-c allowedOrigins=...` only; none without it (infra/allowed-origins.ts).
+      ...(allowedOrigins === undefined ? {} : { corsPreflight: corsPreflightOf(allowedOrigins, routeMethods) }),
     });
     const accessLogGroup = new LogGroup(this, 'HttpApiAccessLogs', {
       retention: RetentionDays.ONE_MONTH,
