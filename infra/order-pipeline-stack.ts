@@ -2,7 +2,7 @@
  * The order pipeline: the `OrderBus` with its archive, the Orders / Inventory / Ledger /
  * Idempotency tables, the customer pool,
  * and the functions of the pipeline's declaration (`functions/shared/pipeline.ts`): the HTTP
- * API's (POST /orders, GET /orders/{id}) and one `PipelineStep` per SQS-fed step, each with
+ * API's (POST /orders, GET /orders/{id}, GET /orders) and one `PipelineStep` per SQS-fed step, each with
  * the environment and the grants its declaration gives it, and the topic their alarms notify.
  */
 import { existsSync } from 'node:fs';
@@ -62,7 +62,7 @@ export interface OrderPipelineStackProps extends StackProps {
 export class OrderPipelineStack extends Stack {
   /** The custom bus every event goes through. */
   readonly bus: EventBus;
-  /** The read model (one item per order), served by GET /orders/{id}. */
+  /** The read model (one item per order), served by GET /orders/{id}; its `customerOrders` index serves GET /orders. */
   readonly ordersTable: Table;
   /** Stock per SKU, seeded with the demo catalogue. */
   readonly inventoryTable: Table;
