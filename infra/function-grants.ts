@@ -49,6 +49,9 @@ function arnOf(target: GrantTarget, targets: GrantTargets, functionName: string)
   switch (target.kind) {
     case 'table':
       return targets.tables[target.table].tableArn;
+    case 'index':
+      // The index's ARN, as IAM authorizes a Query of it: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html#amazondynamodb-resources-for-iam-policies
+      return `${targets.tables[target.table].tableArn}/index/${target.index}`;
     case 'bus':
       return targets.bus.eventBusArn;
     case 'queue':

@@ -2,7 +2,7 @@
  * The order pipeline: the `OrderBus` with its archive, the Orders / Inventory / Ledger /
  * Idempotency tables, the customer pool,
  * and the functions of the pipeline's declaration (`functions/shared/pipeline.ts`): the HTTP
- * API's (POST /orders, GET /orders/{id}) and one `PipelineStep` per SQS-fed step, each with
+ * API's (POST /orders, GET /orders/{id}, GET /orders) and one `PipelineStep` per SQS-fed step, each with
  * the environment and the grants its declaration gives it, and the topic their alarms notify.
  */
 import { existsSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, PayloadFormatVe
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccountRecovery, Mfa, UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
-import { AttributeType, BillingMode, Table, TableEncryption, type ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption, type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { CfnArchive, EventBus } from 'aws-cdk-lib/aws-events';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
@@ -32,6 +32,7 @@ import { acknowledgeUntraced, dependOnRolePolicyOnly, FUNCTION_ARCHITECTURE, FUN
 import type { GrantTargets } from '#infra/function-grants';
 import { PipelineStep } from '#infra/pipeline-step';
 import { AlarmTopic, alarmEmailFromContext } from '#infra/alarm-topic';
+import { allowedOriginsFromContext, corsPreflightOf } from '#infra/allowed-origins';
 import { PipelineDashboard } from '#infra/pipeline-dashboard';
 
 /** The stack's name (and construct id). */
@@ -61,7 +62,7 @@ export interface OrderPipelineStackProps extends StackProps {
 export class OrderPipelineStack extends Stack {
   /** The custom bus every event goes through. */
   readonly bus: EventBus;
-  /** The read model (one item per order), served by GET /orders/{id}. */
+  /** The read model (one item per order), served by GET /orders/{id}; its `customerOrders` index serves GET /orders. */
   readonly ordersTable: Table;
   /** Stock per SKU, seeded with the demo catalogue. */
   readonly inventoryTable: Table;
@@ -141,7 +142,7 @@ export class OrderPipelineStack extends Stack {
   }
 
   private table(id: string, keys: TableKeys, removalPolicy: RemovalPolicy): Table {
-    return new Table(this, id, {
+    const table = new Table(this, id, {
       partitionKey: { name: keys.partitionKey, type: AttributeType.STRING },
       sortKey: keys.sortKey === undefined ? undefined : { name: keys.sortKey, type: AttributeType.STRING },
       timeToLiveAttribute: keys.timeToLiveAttribute,
@@ -150,6 +151,16 @@ export class OrderPipelineStack extends Stack {
       encryption: TableEncryption.AWS_MANAGED,
       removalPolicy,
     });
+    for (const [indexName, index] of Object.entries(keys.globalSecondaryIndexes ?? {})) {
+      table.addGlobalSecondaryIndex({
+        indexName,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        projectionType: ProjectionType.INCLUDE,
+        nonKeyAttributes: [...index.nonKeyAttributes],
+      });
+    }
+    return table;
   }
 
   /**
@@ -303,6 +314,8 @@ export class OrderPipelineStack extends Stack {
   }
 
   private httpApi(): { api: HttpApi; stage: HttpStage } {
+    const allowedOrigins = allowedOriginsFromContext(this);
+    const routeMethods = HTTP_FUNCTION_NAMES.map((name) => PIPELINE.http[name].route.split(' ')[0] as 'GET' | 'POST');
     const api = new HttpApi(this, 'HttpApi', {
       apiName: `${this.stackName}-shop`,
       description: 'Order pipeline shop API',
@@ -310,6 +323,8 @@ export class OrderPipelineStack extends Stack {
       // Every route takes a customer's token of the pool, checked by API Gateway before any function runs.
       // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
       defaultAuthorizer: new HttpUserPoolAuthorizer('CustomerAuthorizer', this.userPool, { userPoolClients: [this.userPoolClient] }),
+      // Browsers on the origins of `-c allowedOrigins=...` only; none without it (infra/allowed-origins.ts).
+      ...(allowedOrigins === undefined ? {} : { corsPreflight: corsPreflightOf(allowedOrigins, routeMethods) }),
     });
     const accessLogGroup = new LogGroup(this, 'HttpApiAccessLogs', {
       retention: RetentionDays.ONE_MONTH,

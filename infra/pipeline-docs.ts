@@ -46,7 +46,7 @@ export function flowDiagram(graph: PipelineGraph = PIPELINE_GRAPH): string {
   let orders = 'orders[(Orders read model)]';
   for (const name of [...graph.httpFunctionNames, ...graph.stepNames]) {
     const uses = graph.function(name).uses ?? [];
-    if (uses.includes('orderViews') || uses.includes('orderViewReader')) {
+    if (uses.includes('orderViews') || uses.includes('orderViewReader') || uses.includes('orderLister')) {
       lines.push(`  ${nodeId(name)} --> ${orders}`);
       orders = 'orders';
     }
@@ -59,13 +59,15 @@ export function permissions(graph: PipelineGraph = PIPELINE_GRAPH): string {
   const short = (actions: readonly string[]) => actions.map((action) => action.replace(/^[a-z]+:/, '')).join(', ');
   const rows = [...graph.httpFunctionNames, ...graph.stepNames].map((name) => {
     const access = FunctionAccess.in(graph, name);
+    const title = (table: string) => `${table[0]?.toUpperCase()}${table.slice(1)}`;
     const tables = TABLE_NAMES.flatMap((table) => {
       const actions = access.tableActions(table);
-      return actions.length === 0 ? [] : [`${table[0]?.toUpperCase()}${table.slice(1)}: ${short(actions)}`];
+      return actions.length === 0 ? [] : [`${title(table)}: ${short(actions)}`];
     });
+    const indexes = access.grants.flatMap((grant) => (grant.target.kind === 'index' ? [`${title(grant.target.table)} index ${grant.target.index}: ${short(grant.actions)}`] : []));
     const bus = access.grants.find((grant) => grant.target.kind === 'bus');
     const queues = access.grants.flatMap((grant) => (grant.target.kind === 'queue' ? [`queue: ${short(grant.actions)}`] : grant.target.kind === 'deadLetterQueue' ? [`DLQ: ${short(grant.actions)}`] : []));
-    return `| ${name} | ${tables.join('; ') || '-'} | ${bus?.sources?.join(', ') ?? '-'} | ${queues.join('; ') || '-'} |`;
+    return `| ${name} | ${[...tables, ...indexes].join('; ') || '-'} | ${bus?.sources?.join(', ') ?? '-'} | ${queues.join('; ') || '-'} |`;
   });
   return ['| function | DynamoDB | PutEvents, `events:source` | SQS, its own |', '|---|---|---|---|', ...rows].join('\n');
 }

@@ -9,6 +9,16 @@ import { placeOrder, type PlaceOrderDeps } from '#shared/place-order';
 import { callerOf, header, json, problem, unauthorized } from '#shared/runtime/http';
 import { logger } from '#shared/runtime/observability';
 
+/**
+ * The largest order body accepted, in bytes: 16 KiB. The largest valid order (50 lines with 64
+ * character SKUs, every free-text field at its longest and each character written as a `\uXXXX`
+ * escape) is about 9 KiB, more when pretty-printed; anything much bigger is not an order. Far
+ * below the HTTP API's own 10 MB, because this function would parse it and OrderPlaced carries
+ * the order in an event, and an EventBridge entry holds at most 256 KB.
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html
+ */
+export const MAX_ORDER_BODY_BYTES = 16 * 1024;
+
 /** An Idempotency-Key is 1 to 128 visible ASCII characters. */
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 
@@ -22,10 +32,13 @@ async function answer(event: APIGatewayProxyEventV2, deps: PlaceOrderDeps): Prom
   if (caller === undefined) return unauthorized();
   // The pipeline writes to the customer's verified address; an access token carries none.
   if (caller.email === undefined) return problem(403, 'the token carries no e-mail address: send the ID token of the customer');
+  const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64') : Buffer.from(event.body ?? '', 'utf8');
+  if (raw.byteLength > MAX_ORDER_BODY_BYTES) {
+    return problem(413, `the order body is ${raw.byteLength} bytes; an order is at most ${MAX_ORDER_BODY_BYTES} bytes`);
+  }
   let body: unknown;
   try {
-    const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body;
-    body = JSON.parse(raw ?? '');
+    body = JSON.parse(raw.toString('utf8'));
   } catch {
     return problem(400, 'the request body must be a JSON order', [{ field: '(body)', message: 'is not valid JSON' }]);
   }

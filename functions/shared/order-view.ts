@@ -24,6 +24,11 @@ export interface OrderView {
   readonly orderId: string;
   readonly status: OrderStatus;
   readonly order?: Order;
+  /**
+   * The order's customer (the token subject that placed it), from `OrderPlaced`: the partition key
+   * of the `customerOrders` index, which lists a customer's orders.
+   */
+  readonly customerId?: string;
   readonly amountCents?: number;
   readonly paymentId?: string;
   readonly shipment?: Shipment;
@@ -91,7 +96,7 @@ function factsOf(event: ProjectedEvent): Partial<OrderView> {
   const detail = event.detail as Record<string, unknown>;
   switch (event.detailType) {
     case 'OrderPlaced':
-      return { order: detail.order as Order, placedAt: detail.placedAt as string };
+      return { order: detail.order as Order, customerId: (detail.order as Order).customer.customerId, placedAt: detail.placedAt as string };
     case 'InventoryReserved':
       return { amountCents: detail.amountCents as number };
     case 'PaymentCaptured':

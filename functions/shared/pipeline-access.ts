@@ -15,13 +15,15 @@ import {
   PUBLISHING_ACTIONS,
   type AdapterCapability,
   type DynamoDbAction,
+  type TableAccess,
 } from '#shared/adapters/access';
 import { PIPELINE_GRAPH, type FunctionName, type PipelineGraph } from '#shared/pipeline-graph';
-import { TABLE_NAMES, type TableName } from '#shared/tables';
+import { INDEXES, TABLE_NAMES, type TableName } from '#shared/tables';
 
-/** The resource a grant is on: a table, the bus, or the function's own queue or DLQ. */
+/** The resource a grant is on: a table, an index of a table, the bus, or the function's own queue or DLQ. */
 export type GrantTarget =
   | { readonly kind: 'table'; readonly table: TableName }
+  | { readonly kind: 'index'; readonly table: TableName; readonly index: string }
   | { readonly kind: 'bus' }
   | { readonly kind: 'queue' }
   | { readonly kind: 'deadLetterQueue' };
@@ -45,7 +47,7 @@ export interface Grant {
 export class FunctionAccess {
   /** The function. */
   readonly name: string;
-  /** Its grants, tables first (in table order), then the bus, its queue and its DLQ. */
+  /** Its grants, tables first (in table order), then indexes, the bus, its queue and its DLQ. */
   readonly grants: readonly Grant[];
   /** The environment variables it needs for them: the names of its tables and of the bus. */
   readonly environment: readonly ResourceNameEnv[];
@@ -53,7 +55,7 @@ export class FunctionAccess {
   private constructor(name: string, grants: readonly Grant[]) {
     this.name = name;
     this.grants = grants;
-    const tables = grants.flatMap((grant) => (grant.target.kind === 'table' ? [TABLE_NAME_ENV[grant.target.table]] : []));
+    const tables = new Set(grants.flatMap((grant) => (grant.target.kind === 'table' || grant.target.kind === 'index' ? [TABLE_NAME_ENV[grant.target.table]] : [])));
     this.environment = [...tables, ...(grants.some((grant) => grant.target.kind === 'bus') ? [EnvName.eventBusName] : [])];
   }
 
@@ -72,9 +74,14 @@ export class FunctionAccess {
     if (graph.movesStock(name)) capabilities.push('stockMover');
 
     const grants: Grant[] = [];
+    const actionsOn = (resource: string) => new Set<DynamoDbAction>(capabilities.flatMap((capability): readonly DynamoDbAction[] => (ADAPTER_ACCESS[capability] as TableAccess)[resource as keyof TableAccess] ?? []));
     for (const table of TABLE_NAMES) {
-      const actions = new Set<DynamoDbAction>(capabilities.flatMap((capability): readonly DynamoDbAction[] => (ADAPTER_ACCESS[capability] as Partial<Record<TableName, readonly DynamoDbAction[]>>)[table] ?? []));
+      const actions = actionsOn(table);
       if (actions.size > 0) grants.push({ target: { kind: 'table', table }, actions: [...actions].sort() });
+    }
+    for (const { path, table, index } of INDEXES) {
+      const actions = actionsOn(path);
+      if (actions.size > 0) grants.push({ target: { kind: 'index', table, index }, actions: [...actions].sort() });
     }
     const produced = Object.keys(declaration.produces) as DetailType[];
     if (produced.length > 0) {
@@ -87,7 +94,7 @@ export class FunctionAccess {
     return new FunctionAccess(name, grants);
   }
 
-  /** The actions granted on table `table` (none: an empty list). */
+  /** The actions granted on table `table` itself, not its indexes (none: an empty list). */
   tableActions(table: TableName): readonly string[] {
     return this.grants.find((grant) => grant.target.kind === 'table' && grant.target.table === table)?.actions ?? [];
   }

@@ -36,6 +36,8 @@ export const Port = {
   orderViews: 'orderViews',
   /** Reads order read models (`OrderViewReader`). */
   orderViewReader: 'orderViewReader',
+  /** Lists a customer's orders, newest first (`OrderLister`). */
+  orderLister: 'orderLister',
   /** Claims a customer's Idempotency-Keys for orders (`IdempotencyKeys`). */
   idempotencyKeys: 'idempotencyKeys',
 } as const;

@@ -30,6 +30,14 @@ export const PIPELINE = definePipeline({
       produces: {},
       uses: [Port.orderViewReader],
     },
+    // Its own function rather than get-order's second route: each role then holds only what its
+    // route reads (GetItem on the table, or Query on the customer index), and each route has its own metrics.
+    'list-orders': {
+      description: "GET /orders: lists the caller's own orders, newest first, a page at a time",
+      route: 'GET /orders',
+      produces: {},
+      uses: [Port.orderLister],
+    },
   },
   steps: {
     'reserve-inventory': {

@@ -52,6 +52,28 @@ export interface OrderViewReader {
   get(orderId: string): Promise<OrderView | undefined>;
 }
 
+/** Where a page of a customer's orders ends: the last order it holds. */
+export interface OrderPosition {
+  readonly placedAt: string;
+  readonly orderId: string;
+}
+
+/** What a list of a customer's orders shows of each: enough to pick one and `GET /orders/{id}` it. */
+export type OrderSummary = Pick<OrderView, 'orderId' | 'status' | 'updatedAt'> & { readonly placedAt: string };
+
+/** One page of a customer's orders, newest first. */
+export interface OrderPage {
+  readonly orders: readonly OrderSummary[];
+  /** Where the next page starts; absent when this page is the last. */
+  readonly next?: OrderPosition;
+}
+
+/** Lists a customer's orders. */
+export interface OrderLister {
+  /** Up to `limit` of `customerId`'s orders, newest first, starting after `after` (from the newest when absent). */
+  listByCustomer(customerId: string, page: { readonly limit: number; readonly after?: OrderPosition }): Promise<OrderPage>;
+}
+
 /** Stores order read models with optimistic concurrency. */
 export interface OrderViewStore extends OrderViewReader {
   /** Saves `view`, which must be one version ahead of the stored item; else `ConcurrentUpdateError`. */
@@ -78,5 +100,6 @@ export interface DeclaredPorts extends Record<Port, unknown> {
   readonly catalogue: Catalogue;
   readonly orderViews: OrderViewStore;
   readonly orderViewReader: OrderViewReader;
+  readonly orderLister: OrderLister;
   readonly idempotencyKeys: IdempotencyKeys;
 }

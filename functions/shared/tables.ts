@@ -13,12 +13,36 @@ export interface TableKeys {
    * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/TTL.html
    */
   readonly timeToLiveAttribute?: string;
+  /**
+   * Global secondary indexes, by index name.
+   * @default - none
+   * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html
+   */
+  readonly globalSecondaryIndexes?: Readonly<Record<string, SecondaryIndexKeys>>;
+}
+
+/** A global secondary index: its key attributes (strings) and the other attributes it copies. */
+export interface SecondaryIndexKeys {
+  readonly partitionKey: string;
+  readonly sortKey: string;
+  /**
+   * The attributes besides the table's and the index's keys that the index copies (projection
+   * `INCLUDE`): only what its readers show, so nothing else (a payment token) is ever copied.
+   */
+  readonly nonKeyAttributes: readonly string[];
 }
 
 /** The pipeline's tables. */
 export const TABLE_KEYS = {
-  /** Order read models, one item per order. */
-  orders: { partitionKey: 'orderId' },
+  /**
+   * Order read models, one item per order. `customerOrders` lists a customer's orders by the time
+   * they were placed; a view gets its `customerId` from `OrderPlaced`, so a view projected from
+   * later events alone (no owner yet) stays out of the index.
+   */
+  orders: {
+    partitionKey: 'orderId',
+    globalSecondaryIndexes: { customerOrders: { partitionKey: 'customerId', sortKey: 'placedAt', nonKeyAttributes: ['status', 'updatedAt'] } },
+  },
   /** Stock counters and prices, one item per SKU. */
   inventory: { partitionKey: 'sku' },
   /** Each step's recorded outcome, one item per order and step. */
@@ -35,3 +59,13 @@ export type TableName = keyof typeof TABLE_KEYS;
 
 /** Every table name. */
 export const TABLE_NAMES = Object.keys(TABLE_KEYS) as TableName[];
+
+/** A global secondary index, as `<table>/index/<index>` (the tail of its ARN). */
+export type IndexPath = {
+  [T in TableName]: (typeof TABLE_KEYS)[T] extends { readonly globalSecondaryIndexes: infer I } ? `${T}/index/${keyof I & string}` : never;
+}[TableName];
+
+/** Every global secondary index of every table, with its table. */
+export const INDEXES: readonly { readonly path: IndexPath; readonly table: TableName; readonly index: string; readonly keys: SecondaryIndexKeys }[] = TABLE_NAMES.flatMap((table) =>
+  Object.entries((TABLE_KEYS[table] as TableKeys).globalSecondaryIndexes ?? {}).map(([index, keys]) => ({ path: `${table}/index/${index}` as IndexPath, table, index, keys })),
+);

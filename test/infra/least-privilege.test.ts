@@ -67,16 +67,24 @@ describe('least privilege: along every order path, each role uses exactly the gr
     for (let start = 0; start < poisons.length; start += 10) await events.send(new PutEventsCommand({ Entries: poisons.slice(start, start + 10) }));
 
     // Act: the HTTP functions' log grants are for their errors: place-order's when the bus refuses
-    // its event, get-order's when an invocation fails (Lambda's runtime logs it with the role).
+    // its event, get-order's and list-orders' when an invocation fails (Lambda's runtime logs it with the role).
     cloud.faults.set({ putEventsFailure: { probability: 1, targets: ['OrderPlaced'] } });
     const refused = await post(anOrder());
     cloud.faults.clear();
-    const getOrder = [...cloud.functions.values()].find((fn) => fn.functionName === cloud.plan.functions.find((candidate) => candidate.logicalId.startsWith('GetOrderFunction'))?.name);
-    const failed = await getOrder?.invoke(null);
+    const httpFunction = (logicalIdPrefix: string) => [...cloud.functions.values()].find((fn) => fn.functionName === cloud.plan.functions.find((candidate) => candidate.logicalId.startsWith(logicalIdPrefix))?.name);
+    const failed = await httpFunction('GetOrderFunction')?.invoke(null);
+    const listFailed = await httpFunction('ListOrdersFunction')?.invoke(null);
+
+    // Act: the customer lists their orders (a Query of the customer index), two pages.
+    const firstPage = (await (await fetch(`${cloud.httpApiUrl}/orders?limit=1`, { headers: { authorization } })).json()) as { orders: unknown[]; nextToken?: string };
+    const secondPage = await fetch(`${cloud.httpApiUrl}/orders?limit=1&nextToken=${firstPage.nextToken ?? ''}`, { headers: { authorization } });
 
     // Assess: the replayed and poisoned records are still being handled; each grant's first use ends the wait.
     expect(refused.status).toBe(503);
     expect(failed?.ok).toBe(false);
+    expect(listFailed?.ok).toBe(false);
+    expect(firstPage.orders).toHaveLength(1);
+    expect(secondPage.status).toBe(200);
     await expect.poll(() => cloud.permissions.unusedGrants(), { timeout: EXERCISE_TIMEOUT_MS, interval: 200 }).toEqual([]);
     expect(cloud.permissions.refusals()).toEqual([]);
   });

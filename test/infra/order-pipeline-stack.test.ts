@@ -7,6 +7,7 @@ import type { CfnRule } from 'aws-cdk-lib/aws-events';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ALARM_EMAIL_CONTEXT_KEY } from '#infra/alarm-topic';
+import { ALLOWED_ORIGINS_CONTEXT_KEY } from '#infra/allowed-origins';
 import { appContext, buildOrderPipeline, type OrderPipeline } from '#infra/app';
 import { EnvName, TABLE_NAME_ENV } from '#shared/config';
 import { DETAIL_TYPES, EventSource, EventSourceOf, patternFor } from '#shared/contracts';
@@ -265,7 +266,7 @@ describe('OrderPipeline stack', () => {
     it('runs every function on arm64 and nodejs22.x or newer', () => {
       const functions = resourcesOfType(json, 'AWS::Lambda::Function');
 
-      expect(functions).toHaveLength(STEP_NAMES.length + 3); // + place-order, get-order, the seeding provider
+      expect(functions).toHaveLength(STEP_NAMES.length + HTTP_FUNCTION_NAMES.length + 1); // + the seeding provider
       for (const [id, fn] of functions) {
         expect(fn.Properties?.Architectures, id).toEqual(['arm64']);
         const major = Number(/^nodejs(\d+)\.x$/.exec(fn.Properties?.Runtime)?.[1]);
@@ -327,6 +328,7 @@ describe('OrderPipeline stack', () => {
 
       expect(Object.keys(placeOrder.Properties?.Environment.Variables).sort()).toEqual([EnvName.eventBusName, EnvName.ordersTableName, EnvName.idempotencyTableName, EnvName.serviceName].sort());
       expect(Object.keys(getOrder.Properties?.Environment.Variables).sort()).toEqual([EnvName.ordersTableName, EnvName.serviceName].sort());
+      expect(Object.keys(resource(logicalIdOf(pipeline.stack.httpFunctions['list-orders'])).Properties?.Environment.Variables).sort()).toEqual([EnvName.ordersTableName, EnvName.serviceName].sort());
     });
 
     it('bundles every handler into an asset directory of the cloud assembly (metadata aws:asset:path)', () => {
@@ -350,6 +352,7 @@ describe('OrderPipeline stack', () => {
       const step = (STEP_NAMES as readonly string[]).includes(name) ? pipeline.stack.steps[name as (typeof STEP_NAMES)[number]] : undefined;
       switch (target.kind) {
         case 'table':
+        case 'index':
           return logicalIdOf({ orders: pipeline.stack.ordersTable, inventory: pipeline.stack.inventoryTable, ledger: pipeline.stack.ledgerTable, idempotency: pipeline.stack.idempotencyTable }[target.table]);
         case 'bus':
           return logicalIdOf(pipeline.stack.bus);
@@ -367,7 +370,10 @@ describe('OrderPipeline stack', () => {
         { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [referencedId(resource(logicalIdOf(fn)).Properties?.LoggingConfig.LogGroup), 'Arn'] } },
         ...FunctionAccess.of(name).grants.map((grant) => ({
           Action: grant.actions.length === 1 ? grant.actions[0] : grant.actions,
-          Resource: { 'Fn::GetAtt': [targetId(name, grant.target), 'Arn'] },
+          Resource:
+            grant.target.kind === 'index'
+              ? { 'Fn::Join': ['', [{ 'Fn::GetAtt': [targetId(name, grant.target), 'Arn'] }, `/index/${grant.target.index}`]] }
+              : { 'Fn::GetAtt': [targetId(name, grant.target), 'Arn'] },
           ...(grant.sources === undefined ? {} : { Condition: { StringEquals: { 'events:source': grant.sources } } }),
         })),
       ].map((statement) => ({ Effect: 'Allow', ...statement }));
@@ -392,16 +398,24 @@ describe('OrderPipeline stack', () => {
       expect(actions.filter((action) => action.startsWith('dynamodb:'))).toEqual(['dynamodb:GetItem']);
     });
 
+    it("lets list-orders Query the Orders table's customerOrders index and nothing else", () => {
+      const statements = policyStatements(json, roleOf(pipeline.stack.httpFunctions['list-orders'])).filter((statement) => String(statement.Action).startsWith('dynamodb:'));
+
+      expect(statements).toEqual([{ Effect: 'Allow', Action: 'dynamodb:Query', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalIdOf(pipeline.stack.ordersTable), 'Arn'] }, '/index/customerOrders']] } }]);
+    });
+
     it('does not let project-order put events', () => {
       const fn = pipeline.stack.steps['project-order'].function;
 
       expect(actionsOf(fn)).not.toContain('events:PutEvents');
     });
 
-    it('lets no function Scan, Query, DeleteItem or BatchWriteItem anything, or change a message\'s visibility', () => {
+    it('lets no function Scan, DeleteItem or BatchWriteItem anything, Query anything but the customer index, or change a message\'s visibility', () => {
       const actions = allFunctions().flatMap((fn) => actionsOf(fn));
+      const queried = allFunctions().flatMap((fn) => policyStatements(json, roleOf(fn)).filter((statement) => [statement.Action].flat().includes('dynamodb:Query')));
 
-      for (const action of ['dynamodb:Scan', 'dynamodb:Query', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl']) expect(actions).not.toContain(action);
+      expect(queried.map((statement) => statement.Resource)).toEqual([{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalIdOf(pipeline.stack.ordersTable), 'Arn'] }, '/index/customerOrders']] }]);
+      for (const action of ['dynamodb:Scan', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl']) expect(actions).not.toContain(action);
     });
 
     it.each(STEP_NAMES.filter((name) => producedBy(name).length > 0))('lets %s put events of its own sources only', (stepName) => {
@@ -413,10 +427,11 @@ describe('OrderPipeline stack', () => {
   });
 
   describe('HTTP API', () => {
-    it('routes POST /orders to place-order and GET /orders/{id} to get-order with payload 2.0', () => {
+    it('routes POST /orders to place-order, GET /orders/{id} to get-order and GET /orders to list-orders with payload 2.0', () => {
       const routes = [
         ['POST /orders', pipeline.stack.httpFunctions['place-order']],
         ['GET /orders/{id}', pipeline.stack.httpFunctions['get-order']],
+        ['GET /orders', pipeline.stack.httpFunctions['list-orders']],
       ] as const;
 
       template.resourceCountIs('AWS::ApiGatewayV2::Route', routes.length);
@@ -427,6 +442,30 @@ describe('OrderPipeline stack', () => {
         expect(integration.Properties).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
         expect(referencedId(integration.Properties?.IntegrationUri)).toBe(logicalIdOf(fn));
       }
+    });
+
+    it('has no CORS configuration without the allowedOrigins context value: browsers on other origins are refused', () => {
+      const [[, api] = []] = resourcesOfType(json, 'AWS::ApiGatewayV2::Api');
+
+      expect(api?.Properties?.CorsConfiguration).toBeUndefined();
+    });
+
+    it('lets the origins of -c allowedOrigins call the routes, with the headers a storefront sends and reads', () => {
+      const { stack } = pipelineWithContext({ [ALLOWED_ORIGINS_CONTEXT_KEY]: 'https://a.example,https://b.example' });
+
+      Template.fromStack(stack).hasResourceProperties('AWS::ApiGatewayV2::Api', {
+        CorsConfiguration: {
+          AllowOrigins: ['https://a.example', 'https://b.example'],
+          AllowMethods: ['POST', 'GET'],
+          AllowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+          ExposeHeaders: ['location', 'idempotent-replayed', 'retry-after'],
+          MaxAge: 3600,
+        },
+      });
+    });
+
+    it.each(['https://a.example/', 'https://a.example/shop', 'a.example', 'ftp://a.example', ''])('refuses %j as an allowedOrigins entry, naming the context value', (origin) => {
+      expect(() => pipelineWithContext({ [ALLOWED_ORIGINS_CONTEXT_KEY]: `https://ok.example,${origin}` })).toThrow(/context value allowedOrigins must be comma-separated origins/);
     });
 
     it("takes a customer's token on every route: a JWT authorizer whose issuer is the customer pool and whose audience is its app client", () => {
@@ -494,6 +533,21 @@ describe('OrderPipeline stack', () => {
         KeySchema: keySchema,
       });
       expect(found.DeletionPolicy).toBe('Retain');
+    });
+
+    it("indexes Orders by customer and placing time, copying only what a list shows (no order, no payment token)", () => {
+      const found = json.Resources[logicalIdOf(pipeline.stack.ordersTable)] as Record<string, any>;
+
+      expect(found.Properties.GlobalSecondaryIndexes).toEqual([
+        {
+          IndexName: 'customerOrders',
+          KeySchema: [
+            { AttributeName: 'customerId', KeyType: 'HASH' },
+            { AttributeName: 'placedAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['status', 'updatedAt'] },
+        },
+      ]);
     });
 
     it('seeds the demo catalogue into Inventory on create only', () => {

@@ -65,13 +65,13 @@ export const A_CUSTOMER_CLAIMS = { sub: 'customer-1', email: 'ada@example.com' }
  * claims; `null`: a request without them).
  * @param options.claims - @default A_CUSTOMER_CLAIMS
  */
-export function anHttpRequest(options: { method: string; path: string; body?: string; headers?: Record<string, string>; pathParameters?: Record<string, string>; claims?: Readonly<Record<string, string>> | null }): APIGatewayProxyEventV2 {
+export function anHttpRequest(options: { method: string; path: string; body?: string; headers?: Record<string, string>; pathParameters?: Record<string, string>; queryStringParameters?: Record<string, string>; claims?: Readonly<Record<string, string>> | null }): APIGatewayProxyEventV2 {
   const claims = options.claims === undefined ? A_CUSTOMER_CLAIMS : options.claims;
   return {
     version: '2.0',
     routeKey: `${options.method} ${options.path}`,
     rawPath: options.path,
-    rawQueryString: '',
+    rawQueryString: new URLSearchParams(options.queryStringParameters).toString(),
     headers: { 'content-type': 'application/json', ...options.headers },
     requestContext: {
       accountId: '000000000000',
@@ -88,6 +88,7 @@ export function anHttpRequest(options: { method: string; path: string; body?: st
     },
     ...(options.body !== undefined ? { body: options.body } : {}),
     ...(options.pathParameters ? { pathParameters: options.pathParameters } : {}),
+    ...(options.queryStringParameters ? { queryStringParameters: options.queryStringParameters } : {}),
     isBase64Encoded: false,
   };
 }

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalDynamoDb } from '#cloud/dynamodb/dynamodb-service';
-import { TABLE_KEYS } from '#shared/tables';
+import { TABLE_KEYS, type SecondaryIndexKeys } from '#shared/tables';
 import { DEMO_CATALOGUE, inventoryItemOf } from '#shared/demo-catalogue';
 
 /** Table names of one test environment (unique per call, so tests do not share state). */
@@ -44,11 +44,23 @@ export async function startTestDynamoDb(): Promise<TestDynamoDb> {
     const names = { orders: `orders-${suffix}`, inventory: `inventory-${suffix}`, ledger: `ledger-${suffix}`, idempotency: `idempotency-${suffix}` };
     for (const [table, keys] of Object.entries(TABLE_KEYS)) {
       const sortKey = 'sortKey' in keys ? keys.sortKey : undefined;
+      const indexes = Object.entries(('globalSecondaryIndexes' in keys ? keys.globalSecondaryIndexes : undefined) ?? {}) as [string, SecondaryIndexKeys][];
+      const keySchema = (partitionKey: string, rangeKey: string | undefined) => [{ AttributeName: partitionKey, KeyType: 'HASH' }, ...(rangeKey ? [{ AttributeName: rangeKey, KeyType: 'RANGE' }] : [])];
+      const attributes = new Set([keys.partitionKey, ...(sortKey ? [sortKey] : []), ...indexes.flatMap(([, index]) => [index.partitionKey, index.sortKey])]);
       await dynamoDb.client.call('CreateTable', {
         TableName: names[table as keyof TestTables],
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [keys.partitionKey, ...(sortKey ? [sortKey] : [])].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
-        KeySchema: [{ AttributeName: keys.partitionKey, KeyType: 'HASH' }, ...(sortKey ? [{ AttributeName: sortKey, KeyType: 'RANGE' }] : [])],
+        AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+        KeySchema: keySchema(keys.partitionKey, sortKey),
+        ...(indexes.length === 0
+          ? {}
+          : {
+              GlobalSecondaryIndexes: indexes.map(([IndexName, index]) => ({
+                IndexName,
+                KeySchema: keySchema(index.partitionKey, index.sortKey),
+                Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.nonKeyAttributes] },
+              })),
+            }),
       });
     }
     for (const entry of DEMO_CATALOGUE) await client.send(new PutCommand({ TableName: names.inventory, Item: inventoryItemOf(entry) }));

@@ -7,17 +7,22 @@
  * and its Update `dynamodb:UpdateItem` on the item's table.
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html
  */
-import type { TableName } from '#shared/tables';
+import type { IndexPath, TableName } from '#shared/tables';
 
-/** IAM actions on DynamoDB tables, by table. */
-export type TableAccess = Readonly<Partial<Record<TableName, readonly DynamoDbAction[]>>>;
+/**
+ * IAM actions on DynamoDB tables and their indexes, by table or `<table>/index/<index>`: a Query
+ * of an index is authorized on the index's ARN alone, so a grant there reads nothing else.
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html#amazondynamodb-resources-for-iam-policies
+ */
+export type TableAccess = Readonly<Partial<Record<TableName | IndexPath, readonly DynamoDbAction[]>>>;
 
-/** The DynamoDB actions the adapters use (nothing else is ever granted: no Scan, Query, DeleteItem or BatchWriteItem). */
+/** The DynamoDB actions the adapters use (nothing else is ever granted: no Scan, DeleteItem or BatchWriteItem; Query on an index only). */
 export const DynamoDbAction = {
   getItem: 'dynamodb:GetItem',
   putItem: 'dynamodb:PutItem',
   updateItem: 'dynamodb:UpdateItem',
   batchGetItem: 'dynamodb:BatchGetItem',
+  query: 'dynamodb:Query',
 } as const;
 export type DynamoDbAction = (typeof DynamoDbAction)[keyof typeof DynamoDbAction];
 
@@ -34,6 +39,8 @@ export const ADAPTER_ACCESS = {
   idempotencyKeys: { idempotency: [DynamoDbAction.getItem, DynamoDbAction.putItem] },
   /** `DynamoDbOrderViews.get` only. */
   orderViewReader: { orders: [DynamoDbAction.getItem] },
+  /** `DynamoDbOrderViews.listByCustomer`: Query of the `customerOrders` index. */
+  orderLister: { 'orders/index/customerOrders': [DynamoDbAction.query] },
   /** `DynamoDbStepLedger.find`: GetItem of a step's record. */
   ledgerReader: { ledger: [DynamoDbAction.getItem] },
   /**

@@ -1,11 +1,19 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError } from '#shared/errors';
 import type { OrderView } from '#shared/order-view';
-import type { OrderViewStore } from '#shared/ports';
+import type { OrderLister, OrderPage, OrderPosition, OrderSummary, OrderViewStore } from '#shared/ports';
+import { TABLE_KEYS } from '#shared/tables';
 
-/** Order read models on the DynamoDB orders table (partition key `orderId`). */
-export class DynamoDbOrderViews implements OrderViewStore {
+const ORDER_KEY = TABLE_KEYS.orders.partitionKey;
+const CUSTOMER_ORDERS = 'customerOrders';
+const { partitionKey: CUSTOMER_KEY, sortKey: PLACED_AT_KEY } = TABLE_KEYS.orders.globalSecondaryIndexes[CUSTOMER_ORDERS];
+
+/**
+ * Order read models on the DynamoDB orders table (partition key `orderId`), and each customer's
+ * orders through its `customerOrders` index (customer, then the time the order was placed).
+ */
+export class DynamoDbOrderViews implements OrderViewStore, OrderLister {
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
 
@@ -17,6 +25,31 @@ export class DynamoDbOrderViews implements OrderViewStore {
   async get(orderId: string): Promise<OrderView | undefined> {
     const { Item } = await this.#client.send(new GetCommand({ TableName: this.#tableName, Key: { orderId }, ConsistentRead: true }));
     return Item as OrderView | undefined;
+  }
+
+  /**
+   * Queries the index newest first. The index is eventually consistent: an order placed a moment
+   * ago may not be listed yet. DynamoDB may hand back a position after a full last page (it stops
+   * at `Limit` without looking further), so the page after it can be empty.
+   * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.Pagination.html
+   */
+  async listByCustomer(customerId: string, page: { readonly limit: number; readonly after?: OrderPosition }): Promise<OrderPage> {
+    const { Items = [], LastEvaluatedKey } = await this.#client.send(
+      new QueryCommand({
+        TableName: this.#tableName,
+        IndexName: CUSTOMER_ORDERS,
+        KeyConditionExpression: '#customer = :customer',
+        ExpressionAttributeNames: { '#customer': CUSTOMER_KEY },
+        ExpressionAttributeValues: { ':customer': customerId },
+        ScanIndexForward: false,
+        Limit: page.limit,
+        // The customer comes from the caller, never from the position: a position cannot lead into another customer's orders.
+        ...(page.after === undefined ? {} : { ExclusiveStartKey: { [CUSTOMER_KEY]: customerId, [PLACED_AT_KEY]: page.after.placedAt, [ORDER_KEY]: page.after.orderId } }),
+      }),
+    );
+    const orders = Items.map(({ orderId, status, placedAt, updatedAt }) => ({ orderId, status, placedAt, updatedAt }) as OrderSummary);
+    const last = LastEvaluatedKey === undefined ? undefined : { placedAt: String(LastEvaluatedKey[PLACED_AT_KEY]), orderId: String(LastEvaluatedKey[ORDER_KEY]) };
+    return { orders, ...(last === undefined ? {} : { next: last }) };
   }
 
   async save(view: OrderView): Promise<void> {

@@ -38,6 +38,7 @@ function portAdapters(client: () => DynamoDBDocumentClient): { readonly [P in ke
     catalogue: () => new DynamoDbCatalogue({ client: client(), inventoryTableName: config.inventoryTableName() }),
     orderViews,
     orderViewReader: orderViews,
+    orderLister: orderViews,
     idempotencyKeys: () => new DynamoDbIdempotencyKeys({ client: client(), idempotencyTableName: config.idempotencyTableName() }),
   };
 }

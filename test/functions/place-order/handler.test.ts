@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbIdempotencyKeys } from '#shared/adapters/dynamodb-idempotency-keys';
 import { DynamoDbOrderViews } from '#shared/adapters/dynamodb-order-views';
-import { placeOrderHandler } from '../../../functions/place-order/place-order-handler.ts';
+import { MAX_ORDER_LINES } from '#shared/contracts';
+import { MAX_ORDER_BODY_BYTES, placeOrderHandler } from '../../../functions/place-order/place-order-handler.ts';
 import { anHttpRequest, anOrder } from '#test/support/factories';
 import { RecordingPublisher } from '#test/support/fakes';
 import { startTestDynamoDb, type TestDynamoDb } from '#test/support/local-dynamodb';
@@ -50,6 +51,35 @@ describe('place-order handler (POST /orders)', () => {
     // Assess
     expect(response.statusCode).toBe(202);
     expect(publisher.events[0]?.detail).toMatchObject({ order: { customer: { customerId: 'sub-of-ada', email: 'ada@example.com', name: 'Ada Lovelace' } } });
+  });
+
+  it('accepts the largest valid order, pretty-printed and with every character of its free text escaped, under its body limit', async () => {
+    // Prepare: every line and field at its longest; each non-ASCII character becomes a 6-byte \uXXXX escape.
+    const text = (length: number) => 'ü'.repeat(length);
+    const largest = anOrder({
+      customer: { customerId: 'ignored', email: 'ignored@example.com', name: text(200) },
+      items: Array.from({ length: MAX_ORDER_LINES }, (_, line) => ({ sku: `${String(line).padStart(2, '0')}${'X'.repeat(62)}`, quantity: 1000 })),
+      shippingAddress: { line1: text(200), line2: text(200), city: text(100), postalCode: text(20), country: 'DE' },
+      paymentToken: `tok_${'a'.repeat(64)}`,
+    });
+    const body = JSON.stringify(largest, null, 2).replace(/[^\x00-\x7f]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    // Act
+    const response = await post(body);
+    // Assess
+    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_ORDER_BODY_BYTES);
+    expect(response.statusCode).toBe(202);
+  });
+
+  it('answers 413 with a reason to a body over its limit, before parsing it, and publishes nothing', async () => {
+    // Prepare: valid JSON, one byte over the limit.
+    const order = JSON.stringify(anOrder());
+    const body = `${order}${' '.repeat(MAX_ORDER_BODY_BYTES + 1 - Buffer.byteLength(order))}`;
+    // Act
+    const response = await post(body);
+    // Assess
+    expect(response.statusCode).toBe(413);
+    expect(response.json).toEqual({ message: `the order body is ${MAX_ORDER_BODY_BYTES + 1} bytes; an order is at most ${MAX_ORDER_BODY_BYTES} bytes` });
+    expect(publisher.events).toEqual([]);
   });
 
   it('answers 401 to a request that reached it without verified claims, placing nothing', async () => {

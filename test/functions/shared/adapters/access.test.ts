@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { ADAPTER_ACCESS, PARKING_ACTIONS, PUBLISHING_ACTIONS, type TableAccess } from '#shared/adapters/access';
@@ -34,6 +34,8 @@ function actionsSent(commands: readonly object[]): Record<string, string[]> {
     const input = command.input as Record<string, any>;
     if (command instanceof GetCommand) add(input.TableName, 'GetItem');
     else if (command instanceof PutCommand) add(input.TableName, 'PutItem');
+    // A Query of an index is authorized on the index: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html#amazondynamodb-resources-for-iam-policies
+    else if (command instanceof QueryCommand) add(input.IndexName === undefined ? input.TableName : `${tableNamed(input.TableName)}/index/${input.IndexName}`, 'Query');
     else if (command instanceof BatchGetCommand) for (const table of Object.keys(input.RequestItems)) add(table, 'BatchGetItem');
     else if (command instanceof TransactWriteCommand) {
       for (const item of input.TransactItems as Record<string, { TableName: string }>[]) {
@@ -80,6 +82,16 @@ describe('adapters: what each one sends is exactly the access listed for it (pur
     // Assess
     expect(afterGet).toEqual(sorted(ADAPTER_ACCESS.orderViewReader));
     expect(actionsSent(sent())).toEqual(sorted(ADAPTER_ACCESS.orderViews));
+  });
+
+  it("a customer's orders are listed with a Query of the customerOrders index only, the first page and the next", async () => {
+    // Prepare
+    const views = new DynamoDbOrderViews({ client, ordersTableName: TABLES.orders });
+    // Act
+    await views.listByCustomer('customer-1', { limit: 2 });
+    await views.listByCustomer('customer-1', { limit: 2, after: { placedAt: '2026-11-22T12:00:00.000Z', orderId: ORDER_ID } });
+    // Assess
+    expect(actionsSent(sent())).toEqual(sorted(ADAPTER_ACCESS.orderLister));
   });
 
   it("idempotency keys are claimed with a conditional PutItem, and the claim that stands is read with GetItem when the condition fails", async () => {
