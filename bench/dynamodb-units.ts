@@ -8,6 +8,7 @@
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html
  */
 import type { OrderPath, PipelineGraph } from '#shared/pipeline-graph';
+import { INDEXES } from '#shared/tables';
 
 /** Sizes of the items the steps read and write, in DynamoDB's item-size bytes. */
 export interface ItemSizes {
@@ -56,6 +57,9 @@ export function strongReadUnits(itemBytes: number): number {
  *   applied, an upper bound (that event costs no read of its own when it shares a group).
  *
  * A stock update's size is the SKU item's (the larger of before and after, which differ by a digit).
+ * Each write of a view also writes its entry in every index of the views' table: one write unit
+ * each, an index entry being its keys and a few copied attributes, well under 1 KB.
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html#GSI.ThroughputConsiderations.Writes
  */
 export function orderCapacity(graph: PipelineGraph, path: OrderPath, skuCount: number, sizes: ItemSizes, projectionWrites: number): OrderCapacity {
   const ledger = (step: string) => sizes.ledgerBytesByStep[step] ?? 0;
@@ -76,10 +80,15 @@ export function orderCapacity(graph: PipelineGraph, path: OrderPath, skuCount: n
     read += strongReadUnits(itemBytes);
   };
   const usesOrderViews = (name: string) => graph.function(name).uses?.includes('orderViews') === true;
+  const viewIndexes = INDEXES.filter((index) => index.table === 'orders').length;
+  const putView = () => {
+    put(sizes.orderViewBytes);
+    write += viewIndexes;
+  };
 
   const [first] = path.events;
   const placer = first === undefined ? undefined : graph.producers.get(first);
-  if (placer !== undefined && usesOrderViews(placer)) put(sizes.orderViewBytes);
+  if (placer !== undefined && usesOrderViews(placer)) putView();
   for (const hop of path.hops) {
     const step = graph.step(hop.step);
     if (step.readsOwnRecordFirst) consistentGet(0);
@@ -97,7 +106,7 @@ export function orderCapacity(graph: PipelineGraph, path: OrderPath, skuCount: n
     consistentGet(sizes.orderViewBytes);
     for (let projected = 0; projected < projectionWrites; projected += 1) {
       consistentGet(sizes.orderViewBytes);
-      put(sizes.orderViewBytes);
+      putView();
     }
   }
   return { readRequestUnits: read, writeRequestUnits: write, requests };
