@@ -5,10 +5,12 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { CfnRule } from 'aws-cdk-lib/aws-events';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { readSynthesizedStack } from '#cloud/template/cloud-assembly';
 import { ALARM_EMAIL_CONTEXT_KEY } from '#infra/alarm-topic';
 import { ALLOWED_ORIGINS_CONTEXT_KEY } from '#infra/allowed-origins';
 import { appContext, buildOrderPipeline, type OrderPipeline } from '#infra/app';
+import { ORDER_PIPELINE_STACK_NAME } from '#infra/order-pipeline-stack';
 import { EnvName, TABLE_NAME_ENV } from '#shared/config';
 import { DETAIL_TYPES, EventSource, EventSourceOf, patternFor } from '#shared/contracts';
 import { DEMO_CATALOGUE } from '#shared/demo-catalogue';
@@ -20,17 +22,17 @@ import { allowedActions, policyStatements, referencedId, resourcesOfType, type T
 const DYNAMODB_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 const FOURTEEN_DAYS = 14 * 24 * 60 * 60;
 
-// Synthesizing bundles every function with esbuild: do it once for the whole file.
+// Bundling every function with esbuild is the slow part of a synthesis, and the test run's global
+// setup has done it already: this file's own pipeline skips it, and what depends on the bundles is
+// checked on the assembly the global setup synthesized (the one every local cloud of the run runs).
 let pipeline: OrderPipeline;
 let template: Template;
 let json: TemplateJson;
-let assemblyDirectory: string;
 
 beforeAll(() => {
-  pipeline = buildOrderPipeline();
+  pipeline = pipelineWithContext({});
   template = Template.fromStack(pipeline.stack);
   json = template.toJSON() as TemplateJson;
-  assemblyDirectory = pipeline.app.synth().directory;
 });
 
 /** The pipeline with `context` over the app's, its functions not bundled (for what does not depend on the code). */
@@ -332,10 +334,14 @@ describe('OrderPipeline stack', () => {
     });
 
     it('bundles every handler into an asset directory of the cloud assembly (metadata aws:asset:path)', () => {
+      // Prepare: the assembly synthesized with bundling, by the run's global setup
+      const synthesized = readSynthesizedStack(inject('assemblyDirectory'), ORDER_PIPELINE_STACK_NAME);
       for (const handler of allFunctions()) {
-        const metadata = resource(logicalIdOf(handler)).Metadata ?? {};
+        // Act
+        const metadata = (synthesized.template.Resources[logicalIdOf(handler)]?.Metadata ?? {}) as Record<string, string | undefined>;
+        // Assess
         expect(metadata['aws:asset:property']).toBe('Code');
-        expect(existsSync(path.join(assemblyDirectory, metadata['aws:asset:path'], 'index.mjs'))).toBe(true);
+        expect(existsSync(path.join(synthesized.assemblyDirectory, metadata['aws:asset:path'] ?? '', 'index.mjs'))).toBe(true);
       }
     });
   });

@@ -93,7 +93,8 @@ export interface SoakReport {
   readonly passed: boolean;
 }
 
-const IDLE_POLL_MS = 500;
+/** A look costs one GetQueueAttributes per step queue, in-process: cheap enough to look often, so a soak's three waits end soon after the pipeline goes idle. */
+const IDLE_POLL_MS = 100;
 const PROGRESS_EVERY_MS = 5_000;
 /** Idle twice in a row: one look could fall between a delete and the send it triggers. */
 const IDLE_CHECKS = 2;

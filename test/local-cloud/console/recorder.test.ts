@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConsoleRecorder, InvocationOutcome, type FlowCorrelation } from '#cloud/console/recorder';
 import type { EventEnvelope } from '#cloud/events/put-events-entry';
 import type { SqsBatchOutcome } from '#cloud/lambda/sqs-event-source-mapping';
@@ -25,6 +25,10 @@ function aLogLine(message: string, service: string, at = Date.now()): string {
 }
 
 describe('ConsoleRecorder', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it("gathers a flow's events, deliveries and invocations into its trace, and times it to its final event", () => {
     // Prepare
     const recorder = new ConsoleRecorder({ correlation, deadLetterQueues: new Set() });
@@ -46,7 +50,9 @@ describe('ConsoleRecorder', () => {
   });
 
   it('gives a log line to the invocation of its function that ran when it was written, even when the line comes first', () => {
-    // Prepare
+    // Prepare: the clock stands still, so the line (10 ms ago) falls inside the invocation (the
+    // last 30 ms) however slowly the machine runs these statements.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.parse('2026-01-01T00:00:00Z') });
     const recorder = new ConsoleRecorder({ correlation, deadLetterQueues: new Set() });
     const started = anEvent('Started', 'flow-2');
     recorder.recordEvent(started, 1);

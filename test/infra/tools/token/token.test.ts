@@ -5,10 +5,14 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '#cloud/local-cloud';
 import { anOrder } from '#test/support/factories';
 
-/** Runs `npx tsx infra/tools/token/token.ts <args>` in the project root. */
+/**
+ * Runs `infra/tools/token/token.ts <args>` with tsx in the project root, as `npm run token` does.
+ * Node itself, not `npx`: npx's start costs seconds on a loaded machine. No kill timer: the
+ * test's timeout bounds the run, and a timer that kills a slow but correct run races the machine.
+ */
 function token(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('npx', ['tsx', 'infra/tools/token/token.ts', ...args], { cwd: process.cwd(), timeout: 30_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, ['--import', 'tsx', 'infra/tools/token/token.ts', ...args], { cwd: process.cwd() }, (error, stdout, stderr) => {
       resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
     });
   });
