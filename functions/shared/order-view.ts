@@ -2,7 +2,7 @@
  * The order's read model (status and timeline) and how each event moves it. Pure: the
  * projection handler loads a view, applies an event here, and saves it.
  */
-import type { Detail, DetailType, Order, Rejection, Shipment } from '#shared/contracts';
+import type { Detail, DetailType, PlacedOrder, Rejection, Shipment } from '#shared/contracts';
 import { PIPELINE_GRAPH, type OrderStatus } from '#shared/pipeline-graph';
 
 /**
@@ -23,7 +23,7 @@ export interface TimelineEntry {
 export interface OrderView {
   readonly orderId: string;
   readonly status: OrderStatus;
-  readonly order?: Order;
+  readonly order?: PlacedOrder;
   readonly amountCents?: number;
   readonly paymentId?: string;
   readonly shipment?: Shipment;
@@ -91,7 +91,7 @@ function factsOf(event: ProjectedEvent): Partial<OrderView> {
   const detail = event.detail as Record<string, unknown>;
   switch (event.detailType) {
     case 'OrderPlaced':
-      return { order: detail.order as Order, placedAt: detail.placedAt as string };
+      return { order: detail.order as PlacedOrder, placedAt: detail.placedAt as string };
     case 'InventoryReserved':
       return { amountCents: detail.amountCents as number };
     case 'PaymentCaptured':

@@ -38,6 +38,10 @@ export const Port = {
   orderViewReader: 'orderViewReader',
   /** Claims a customer's Idempotency-Keys for orders (`IdempotencyKeys`). */
   idempotencyKeys: 'idempotencyKeys',
+  /** Keeps an order's payment token in a new payment intent (`PaymentIntentIssuer`). */
+  paymentIntentIssuer: 'paymentIntentIssuer',
+  /** Reads a payment intent's token and deletes the intent once used (`PaymentIntentRedeemer`). */
+  paymentIntentRedeemer: 'paymentIntentRedeemer',
 } as const;
 export type Port = (typeof Port)[keyof typeof Port];
 

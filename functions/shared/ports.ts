@@ -73,10 +73,34 @@ export interface IdempotencyKeys {
   claim(customerId: string, key: string, candidate: IdempotencyClaim): Promise<{ readonly claimed: true } | ({ readonly claimed: false } & IdempotencyClaim)>;
 }
 
+/** An order's payment token, kept for capture-payment alone until the payment is captured or declined. */
+export interface PaymentIntent {
+  readonly paymentIntentId: string;
+  /** The order the token pays for: an intent pays for no other. */
+  readonly orderId: string;
+  readonly paymentToken: string;
+}
+
+/** Keeps payment tokens out of the events: each order's token goes into an intent of its own. */
+export interface PaymentIntentIssuer {
+  /** Keeps `paymentToken` for order `orderId` in a new intent, for a limited time, and returns the intent's id. */
+  issue(orderId: string, paymentToken: string): Promise<string>;
+}
+
+/** Reads payment intents, and deletes each once its token has been used. */
+export interface PaymentIntentRedeemer {
+  /** The intent, unless there is none (never issued, already used, or expired). */
+  find(paymentIntentId: string): Promise<PaymentIntent | undefined>;
+  /** Deletes the intent; deleting one that is gone already is no error. */
+  discard(paymentIntentId: string): Promise<void>;
+}
+
 /** The port behind each name the pipeline's declaration gives a function in `uses`. */
 export interface DeclaredPorts extends Record<Port, unknown> {
   readonly catalogue: Catalogue;
   readonly orderViews: OrderViewStore;
   readonly orderViewReader: OrderViewReader;
   readonly idempotencyKeys: IdempotencyKeys;
+  readonly paymentIntentIssuer: PaymentIntentIssuer;
+  readonly paymentIntentRedeemer: PaymentIntentRedeemer;
 }

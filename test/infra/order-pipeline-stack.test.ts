@@ -325,7 +325,7 @@ describe('OrderPipeline stack', () => {
       const placeOrder = resource(logicalIdOf(pipeline.stack.httpFunctions['place-order']));
       const getOrder = resource(logicalIdOf(pipeline.stack.httpFunctions['get-order']));
 
-      expect(Object.keys(placeOrder.Properties?.Environment.Variables).sort()).toEqual([EnvName.eventBusName, EnvName.ordersTableName, EnvName.idempotencyTableName, EnvName.serviceName].sort());
+      expect(Object.keys(placeOrder.Properties?.Environment.Variables).sort()).toEqual([EnvName.eventBusName, EnvName.ordersTableName, EnvName.idempotencyTableName, EnvName.paymentIntentsTableName, EnvName.serviceName].sort());
       expect(Object.keys(getOrder.Properties?.Environment.Variables).sort()).toEqual([EnvName.ordersTableName, EnvName.serviceName].sort());
     });
 
@@ -350,7 +350,7 @@ describe('OrderPipeline stack', () => {
       const step = (STEP_NAMES as readonly string[]).includes(name) ? pipeline.stack.steps[name as (typeof STEP_NAMES)[number]] : undefined;
       switch (target.kind) {
         case 'table':
-          return logicalIdOf({ orders: pipeline.stack.ordersTable, inventory: pipeline.stack.inventoryTable, ledger: pipeline.stack.ledgerTable, idempotency: pipeline.stack.idempotencyTable }[target.table]);
+          return logicalIdOf({ orders: pipeline.stack.ordersTable, inventory: pipeline.stack.inventoryTable, ledger: pipeline.stack.ledgerTable, idempotency: pipeline.stack.idempotencyTable, paymentIntents: pipeline.stack.paymentIntentsTable }[target.table]);
         case 'bus':
           return logicalIdOf(pipeline.stack.bus);
         case 'queue':
@@ -398,10 +398,18 @@ describe('OrderPipeline stack', () => {
       expect(actionsOf(fn)).not.toContain('events:PutEvents');
     });
 
-    it('lets no function Scan, Query, DeleteItem or BatchWriteItem anything, or change a message\'s visibility', () => {
+    it('lets no function Scan, Query or BatchWriteItem anything, or change a message\'s visibility', () => {
       const actions = allFunctions().flatMap((fn) => actionsOf(fn));
 
-      for (const action of ['dynamodb:Scan', 'dynamodb:Query', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl']) expect(actions).not.toContain(action);
+      for (const action of ['dynamodb:Scan', 'dynamodb:Query', 'dynamodb:BatchWriteItem', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl']) expect(actions).not.toContain(action);
+    });
+
+    it('lets only capture-payment delete, and only payment intents', () => {
+      const deleters = allFunctions().filter((fn) => actionsOf(fn).includes('dynamodb:DeleteItem'));
+      const deletes = policyStatements(json, roleOf(pipeline.stack.steps['capture-payment'].function)).filter((statement) => [statement.Action].flat().includes('dynamodb:DeleteItem'));
+
+      expect(deleters).toEqual([pipeline.stack.steps['capture-payment'].function]);
+      expect(deletes.map((statement) => statement.Resource)).toEqual([{ 'Fn::GetAtt': [logicalIdOf(pipeline.stack.paymentIntentsTable), 'Arn'] }]);
     });
 
     it.each(STEP_NAMES.filter((name) => producedBy(name).length > 0))('lets %s put events of its own sources only', (stepName) => {
@@ -494,6 +502,18 @@ describe('OrderPipeline stack', () => {
         KeySchema: keySchema,
       });
       expect(found.DeletionPolicy).toBe('Retain');
+    });
+
+    it('keeps payment intents for a day at most (time to live on expiresAt) and out of point-in-time backups', () => {
+      const found = json.Resources[logicalIdOf(pipeline.stack.paymentIntentsTable)] as Record<string, any>;
+
+      expect(found.Properties).toMatchObject({
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'paymentIntentId', KeyType: 'HASH' }],
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false },
+        SSESpecification: { SSEEnabled: true },
+      });
     });
 
     it('seeds the demo catalogue into Inventory on create only', () => {

@@ -12,11 +12,12 @@ import type { TableName } from '#shared/tables';
 /** IAM actions on DynamoDB tables, by table. */
 export type TableAccess = Readonly<Partial<Record<TableName, readonly DynamoDbAction[]>>>;
 
-/** The DynamoDB actions the adapters use (nothing else is ever granted: no Scan, Query, DeleteItem or BatchWriteItem). */
+/** The DynamoDB actions the adapters use (nothing else is ever granted: no Scan, Query or BatchWriteItem). */
 export const DynamoDbAction = {
   getItem: 'dynamodb:GetItem',
   putItem: 'dynamodb:PutItem',
   updateItem: 'dynamodb:UpdateItem',
+  deleteItem: 'dynamodb:DeleteItem',
   batchGetItem: 'dynamodb:BatchGetItem',
 } as const;
 export type DynamoDbAction = (typeof DynamoDbAction)[keyof typeof DynamoDbAction];
@@ -32,6 +33,10 @@ export const ADAPTER_ACCESS = {
    * stands when the condition fails (a retry, or the key reused).
    */
   idempotencyKeys: { idempotency: [DynamoDbAction.getItem, DynamoDbAction.putItem] },
+  /** `DynamoDbPaymentIntents.issue`: a PutItem of the new intent. */
+  paymentIntentIssuer: { paymentIntents: [DynamoDbAction.putItem] },
+  /** `DynamoDbPaymentIntents.find` (a GetItem) and `.discard` (a DeleteItem). */
+  paymentIntentRedeemer: { paymentIntents: [DynamoDbAction.getItem, DynamoDbAction.deleteItem] },
   /** `DynamoDbOrderViews.get` only. */
   orderViewReader: { orders: [DynamoDbAction.getItem] },
   /** `DynamoDbStepLedger.find`: GetItem of a step's record. */
