@@ -41,7 +41,8 @@ export const PIPELINE = definePipeline({
         InventoryReserved: { status: 'inventory-reserved', moves: { from: StockCounter.available, to: StockCounter.reserved } },
         InventoryRejected: { status: 'inventory-rejected' },
       },
-      uses: [Port.catalogue],
+      // Deletes the payment intent of an order it rejects: it will never be paid.
+      uses: [Port.catalogue, Port.paymentIntentDiscarder],
     },
     'capture-payment': {
       description: "captures the reserved order's amount, at most once per order",

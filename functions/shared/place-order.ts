@@ -49,8 +49,7 @@ export async function placeOrder(order: Order, idempotencyKey: string | undefine
   }
   // Not yet projected (or never placed): publishing again is safe, every step is idempotent per order.
   // The payment token goes into an intent that only capture-payment reads; the events name the
-  // intent. A retry that publishes again issues an intent of its own; the one the pipeline
-  // does not use expires (see PAYMENT_INTENT_TTL_SECONDS).
+  // intent. A retry that publishes again writes the same intent again.
   const { paymentToken, ...placedOrder } = order;
   const paymentIntentId = await deps.paymentIntentIssuer.issue(orderId, paymentToken);
   const placedAt = (deps.now ?? (() => new Date()))().toISOString();

@@ -87,12 +87,16 @@ export interface PaymentIntentIssuer {
   issue(orderId: string, paymentToken: string): Promise<string>;
 }
 
-/** Reads payment intents, and deletes each once its token has been used. */
-export interface PaymentIntentRedeemer {
-  /** The intent, unless there is none (never issued, already used, or expired). */
-  find(paymentIntentId: string): Promise<PaymentIntent | undefined>;
+/** Deletes payment intents whose token has no further use. */
+export interface PaymentIntentDiscarder {
   /** Deletes the intent; deleting one that is gone already is no error. */
   discard(paymentIntentId: string): Promise<void>;
+}
+
+/** Reads payment intents, and deletes each once its token has been used. */
+export interface PaymentIntentRedeemer extends PaymentIntentDiscarder {
+  /** The intent, unless there is none (never issued, already used, or expired). */
+  find(paymentIntentId: string): Promise<PaymentIntent | undefined>;
 }
 
 /** The port behind each name the pipeline's declaration gives a function in `uses`. */
@@ -102,5 +106,6 @@ export interface DeclaredPorts extends Record<Port, unknown> {
   readonly orderViewReader: OrderViewReader;
   readonly idempotencyKeys: IdempotencyKeys;
   readonly paymentIntentIssuer: PaymentIntentIssuer;
+  readonly paymentIntentDiscarder: PaymentIntentDiscarder;
   readonly paymentIntentRedeemer: PaymentIntentRedeemer;
 }

@@ -70,6 +70,7 @@ export async function stepHarness<S extends StepName>(db: TestDynamoDb, step: S,
     catalogue: () => options.ports?.catalogue ?? adapters.catalogue,
     orderViews: () => options.ports?.orderViews ?? adapters.views,
     orderViewReader: () => options.ports?.orderViewReader ?? adapters.views,
+    paymentIntentDiscarder: () => options.ports?.paymentIntentDiscarder ?? adapters.paymentIntents,
     paymentIntentRedeemer: () => options.ports?.paymentIntentRedeemer ?? adapters.paymentIntents,
     ledger: () => adapters.ledger,
   });

@@ -35,6 +35,8 @@ export const ADAPTER_ACCESS = {
   idempotencyKeys: { idempotency: [DynamoDbAction.getItem, DynamoDbAction.putItem] },
   /** `DynamoDbPaymentIntents.issue`: a PutItem of the new intent. */
   paymentIntentIssuer: { paymentIntents: [DynamoDbAction.putItem] },
+  /** `DynamoDbPaymentIntents.discard`: a DeleteItem. */
+  paymentIntentDiscarder: { paymentIntents: [DynamoDbAction.deleteItem] },
   /** `DynamoDbPaymentIntents.find` (a GetItem) and `.discard` (a DeleteItem). */
   paymentIntentRedeemer: { paymentIntents: [DynamoDbAction.getItem, DynamoDbAction.deleteItem] },
   /** `DynamoDbOrderViews.get` only. */

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { PaymentIntent, PaymentIntentIssuer, PaymentIntentRedeemer } from '#shared/ports';
+import type { PaymentIntent, PaymentIntentDiscarder, PaymentIntentIssuer, PaymentIntentRedeemer } from '#shared/ports';
 import { TABLE_KEYS } from '#shared/tables';
 
 /**
@@ -18,7 +18,7 @@ export const PAYMENT_INTENT_TTL_SECONDS = 24 * 60 * 60;
 const { partitionKey, timeToLiveAttribute } = TABLE_KEYS.paymentIntents;
 
 /** Payment intents on the DynamoDB payment-intents table, one item per intent. */
-export class DynamoDbPaymentIntents implements PaymentIntentIssuer, PaymentIntentRedeemer {
+export class DynamoDbPaymentIntents implements PaymentIntentIssuer, PaymentIntentDiscarder, PaymentIntentRedeemer {
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
   readonly #now: () => Date;
@@ -31,8 +31,9 @@ export class DynamoDbPaymentIntents implements PaymentIntentIssuer, PaymentInten
   }
 
   async issue(orderId: string, paymentToken: string): Promise<string> {
-    // 128 random bits: an id nobody can guess, so an intent is found only through its order's events.
-    const paymentIntentId = `pi_${randomBytes(16).toString('hex')}`;
+    // One intent per order, named after it: a retried request of the order (same Idempotency-Key,
+    // same token) overwrites its intent rather than leaving a second token behind.
+    const paymentIntentId = `pi_${createHash('sha256').update(orderId).digest('hex').slice(0, 32)}`;
     await this.#client.send(
       new PutCommand({
         TableName: this.#tableName,

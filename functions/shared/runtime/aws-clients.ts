@@ -42,6 +42,7 @@ function portAdapters(client: () => DynamoDBDocumentClient): { readonly [P in ke
     orderViewReader: orderViews,
     idempotencyKeys: () => new DynamoDbIdempotencyKeys({ client: client(), idempotencyTableName: config.idempotencyTableName() }),
     paymentIntentIssuer: paymentIntents,
+    paymentIntentDiscarder: paymentIntents,
     paymentIntentRedeemer: paymentIntents,
   };
 }

@@ -31,6 +31,22 @@ describe('reserve-inventory handler', () => {
     expect(await step.stock('SKU-KEYBOARD')).toEqual({ available: 1_000_000, reserved: 0, shipped: 0 });
   });
 
+  it('deletes the payment intent of an order it rejects, which will never be paid, and keeps that of an order it reserves', async () => {
+    // Prepare
+    const [rejectedId, reservedId] = [randomUUID(), randomUUID()];
+    const rejectedIntent = await step.adapters.paymentIntents.issue(rejectedId, 'tok_visa_rejected');
+    const reservedIntent = await step.adapters.paymentIntents.issue(reservedId, 'tok_visa_reserved');
+    const soldOut = aPlacedOrder({ items: [{ sku: 'SKU-SOLD-OUT', quantity: 1 }], paymentIntentId: rejectedIntent });
+    // Act
+    await step.deliver(anSqsRecord(placed(soldOut, rejectedId)), anSqsRecord(placed(aPlacedOrder({ paymentIntentId: reservedIntent }), reservedId)));
+    const redelivery = await step.deliver(anSqsRecord(placed(soldOut, rejectedId), { receiveCount: 2 }));
+    // Assess
+    expect(step.publisher.types().sort()).toEqual(['InventoryRejected', 'InventoryRejected', 'InventoryReserved']);
+    expect(redelivery.batchItemFailures).toEqual([]);
+    expect(await step.adapters.paymentIntents.find(rejectedIntent)).toBeUndefined();
+    expect(await step.adapters.paymentIntents.find(reservedIntent)).toMatchObject({ orderId: reservedId, paymentToken: 'tok_visa_reserved' });
+  });
+
   it('rejects an unknown SKU with its name', async () => {
     // Act
     await step.deliver(anSqsRecord(placed(aPlacedOrder({ items: [{ sku: 'SKU-UNICORN', quantity: 1 }] }))));

@@ -112,6 +112,13 @@ describe('adapters: what each one sends is exactly the access listed for it (pur
     expect(actionsSent(sent())).toEqual(sorted(ADAPTER_ACCESS.paymentIntentRedeemer));
   });
 
+  it('a payment intent with no further use is discarded with DeleteItem only', async () => {
+    // Act
+    await new DynamoDbPaymentIntents({ client, paymentIntentsTableName: TABLES.paymentIntents }).discard('pi_1');
+    // Assess
+    expect(actionsSent(sent())).toEqual(sorted(ADAPTER_ACCESS.paymentIntentDiscarder));
+  });
+
   it('the ledger finds a record with GetItem', async () => {
     // Act
     await new DynamoDbStepLedger({ client, ledgerTableName: TABLES.ledger }).find(ORDER_ID, 'cancel-order');
