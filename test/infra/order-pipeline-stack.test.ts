@@ -404,12 +404,13 @@ describe('OrderPipeline stack', () => {
       for (const action of ['dynamodb:Scan', 'dynamodb:Query', 'dynamodb:BatchWriteItem', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl']) expect(actions).not.toContain(action);
     });
 
-    it('lets only capture-payment delete, and only payment intents', () => {
+    it('lets only capture-payment and reserve-inventory delete, and only payment intents', () => {
+      const deleting = [pipeline.stack.steps['reserve-inventory'].function, pipeline.stack.steps['capture-payment'].function];
       const deleters = allFunctions().filter((fn) => actionsOf(fn).includes('dynamodb:DeleteItem'));
-      const deletes = policyStatements(json, roleOf(pipeline.stack.steps['capture-payment'].function)).filter((statement) => [statement.Action].flat().includes('dynamodb:DeleteItem'));
+      const deletes = deleting.flatMap((fn) => policyStatements(json, roleOf(fn)).filter((statement) => [statement.Action].flat().includes('dynamodb:DeleteItem')));
 
-      expect(deleters).toEqual([pipeline.stack.steps['capture-payment'].function]);
-      expect(deletes.map((statement) => statement.Resource)).toEqual([{ 'Fn::GetAtt': [logicalIdOf(pipeline.stack.paymentIntentsTable), 'Arn'] }]);
+      expect(deleters).toEqual(deleting);
+      expect(deletes.map((statement) => statement.Resource)).toEqual(deleting.map(() => ({ 'Fn::GetAtt': [logicalIdOf(pipeline.stack.paymentIntentsTable), 'Arn'] })));
     });
 
     it.each(STEP_NAMES.filter((name) => producedBy(name).length > 0))('lets %s put events of its own sources only', (stepName) => {

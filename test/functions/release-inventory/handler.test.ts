@@ -13,7 +13,7 @@ describe('release-inventory handler', () => {
   const reserveThenDecline = async (orderId: string) => {
     const order = aPlacedOrder();
     // Reserve through the real reserve step on the same tables.
-    const reserve = stepProcess('reserve-inventory', reserveInventory, { catalogue: () => step.adapters.catalogue, ledger: () => step.adapters.ledger });
+    const reserve = stepProcess('reserve-inventory', reserveInventory, { catalogue: () => step.adapters.catalogue, ledger: () => step.adapters.ledger, paymentIntentDiscarder: () => step.adapters.paymentIntents });
     await reserve({ id: randomUUID(), detailType: 'OrderPlaced', time: new Date().toISOString(), detail: { schemaVersion: 1, orderId, order, placedAt: new Date().toISOString() } });
     await step.givenPrerequisite(orderId);
     return step.consumed({ schemaVersion: 1, orderId, order, reason: { code: 'CARD_DECLINED', message: 'the card was declined' } });
