@@ -19,7 +19,7 @@ import { DEMO_CATALOGUE } from '#shared/demo-catalogue';
 import { ConcurrentUpdateError, InsufficientStockError } from '#shared/errors';
 import type { OrderView } from '#shared/order-view';
 import { consumedBy, STEP_NAMES, type StepName } from '#shared/pipeline-graph';
-import type { Catalogue, EventPublisher, IdempotencyKeys, OrderViewStore, StepLedger, StockChange, StockLevel } from '#shared/ports';
+import type { Catalogue, EventPublisher, IdempotencyKeys, OrderViewStore, PaymentIntent, PaymentIntentIssuer, PaymentIntentRedeemer, StepLedger, StockChange, StockLevel } from '#shared/ports';
 import { metrics as sharedMetrics } from '#shared/runtime/observability';
 import { sqsStepHandler } from '#shared/runtime/sqs-step-handler';
 import { cancelOrder } from '#shared/steps/cancel-order';
@@ -108,10 +108,11 @@ class InMemoryPipeline {
   readonly #views = new InMemoryOrderViews();
   readonly #ledger = new InMemoryLedger();
   readonly #catalogue = new InMemoryCatalogue();
+  readonly #paymentIntents = new InMemoryPaymentIntents();
   // Silent, and cleared after each invocation: the real ones write to the function's log.
   readonly #logger = new Logger({ logLevel: 'SILENT' });
   readonly #metrics = new Metrics({ namespace: 'bench', serviceName: 'bench' });
-  readonly #place = placeOrderHandler({ publisher: this.#publisher, orderViews: this.#views, idempotencyKeys: new InMemoryIdempotencyKeys() });
+  readonly #place = placeOrderHandler({ publisher: this.#publisher, orderViews: this.#views, idempotencyKeys: new InMemoryIdempotencyKeys(), paymentIntentIssuer: this.#paymentIntents });
   readonly #consumers = new Map<DetailType, ((record: SQSRecord) => Promise<unknown>)[]>();
 
   constructor() {
@@ -121,6 +122,8 @@ class InMemoryPipeline {
         orderViews: () => this.#views,
         orderViewReader: () => this.#views,
         ledger: () => this.#ledger,
+        paymentIntentDiscarder: () => this.#paymentIntents,
+        paymentIntentRedeemer: () => this.#paymentIntents,
       });
       const handler = sqsStepHandler({ step, process, publisher: this.#publisher, parking: { park: async () => undefined }, maxReceiveCount: 4, logger: this.#logger, metrics: this.#metrics });
       for (const type of consumedBy(step)) {
@@ -193,6 +196,24 @@ class InMemoryOrderViews implements OrderViewStore {
   async save(view: OrderView): Promise<void> {
     if ((this.#views.get(view.orderId)?.version ?? 0) !== view.version - 1) throw new ConcurrentUpdateError(`order ${view.orderId} changed`);
     this.#views.set(view.orderId, view);
+  }
+}
+
+class InMemoryPaymentIntents implements PaymentIntentIssuer, PaymentIntentRedeemer {
+  readonly #intents = new Map<string, PaymentIntent>();
+
+  async issue(orderId: string, paymentToken: string): Promise<string> {
+    const paymentIntentId = `pi_${orderId}`;
+    this.#intents.set(paymentIntentId, { paymentIntentId, orderId, paymentToken });
+    return paymentIntentId;
+  }
+
+  async find(paymentIntentId: string): Promise<PaymentIntent | undefined> {
+    return this.#intents.get(paymentIntentId);
+  }
+
+  async discard(paymentIntentId: string): Promise<void> {
+    this.#intents.delete(paymentIntentId);
   }
 }
 

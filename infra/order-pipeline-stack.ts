@@ -70,6 +70,8 @@ export class OrderPipelineStack extends Stack {
   readonly ledgerTable: Table;
   /** Each customer's Idempotency-Keys and the orders they placed, for a day. */
   readonly idempotencyTable: Table;
+  /** Each placed order's payment token, for capture-payment alone, until it is used or a day has passed. */
+  readonly paymentIntentsTable: Table;
   /** The shop's customers: every route of the HTTP API takes a token of this pool. */
   readonly userPool: UserPool;
   /** The app client the shop's customers sign in through: the authorizer's audience. */
@@ -112,9 +114,16 @@ export class OrderPipelineStack extends Stack {
     this.inventoryTable = this.table('InventoryTable', TABLE_KEYS.inventory, tableRemovalPolicy);
     this.ledgerTable = this.table('LedgerTable', TABLE_KEYS.ledger, tableRemovalPolicy);
     this.idempotencyTable = this.table('IdempotencyTable', TABLE_KEYS.idempotency, tableRemovalPolicy);
+    // Without point-in-time recovery: its backups would keep every payment token for 35 days,
+    // and an intent has no use once its payment is captured or declined.
+    this.paymentIntentsTable = this.table('PaymentIntentsTable', TABLE_KEYS.paymentIntents, tableRemovalPolicy, { pointInTimeRecovery: false });
+    Validations.of(this.paymentIntentsTable).acknowledge({
+      id: 'AwsSolutions-DDB3',
+      reason: 'Point-in-time recovery would keep every payment token in backups for up to 35 days; an intent is worth nothing once used or a day old, and a lost intent only makes its customer place the order again.',
+    });
     this.seedDemoCatalogue = this.demoCatalogueSeed();
 
-    const grantTargets: GrantTargets = { bus: this.bus, tables: { orders: this.ordersTable, inventory: this.inventoryTable, ledger: this.ledgerTable, idempotency: this.idempotencyTable } };
+    const grantTargets: GrantTargets = { bus: this.bus, tables: { orders: this.ordersTable, inventory: this.inventoryTable, ledger: this.ledgerTable, idempotency: this.idempotencyTable, paymentIntents: this.paymentIntentsTable } };
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { email: alarmEmailFromContext(this) });
     this.steps = this.pipelineSteps(grantTargets);
     this.httpFunctions = this.httpFunctionsOf(grantTargets);
@@ -141,13 +150,13 @@ export class OrderPipelineStack extends Stack {
     this.acknowledgeNagFindings();
   }
 
-  private table(id: string, keys: TableKeys, removalPolicy: RemovalPolicy): Table {
+  private table(id: string, keys: TableKeys, removalPolicy: RemovalPolicy, options: { readonly pointInTimeRecovery?: boolean } = {}): Table {
     const table = new Table(this, id, {
       partitionKey: { name: keys.partitionKey, type: AttributeType.STRING },
       sortKey: keys.sortKey === undefined ? undefined : { name: keys.sortKey, type: AttributeType.STRING },
       timeToLiveAttribute: keys.timeToLiveAttribute,
       billingMode: BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: options.pointInTimeRecovery ?? true },
       encryption: TableEncryption.AWS_MANAGED,
       removalPolicy,
     });
@@ -265,6 +274,7 @@ export class OrderPipelineStack extends Stack {
       [EnvName.inventoryTableName]: tables.inventory.tableName,
       [EnvName.ledgerTableName]: tables.ledger.tableName,
       [EnvName.idempotencyTableName]: tables.idempotency.tableName,
+      [EnvName.paymentIntentsTableName]: tables.paymentIntents.tableName,
     };
     return Object.fromEntries(access.environment.map((name) => [name, values[name]]));
   }

@@ -28,8 +28,8 @@ async function answer(event: APIGatewayProxyEventV2, views: OrderViewReader): Pr
       return problem(404, `order ${orderId} was not found (an order accepted a moment ago appears once its first event is projected)`);
     }
     const { version: _version, order, ...shown } = view;
-    // The payment token is the customer's; the read model shows what was ordered, not how it is paid.
-    const { paymentToken: _paymentToken, ...orderShown } = order;
+    // The read model shows what was ordered, not how it is paid: the payment intent is internal.
+    const { paymentIntentId: _paymentIntentId, ...orderShown } = order;
     return json(200, { ...shown, order: orderShown });
   } catch (error) {
     logger.error('order could not be read', { correlation_id: orderId, error });

@@ -14,6 +14,7 @@ export const EnvName = {
   inventoryTableName: 'INVENTORY_TABLE_NAME',
   ledgerTableName: 'LEDGER_TABLE_NAME',
   idempotencyTableName: 'IDEMPOTENCY_TABLE_NAME',
+  paymentIntentsTableName: 'PAYMENT_INTENTS_TABLE_NAME',
   deadLetterQueueUrl: 'DEAD_LETTER_QUEUE_URL',
   maxReceiveCount: 'MAX_RECEIVE_COUNT',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
@@ -26,6 +27,7 @@ export const TABLE_NAME_ENV = {
   inventory: EnvName.inventoryTableName,
   ledger: EnvName.ledgerTableName,
   idempotency: EnvName.idempotencyTableName,
+  paymentIntents: EnvName.paymentIntentsTableName,
 } as const satisfies Record<TableName, EnvName>;
 
 function required(name: string): string {
@@ -48,6 +50,7 @@ export const config = {
   inventoryTableName: () => required(EnvName.inventoryTableName),
   ledgerTableName: () => required(EnvName.ledgerTableName),
   idempotencyTableName: () => required(EnvName.idempotencyTableName),
+  paymentIntentsTableName: () => required(EnvName.paymentIntentsTableName),
   deadLetterQueueUrl: () => required(EnvName.deadLetterQueueUrl),
   maxReceiveCount: () => requiredPositiveInteger(EnvName.maxReceiveCount),
 } as const;

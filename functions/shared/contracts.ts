@@ -64,20 +64,43 @@ export type ShippingAddress = z.infer<typeof ShippingAddressSchema>;
  */
 export const MAX_ORDER_LINES = 50;
 
-/** The order as the customer placed it; carried by the events so no step reads another's table. */
+const OrderItemsSchema = z.array(OrderLineSchema).check(
+  z.minLength(1),
+  z.maxLength(MAX_ORDER_LINES),
+  z.refine((items) => new Set(items.map((item) => item.sku)).size === items.length, {
+    message: 'each sku may appear only once',
+  }),
+);
+
+/** A card's payment token, as the customer's payment provider issued it: a secret. */
+export const PaymentTokenSchema = z.string().check(z.regex(/^tok_[A-Za-z0-9_]{1,64}$/, 'must look like "tok_..."'));
+
+/** The id of a payment intent: where place-order keeps an order's payment token for capture-payment alone. */
+export const PaymentIntentIdSchema = z.string().check(z.regex(/^pi_[0-9a-f]{32}$/, 'must look like "pi_" and 32 hex digits'));
+
+/**
+ * The order as the customer placed it, with the customer's payment token: place-order's input,
+ * never an event's (the token goes into a payment intent, see {@link PlacedOrderSchema}).
+ */
 export const OrderSchema = z.object({
   customer: CustomerSchema,
-  items: z.array(OrderLineSchema).check(
-    z.minLength(1),
-    z.maxLength(MAX_ORDER_LINES),
-    z.refine((items) => new Set(items.map((item) => item.sku)).size === items.length, {
-      message: 'each sku may appear only once',
-    }),
-  ),
+  items: OrderItemsSchema,
   shippingAddress: ShippingAddressSchema,
-  paymentToken: z.string().check(z.regex(/^tok_[A-Za-z0-9_]{1,64}$/, 'must look like "tok_..."')),
+  paymentToken: PaymentTokenSchema,
 });
 export type Order = z.infer<typeof OrderSchema>;
+
+/**
+ * The placed order, as the events carry it so no step reads another's table: the payment token
+ * stays in its payment intent, which only capture-payment reads; the events name the intent.
+ */
+export const PlacedOrderSchema = z.object({
+  customer: CustomerSchema,
+  items: OrderItemsSchema,
+  shippingAddress: ShippingAddressSchema,
+  paymentIntentId: PaymentIntentIdSchema,
+});
+export type PlacedOrder = z.infer<typeof PlacedOrderSchema>;
 
 /**
  * The body of `POST /orders`: the order without who places it. The customer's id and e-mail
@@ -86,9 +109,9 @@ export type Order = z.infer<typeof OrderSchema>;
  */
 export const OrderRequestSchema = z.object({
   customer: z.object({ name: CustomerSchema.shape.name }),
-  items: OrderSchema.shape.items,
+  items: OrderItemsSchema,
   shippingAddress: ShippingAddressSchema,
-  paymentToken: OrderSchema.shape.paymentToken,
+  paymentToken: PaymentTokenSchema,
 });
 export type OrderRequest = z.infer<typeof OrderRequestSchema>;
 
@@ -117,10 +140,10 @@ export type Shipment = z.infer<typeof ShipmentSchema>;
 
 /** Each event's detail schema, keyed by its detail-type. */
 export const DetailSchemas = {
-  OrderPlaced: z.object({ ...base, order: OrderSchema, placedAt: z.string().check(z.iso.datetime()) }),
+  OrderPlaced: z.object({ ...base, order: PlacedOrderSchema, placedAt: z.string().check(z.iso.datetime()) }),
   InventoryReserved: z.object({
     ...base,
-    order: OrderSchema,
+    order: PlacedOrderSchema,
     /** Total price in minor units (cents), priced from the catalogue at reservation. */
     amountCents: z.number().check(z.int(), z.nonnegative()),
     currency: z.literal('USD'),
@@ -128,13 +151,13 @@ export const DetailSchemas = {
   InventoryRejected: z.object({ ...base, customer: CustomerSchema, reason: RejectionSchema }),
   PaymentCaptured: z.object({
     ...base,
-    order: OrderSchema,
+    order: PlacedOrderSchema,
     paymentId: z.string(),
     amountCents: z.number().check(z.int(), z.nonnegative()),
   }),
   PaymentDeclined: z.object({
     ...base,
-    order: OrderSchema,
+    order: PlacedOrderSchema,
     reason: RejectionSchema,
   }),
   InventoryReleased: z.object({ ...base, customer: CustomerSchema, reason: RejectionSchema }),

@@ -118,3 +118,18 @@ export class UnknownOrderError extends PermanentError {
     this.name = 'UnknownOrderError';
   }
 }
+
+/**
+ * capture-payment found no payment intent it may use for the order: never issued (a forged or
+ * corrupted event), issued for another order, or expired (a capture redriven more than a day
+ * after the order was placed). Without the token there is nothing to capture with, ever.
+ */
+export class PaymentIntentUnavailableError extends PermanentError {
+  readonly paymentIntentId: string;
+
+  constructor(orderId: string, paymentIntentId: string, reason: 'missing or expired' | 'issued for another order', context: ErrorContext = {}) {
+    super(`order ${orderId}: payment intent ${paymentIntentId} is ${reason}; the order must be placed again`, { orderId, ...context });
+    this.name = 'PaymentIntentUnavailableError';
+    this.paymentIntentId = paymentIntentId;
+  }
+}

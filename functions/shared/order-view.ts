@@ -2,7 +2,7 @@
  * The order's read model (status and timeline) and how each event moves it. Pure: the
  * projection handler loads a view, applies an event here, and saves it.
  */
-import type { Detail, DetailType, Order, Rejection, Shipment } from '#shared/contracts';
+import type { Detail, DetailType, PlacedOrder, Rejection, Shipment } from '#shared/contracts';
 import { PIPELINE_GRAPH, type OrderStatus } from '#shared/pipeline-graph';
 
 /**
@@ -23,7 +23,7 @@ export interface TimelineEntry {
 export interface OrderView {
   readonly orderId: string;
   readonly status: OrderStatus;
-  readonly order?: Order;
+  readonly order?: PlacedOrder;
   /**
    * The order's customer (the token subject that placed it), from `OrderPlaced`: the partition key
    * of the `customerOrders` index, which lists a customer's orders.
@@ -96,7 +96,7 @@ function factsOf(event: ProjectedEvent): Partial<OrderView> {
   const detail = event.detail as Record<string, unknown>;
   switch (event.detailType) {
     case 'OrderPlaced':
-      return { order: detail.order as Order, customerId: (detail.order as Order).customer.customerId, placedAt: detail.placedAt as string };
+      return { order: detail.order as PlacedOrder, customerId: (detail.order as PlacedOrder).customer.customerId, placedAt: detail.placedAt as string };
     case 'InventoryReserved':
       return { amountCents: detail.amountCents as number };
     case 'PaymentCaptured':

@@ -1,8 +1,8 @@
 /**
  * A simulated payment gateway with deterministic rules, so every path can be exercised on
  * purpose:
- * - token `tok_decline` is declined (`CARD_DECLINED`);
- * - token `tok_insufficient_funds` is declined (`INSUFFICIENT_FUNDS`);
+ * - a token starting `tok_decline` is declined (`CARD_DECLINED`);
+ * - a token starting `tok_insufficient_funds` is declined (`INSUFFICIENT_FUNDS`);
  * - an amount above {@link AMOUNT_LIMIT_CENTS} is declined (`AMOUNT_LIMIT_EXCEEDED`);
  * - anything else is captured.
  * The payment id derives from the order id, as a real gateway's idempotency key would make a
@@ -21,10 +21,11 @@ export type PaymentResult =
 
 /** Captures `amountCents` with `paymentToken` for `orderId`. */
 export function capturePayment(orderId: string, paymentToken: string, amountCents: number): PaymentResult {
-  if (paymentToken === 'tok_decline') {
+  // Prefixes, so that every test order can carry a token of its own (`tok_decline_3f9a...`).
+  if (paymentToken.startsWith('tok_decline')) {
     return { status: 'declined', reason: { code: 'CARD_DECLINED', message: 'the card was declined' } };
   }
-  if (paymentToken === 'tok_insufficient_funds') {
+  if (paymentToken.startsWith('tok_insufficient_funds')) {
     return { status: 'declined', reason: { code: 'INSUFFICIENT_FUNDS', message: 'the card has insufficient funds' } };
   }
   if (amountCents > AMOUNT_LIMIT_CENTS) {

@@ -40,6 +40,12 @@ export const Port = {
   orderLister: 'orderLister',
   /** Claims a customer's Idempotency-Keys for orders (`IdempotencyKeys`). */
   idempotencyKeys: 'idempotencyKeys',
+  /** Keeps an order's payment token in a new payment intent (`PaymentIntentIssuer`). */
+  paymentIntentIssuer: 'paymentIntentIssuer',
+  /** Deletes the payment intent of an order that will never be paid (`PaymentIntentDiscarder`). */
+  paymentIntentDiscarder: 'paymentIntentDiscarder',
+  /** Reads a payment intent's token and deletes the intent once used (`PaymentIntentRedeemer`). */
+  paymentIntentRedeemer: 'paymentIntentRedeemer',
 } as const;
 export type Port = (typeof Port)[keyof typeof Port];
 

@@ -21,8 +21,9 @@ export const PIPELINE = definePipeline({
       route: 'POST /orders',
       produces: { OrderPlaced: { status: 'placed' } },
       // Claims the customer's Idempotency-Key for a new random order id; writes the new order's
-      // view, and reads it to tell whether a retry's order was already published.
-      uses: [Port.orderViews, Port.idempotencyKeys],
+      // view, and reads it to tell whether a retry's order was already published. Keeps the
+      // payment token in a payment intent: the events carry the intent's id, never the token.
+      uses: [Port.orderViews, Port.idempotencyKeys, Port.paymentIntentIssuer],
     },
     'get-order': {
       description: "GET /orders/{id}: serves an order's status and timeline",
@@ -48,7 +49,8 @@ export const PIPELINE = definePipeline({
         InventoryReserved: { status: 'inventory-reserved', moves: { from: StockCounter.available, to: StockCounter.reserved } },
         InventoryRejected: { status: 'inventory-rejected' },
       },
-      uses: [Port.catalogue],
+      // Deletes the payment intent of an order it rejects: it will never be paid.
+      uses: [Port.catalogue, Port.paymentIntentDiscarder],
     },
     'capture-payment': {
       description: "captures the reserved order's amount, at most once per order",
@@ -57,6 +59,8 @@ export const PIPELINE = definePipeline({
         PaymentCaptured: { status: 'payment-captured' },
         PaymentDeclined: { status: 'payment-declined' },
       },
+      // Reads the order's payment token from its intent, and deletes the intent once used.
+      uses: [Port.paymentIntentRedeemer],
       readsOwnRecordFirst: true,
     },
     'release-inventory': {

@@ -7,24 +7,26 @@
  * the customer's key is claimed for the new order id first (conditionally, so one claim wins),
  * and a retried request finds the order its key names; a different body under the same key is
  * refused. Keys are the customer's own: the same key from another customer is another claim.
+ * The payment token is not published: it is kept in a payment intent for capture-payment.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { domainEvent, type DomainEvent, type Order } from '#shared/contracts';
 import { ConcurrentUpdateError, IdempotencyKeyReuseError } from '#shared/errors';
 import { applyEvent } from '#shared/order-view';
-import type { EventPublisher, IdempotencyKeys, OrderViewStore } from '#shared/ports';
+import type { EventPublisher, IdempotencyKeys, OrderViewStore, PaymentIntentIssuer } from '#shared/ports';
 
 /** What placing an order needs. */
 export interface PlaceOrderDeps {
   readonly publisher: EventPublisher;
   readonly orderViews: OrderViewStore;
   readonly idempotencyKeys: IdempotencyKeys;
+  readonly paymentIntentIssuer: PaymentIntentIssuer;
   /** @default () => new Date() */
   readonly now?: () => Date;
 }
 
 /** The accepted order. `replayed` is true when an earlier request with the same key placed it. */
-export interface PlacedOrder {
+export interface OrderAcceptance {
   readonly orderId: string;
   readonly replayed: boolean;
   /** Why the read model could not be written now (the projection step will write it). */
@@ -32,7 +34,7 @@ export interface PlacedOrder {
 }
 
 /** Places `order`; throws `IdempotencyKeyReuseError` when the customer's key already placed a different order. */
-export async function placeOrder(order: Order, idempotencyKey: string | undefined, deps: PlaceOrderDeps): Promise<PlacedOrder> {
+export async function placeOrder(order: Order, idempotencyKey: string | undefined, deps: PlaceOrderDeps): Promise<OrderAcceptance> {
   let orderId: string = randomUUID();
   if (idempotencyKey !== undefined) {
     const fingerprint = fingerprintOf(order);
@@ -46,8 +48,12 @@ export async function placeOrder(order: Order, idempotencyKey: string | undefine
     }
   }
   // Not yet projected (or never placed): publishing again is safe, every step is idempotent per order.
+  // The payment token goes into an intent that only capture-payment reads; the events name the
+  // intent. A retry that publishes again writes the same intent again.
+  const { paymentToken, ...placedOrder } = order;
+  const paymentIntentId = await deps.paymentIntentIssuer.issue(orderId, paymentToken);
   const placedAt = (deps.now ?? (() => new Date()))().toISOString();
-  const placed = domainEvent('OrderPlaced', { schemaVersion: 1, orderId, order, placedAt });
+  const placed = domainEvent('OrderPlaced', { schemaVersion: 1, orderId, order: { ...placedOrder, paymentIntentId }, placedAt });
   await deps.publisher.publish([placed]);
   const projectionError = await projectPlacedOrder(placed, deps.orderViews);
   return { orderId, replayed: false, ...(projectionError !== undefined ? { projectionError } : {}) };

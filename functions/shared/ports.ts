@@ -95,6 +95,32 @@ export interface IdempotencyKeys {
   claim(customerId: string, key: string, candidate: IdempotencyClaim): Promise<{ readonly claimed: true } | ({ readonly claimed: false } & IdempotencyClaim)>;
 }
 
+/** An order's payment token, kept for capture-payment alone until the payment is captured or declined. */
+export interface PaymentIntent {
+  readonly paymentIntentId: string;
+  /** The order the token pays for: an intent pays for no other. */
+  readonly orderId: string;
+  readonly paymentToken: string;
+}
+
+/** Keeps payment tokens out of the events: each order's token goes into an intent of its own. */
+export interface PaymentIntentIssuer {
+  /** Keeps `paymentToken` for order `orderId` in a new intent, for a limited time, and returns the intent's id. */
+  issue(orderId: string, paymentToken: string): Promise<string>;
+}
+
+/** Deletes payment intents whose token has no further use. */
+export interface PaymentIntentDiscarder {
+  /** Deletes the intent; deleting one that is gone already is no error. */
+  discard(paymentIntentId: string): Promise<void>;
+}
+
+/** Reads payment intents, and deletes each once its token has been used. */
+export interface PaymentIntentRedeemer extends PaymentIntentDiscarder {
+  /** The intent, unless there is none (never issued, already used, or expired). */
+  find(paymentIntentId: string): Promise<PaymentIntent | undefined>;
+}
+
 /** The port behind each name the pipeline's declaration gives a function in `uses`. */
 export interface DeclaredPorts extends Record<Port, unknown> {
   readonly catalogue: Catalogue;
@@ -102,4 +128,7 @@ export interface DeclaredPorts extends Record<Port, unknown> {
   readonly orderViewReader: OrderViewReader;
   readonly orderLister: OrderLister;
   readonly idempotencyKeys: IdempotencyKeys;
+  readonly paymentIntentIssuer: PaymentIntentIssuer;
+  readonly paymentIntentDiscarder: PaymentIntentDiscarder;
+  readonly paymentIntentRedeemer: PaymentIntentRedeemer;
 }

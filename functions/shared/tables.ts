@@ -52,6 +52,12 @@ export const TABLE_KEYS = {
    * the key placed and the request's fingerprint, for a day (`expiresAt`).
    */
   idempotency: { partitionKey: 'customerKey', timeToLiveAttribute: 'expiresAt' },
+  /**
+   * Payment intents, one item per placed order (`paymentIntentId`): the order's payment token,
+   * written by place-order, read and deleted by capture-payment, gone after a day at the latest
+   * (`expiresAt`).
+   */
+  paymentIntents: { partitionKey: 'paymentIntentId', timeToLiveAttribute: 'expiresAt' },
 } as const satisfies Record<string, TableKeys>;
 
 /** A table of the pipeline, by the name the declaration and the grants use. */

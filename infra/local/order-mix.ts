@@ -8,6 +8,8 @@
  * stretch of them (a benchmark's rate step) sees the same mix; the lines of each order are
  * drawn from a generator seeded by the seed and the order's index, so the same seed gives the
  * same orders, Idempotency-Keys (hence order ids) included, and a failing run can be repeated.
+ * Every order has a payment token of its own (`tok_visa_<16 hex digits>`, `tok_decline_...`),
+ * so a search for an order's token after a run is meaningful.
  */
 import type { Order, OrderLine } from '#shared/contracts';
 import { DEMO_CATALOGUE } from '#shared/demo-catalogue';
@@ -53,14 +55,14 @@ export const ORDER_KINDS = {
     share: 0.08,
     choices: { 'capture-payment': 'PaymentDeclined' },
     expected: { status: 'cancelled', reasonCode: 'CARD_DECLINED' },
-    build: (order) => ({ ...order, paymentToken: 'tok_decline' }),
+    build: (order) => withCard(order, 'tok_decline'),
   },
   insufficientFunds: {
     label: 'insufficient funds',
     share: 0.06,
     choices: { 'capture-payment': 'PaymentDeclined' },
     expected: { status: 'cancelled', reasonCode: 'INSUFFICIENT_FUNDS' },
-    build: (order) => ({ ...order, paymentToken: 'tok_insufficient_funds' }),
+    build: (order) => withCard(order, 'tok_insufficient_funds'),
   },
   overLimit: {
     label: 'over the limit',
@@ -83,6 +85,22 @@ export interface PlannedOrder {
   readonly path: OrderPath;
 }
 
+/** The prefix of a card that pays: the gateway captures with any token but its declining prefixes. */
+const PAYING_CARD = 'tok_visa';
+
+/**
+ * `order` paid with a card of `prefix` (the gateway declines `tok_decline...`), its token's own
+ * suffix kept: each order's token is its own, so a search for it finds only that order's.
+ */
+function withCard(order: Order, prefix: 'tok_decline' | 'tok_insufficient_funds'): Order {
+  return { ...order, paymentToken: order.paymentToken.replace(PAYING_CARD, prefix) };
+}
+
+/** 16 hex digits, the part of an order's payment token that makes it the order's own. */
+function tokenSuffix(random: SeededRandom): string {
+  return Array.from({ length: 2 }, () => random.below(2 ** 32).toString(16).padStart(8, '0')).join('');
+}
+
 /** The golden ratio's fractional part: a Weyl sequence of it spreads any stretch of indices evenly over [0, 1). */
 const GOLDEN_FRACTION = (Math.sqrt(5) - 1) / 2;
 
@@ -100,11 +118,12 @@ export function plannedOrder(index: number, seed: number): PlannedOrder {
   // One generator per order, seeded by both numbers (mixed so that neighbouring seeds differ).
   const random = new SeededRandom((Math.imul(seed ^ 0x9e37_79b9, 0x85eb_ca6b) + index) >>> 0);
   const customer = { customerId: `customer-${index % 97}`, email: `customer${index % 97}@example.com`, name: `Customer ${index % 97}` };
+  const items = everydayLines(random);
   const everyday: Order = {
     customer,
     shippingAddress: { line1: `${index} Main Street`, city: 'Springfield', postalCode: '12345', country: 'US' },
-    paymentToken: 'tok_visa',
-    items: everydayLines(random),
+    paymentToken: `${PAYING_CARD}_${tokenSuffix(random)}`,
+    items,
   };
   return {
     kind,

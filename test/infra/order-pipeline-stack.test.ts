@@ -328,7 +328,7 @@ describe('OrderPipeline stack', () => {
       const placeOrder = resource(logicalIdOf(pipeline.stack.httpFunctions['place-order']));
       const getOrder = resource(logicalIdOf(pipeline.stack.httpFunctions['get-order']));
 
-      expect(Object.keys(placeOrder.Properties?.Environment.Variables).sort()).toEqual([EnvName.eventBusName, EnvName.ordersTableName, EnvName.idempotencyTableName, EnvName.serviceName].sort());
+      expect(Object.keys(placeOrder.Properties?.Environment.Variables).sort()).toEqual([EnvName.eventBusName, EnvName.ordersTableName, EnvName.idempotencyTableName, EnvName.paymentIntentsTableName, EnvName.serviceName].sort());
       expect(Object.keys(getOrder.Properties?.Environment.Variables).sort()).toEqual([EnvName.ordersTableName, EnvName.serviceName].sort());
       expect(Object.keys(resource(logicalIdOf(pipeline.stack.httpFunctions['list-orders'])).Properties?.Environment.Variables).sort()).toEqual([EnvName.ordersTableName, EnvName.serviceName].sort());
     });
@@ -359,7 +359,7 @@ describe('OrderPipeline stack', () => {
       switch (target.kind) {
         case 'table':
         case 'index':
-          return logicalIdOf({ orders: pipeline.stack.ordersTable, inventory: pipeline.stack.inventoryTable, ledger: pipeline.stack.ledgerTable, idempotency: pipeline.stack.idempotencyTable }[target.table]);
+          return logicalIdOf({ orders: pipeline.stack.ordersTable, inventory: pipeline.stack.inventoryTable, ledger: pipeline.stack.ledgerTable, idempotency: pipeline.stack.idempotencyTable, paymentIntents: pipeline.stack.paymentIntentsTable }[target.table]);
         case 'bus':
           return logicalIdOf(pipeline.stack.bus);
         case 'queue':
@@ -416,12 +416,21 @@ describe('OrderPipeline stack', () => {
       expect(actionsOf(fn)).not.toContain('events:PutEvents');
     });
 
-    it('lets no function Scan, DeleteItem or BatchWriteItem anything, Query anything but the customer index, or change a message\'s visibility', () => {
+    it('lets no function Scan or BatchWriteItem anything, Query anything but the customer index, or change a message\'s visibility', () => {
       const actions = allFunctions().flatMap((fn) => actionsOf(fn));
       const queried = allFunctions().flatMap((fn) => policyStatements(json, roleOf(fn)).filter((statement) => [statement.Action].flat().includes('dynamodb:Query')));
 
       expect(queried.map((statement) => statement.Resource)).toEqual([{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalIdOf(pipeline.stack.ordersTable), 'Arn'] }, '/index/customerOrders']] }]);
-      for (const action of ['dynamodb:Scan', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl']) expect(actions).not.toContain(action);
+      for (const action of ['dynamodb:Scan', 'dynamodb:BatchWriteItem', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl']) expect(actions).not.toContain(action);
+    });
+
+    it('lets only capture-payment and reserve-inventory delete, and only payment intents', () => {
+      const deleting = [pipeline.stack.steps['reserve-inventory'].function, pipeline.stack.steps['capture-payment'].function];
+      const deleters = allFunctions().filter((fn) => actionsOf(fn).includes('dynamodb:DeleteItem'));
+      const deletes = deleting.flatMap((fn) => policyStatements(json, roleOf(fn)).filter((statement) => [statement.Action].flat().includes('dynamodb:DeleteItem')));
+
+      expect(deleters).toEqual(deleting);
+      expect(deletes.map((statement) => statement.Resource)).toEqual(deleting.map(() => ({ 'Fn::GetAtt': [logicalIdOf(pipeline.stack.paymentIntentsTable), 'Arn'] })));
     });
 
     it.each(STEP_NAMES.filter((name) => producedBy(name).length > 0))('lets %s put events of its own sources only', (stepName) => {
@@ -554,6 +563,18 @@ describe('OrderPipeline stack', () => {
           Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['status', 'updatedAt'] },
         },
       ]);
+    });
+
+    it('keeps payment intents for a day at most (time to live on expiresAt) and out of point-in-time backups', () => {
+      const found = json.Resources[logicalIdOf(pipeline.stack.paymentIntentsTable)] as Record<string, any>;
+
+      expect(found.Properties).toMatchObject({
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'paymentIntentId', KeyType: 'HASH' }],
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false },
+        SSESpecification: { SSEEnabled: true },
+      });
     });
 
     it('seeds the demo catalogue into Inventory on create only', () => {

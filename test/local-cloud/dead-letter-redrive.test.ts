@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { anEnvelope, anOrder } from '#test/support/factories';
+import { anEnvelope, aPlacedOrder } from '#test/support/factories';
 import { peekMessages } from '#infra/tools/dlq/inspect';
 import { RedriveError, RedriveMethod, isMoveTaskUnsupported, redriveDeadLetterQueue } from '#cloud/dead-letter-redrive';
 import { consumedBy } from '#shared/pipeline-graph';
@@ -92,7 +92,7 @@ describe('redriveDeadLetterQueue on the local cloud', () => {
     await target.clients.sqs.send(
       new SendMessageCommand({
         QueueUrl: queue.url,
-        MessageBody: anEnvelope('OrderPlaced', { schemaVersion: 1, orderId, order: anOrder(), placedAt: new Date().toISOString() }),
+        MessageBody: anEnvelope('OrderPlaced', { schemaVersion: 1, orderId, order: aPlacedOrder(), placedAt: new Date().toISOString() }),
         MessageAttributes: {
           RULE_ARN: attribute('arn:aws:events:us-east-1:000000000000:rule/OrderPipelineOrderBusDDC1EC84/ReserveInventoryRule'),
           TARGET_ARN: attribute(targetQueue?.arn ?? ''),

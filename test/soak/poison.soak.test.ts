@@ -4,7 +4,7 @@
  * batch, and the other orders settle.
  */
 import { randomUUID } from 'node:crypto';
-import { anOrder } from '#test/support/factories';
+import { aPlacedOrder } from '#test/support/factories';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { describe, expect, it } from 'vitest';
@@ -48,7 +48,7 @@ function anInvalidInventoryReserved(): Poison {
  */
 function aCaptureOfAnUnknownOrder(): Poison {
   const orderId = randomUUID();
-  const detail = { schemaVersion: 1, orderId, order: anOrder(), paymentId: 'pay_forged', amountCents: 100 };
+  const detail = { schemaVersion: 1, orderId, order: aPlacedOrder(), paymentId: 'pay_forged', amountCents: 100 };
   return { orderId, entry: { Source: 'shop.payments', DetailType: 'PaymentCaptured', Detail: JSON.stringify(detail) }, parkedBy: deadLetterQueuesOf('PaymentCaptured', { requiring: true }), error: { name: 'UnknownOrderError', message: 'the event belongs to no placed order' } };
 }
 

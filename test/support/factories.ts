@@ -1,7 +1,7 @@
 /** Factories of the records tests feed the handlers: orders, EventBridge envelopes, SQS records, HTTP requests. */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, SQSEvent, SQSRecord } from 'aws-lambda';
-import { EventSourceOf, type Detail, type DetailType, type Order } from '#shared/contracts';
+import { EventSourceOf, type Detail, type DetailType, type Order, type PlacedOrder } from '#shared/contracts';
 
 /** A valid order for the demo catalogue; `overrides` replace top-level fields. */
 export function anOrder(overrides: Partial<Order> = {}): Order {
@@ -15,6 +15,17 @@ export function anOrder(overrides: Partial<Order> = {}): Order {
     paymentToken: 'tok_visa',
     ...overrides,
   };
+}
+
+/** A payment intent's id, random as place-order's are. */
+export function aPaymentIntentId(): string {
+  return `pi_${randomUUID().replaceAll('-', '')}`;
+}
+
+/** A placed order as the events carry it (`anOrder()` with a payment intent instead of its token); `overrides` replace top-level fields. */
+export function aPlacedOrder(overrides: Partial<PlacedOrder> = {}): PlacedOrder {
+  const { paymentToken: _paymentToken, ...placed } = anOrder();
+  return { ...placed, paymentIntentId: aPaymentIntentId(), ...overrides };
 }
 
 /** The full EventBridge event envelope as an SQS target receives it. */

@@ -8,16 +8,11 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalDynamoDb } from '#cloud/dynamodb/dynamodb-service';
-import { TABLE_KEYS, type SecondaryIndexKeys } from '#shared/tables';
+import { TABLE_KEYS, TABLE_NAMES, type SecondaryIndexKeys, type TableName } from '#shared/tables';
 import { DEMO_CATALOGUE, inventoryItemOf } from '#shared/demo-catalogue';
 
 /** Table names of one test environment (unique per call, so tests do not share state). */
-export interface TestTables {
-  readonly orders: string;
-  readonly inventory: string;
-  readonly ledger: string;
-  readonly idempotency: string;
-}
+export type TestTables = Readonly<Record<TableName, string>>;
 
 /** A running local DynamoDB for tests. */
 export interface TestDynamoDb {
@@ -41,14 +36,14 @@ export async function startTestDynamoDb(): Promise<TestDynamoDb> {
 
   const createTables = async (): Promise<TestTables> => {
     const suffix = randomUUID().slice(0, 8);
-    const names = { orders: `orders-${suffix}`, inventory: `inventory-${suffix}`, ledger: `ledger-${suffix}`, idempotency: `idempotency-${suffix}` };
+    const names = Object.fromEntries(TABLE_NAMES.map((table) => [table, `${table}-${suffix}`])) as Record<TableName, string>;
     for (const [table, keys] of Object.entries(TABLE_KEYS)) {
       const sortKey = 'sortKey' in keys ? keys.sortKey : undefined;
       const indexes = Object.entries(('globalSecondaryIndexes' in keys ? keys.globalSecondaryIndexes : undefined) ?? {}) as [string, SecondaryIndexKeys][];
       const keySchema = (partitionKey: string, rangeKey: string | undefined) => [{ AttributeName: partitionKey, KeyType: 'HASH' }, ...(rangeKey ? [{ AttributeName: rangeKey, KeyType: 'RANGE' }] : [])];
       const attributes = new Set([keys.partitionKey, ...(sortKey ? [sortKey] : []), ...indexes.flatMap(([, index]) => [index.partitionKey, index.sortKey])]);
       await dynamoDb.client.call('CreateTable', {
-        TableName: names[table as keyof TestTables],
+        TableName: names[table as TableName],
         BillingMode: 'PAY_PER_REQUEST',
         AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
         KeySchema: keySchema(keys.partitionKey, sortKey),

@@ -6,6 +6,7 @@ import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } fro
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { DynamoDbCatalogue } from '#shared/adapters/dynamodb-catalogue';
 import { DynamoDbOrderViews } from '#shared/adapters/dynamodb-order-views';
+import { DynamoDbPaymentIntents } from '#shared/adapters/dynamodb-payment-intents';
 import { DynamoDbStepLedger } from '#shared/adapters/dynamodb-step-ledger';
 import { sqsStepHandler } from '#shared/runtime/sqs-step-handler';
 import type { Detail, DetailType } from '#shared/contracts';
@@ -22,6 +23,7 @@ export interface Adapters {
   readonly catalogue: DynamoDbCatalogue;
   readonly ledger: DynamoDbStepLedger;
   readonly views: DynamoDbOrderViews;
+  readonly paymentIntents: DynamoDbPaymentIntents;
 }
 
 /** A step handler under test and what it touched. */
@@ -62,11 +64,14 @@ export async function stepHarness<S extends StepName>(db: TestDynamoDb, step: S,
     catalogue: new DynamoDbCatalogue({ client, inventoryTableName: tables.inventory }),
     ledger: new DynamoDbStepLedger({ client, ledgerTableName: tables.ledger, inventoryTableName: tables.inventory }),
     views: new DynamoDbOrderViews({ client, ordersTableName: tables.orders }),
+    paymentIntents: new DynamoDbPaymentIntents({ client, paymentIntentsTableName: tables.paymentIntents }),
   };
   const process = stepProcess(step, logic, {
     catalogue: () => options.ports?.catalogue ?? adapters.catalogue,
     orderViews: () => options.ports?.orderViews ?? adapters.views,
     orderViewReader: () => options.ports?.orderViewReader ?? adapters.views,
+    paymentIntentDiscarder: () => options.ports?.paymentIntentDiscarder ?? adapters.paymentIntents,
+    paymentIntentRedeemer: () => options.ports?.paymentIntentRedeemer ?? adapters.paymentIntents,
     ledger: () => adapters.ledger,
   });
   const publisher = new RecordingPublisher();

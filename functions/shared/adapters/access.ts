@@ -16,11 +16,12 @@ import type { IndexPath, TableName } from '#shared/tables';
  */
 export type TableAccess = Readonly<Partial<Record<TableName | IndexPath, readonly DynamoDbAction[]>>>;
 
-/** The DynamoDB actions the adapters use (nothing else is ever granted: no Scan, DeleteItem or BatchWriteItem; Query on an index only). */
+/** The DynamoDB actions the adapters use (nothing else is ever granted: no Scan or BatchWriteItem; Query on an index only). */
 export const DynamoDbAction = {
   getItem: 'dynamodb:GetItem',
   putItem: 'dynamodb:PutItem',
   updateItem: 'dynamodb:UpdateItem',
+  deleteItem: 'dynamodb:DeleteItem',
   batchGetItem: 'dynamodb:BatchGetItem',
   query: 'dynamodb:Query',
 } as const;
@@ -37,6 +38,12 @@ export const ADAPTER_ACCESS = {
    * stands when the condition fails (a retry, or the key reused).
    */
   idempotencyKeys: { idempotency: [DynamoDbAction.getItem, DynamoDbAction.putItem] },
+  /** `DynamoDbPaymentIntents.issue`: a PutItem of the new intent. */
+  paymentIntentIssuer: { paymentIntents: [DynamoDbAction.putItem] },
+  /** `DynamoDbPaymentIntents.discard`: a DeleteItem. */
+  paymentIntentDiscarder: { paymentIntents: [DynamoDbAction.deleteItem] },
+  /** `DynamoDbPaymentIntents.find` (a GetItem) and `.discard` (a DeleteItem). */
+  paymentIntentRedeemer: { paymentIntents: [DynamoDbAction.getItem, DynamoDbAction.deleteItem] },
   /** `DynamoDbOrderViews.get` only. */
   orderViewReader: { orders: [DynamoDbAction.getItem] },
   /** `DynamoDbOrderViews.listByCustomer`: Query of the `customerOrders` index. */

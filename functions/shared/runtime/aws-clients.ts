@@ -12,6 +12,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbCatalogue } from '#shared/adapters/dynamodb-catalogue';
 import { DynamoDbIdempotencyKeys } from '#shared/adapters/dynamodb-idempotency-keys';
 import { DynamoDbOrderViews } from '#shared/adapters/dynamodb-order-views';
+import { DynamoDbPaymentIntents } from '#shared/adapters/dynamodb-payment-intents';
 import { DynamoDbStepLedger } from '#shared/adapters/dynamodb-step-ledger';
 import { EventBridgePublisher } from '#shared/adapters/eventbridge-publisher';
 import { SqsDeadLetterParking } from '#shared/adapters/sqs-dead-letter-parking';
@@ -34,12 +35,16 @@ export function eventPublisher(): EventBridgePublisher {
 /** The adapter behind each port, on the tables the configuration names. */
 function portAdapters(client: () => DynamoDBDocumentClient): { readonly [P in keyof DeclaredPorts]: () => DeclaredPorts[P] } {
   const orderViews = () => new DynamoDbOrderViews({ client: client(), ordersTableName: config.ordersTableName() });
+  const paymentIntents = () => new DynamoDbPaymentIntents({ client: client(), paymentIntentsTableName: config.paymentIntentsTableName() });
   return {
     catalogue: () => new DynamoDbCatalogue({ client: client(), inventoryTableName: config.inventoryTableName() }),
     orderViews,
     orderViewReader: orderViews,
     orderLister: orderViews,
     idempotencyKeys: () => new DynamoDbIdempotencyKeys({ client: client(), idempotencyTableName: config.idempotencyTableName() }),
+    paymentIntentIssuer: paymentIntents,
+    paymentIntentDiscarder: paymentIntents,
+    paymentIntentRedeemer: paymentIntents,
   };
 }
 

@@ -4,13 +4,17 @@ import type { StepLogic } from '#shared/steps/step';
 
 /**
  * Reserves every line of a placed order, all or nothing, and prices it from the catalogue.
- * Unknown SKUs and short stock reject the order with the SKUs concerned.
+ * Unknown SKUs and short stock reject the order with the SKUs concerned; a rejected order will
+ * never be paid, so its payment intent is deleted once the rejection is recorded (a redelivery
+ * deletes it again, which is no error).
  */
-export const reserveInventory: StepLogic<'reserve-inventory'> = async ({ detail }, { catalogue, ledger }) => {
+export const reserveInventory: StepLogic<'reserve-inventory'> = async ({ detail }, { catalogue, ledger, paymentIntentDiscarder }) => {
   const { orderId, order } = detail;
-  const reject = async (reason: Rejection) => [
-    await ledger.record(domainEvent('InventoryRejected', { schemaVersion: 1, orderId, customer: order.customer, reason })),
-  ];
+  const reject = async (reason: Rejection) => {
+    const recorded = await ledger.record(domainEvent('InventoryRejected', { schemaVersion: 1, orderId, customer: order.customer, reason }));
+    if (recorded.detailType === 'InventoryRejected') await paymentIntentDiscarder.discard(order.paymentIntentId);
+    return [recorded];
+  };
 
   const levels = await catalogue.stockLevels(order.items.map((item) => item.sku));
   const unknown = order.items.filter((item) => !levels.has(item.sku)).map((item) => item.sku);

@@ -12,7 +12,7 @@ import { DEMO_CATALOGUE } from '#shared/demo-catalogue';
 import type { OrderView } from '#shared/order-view';
 import type { InjectedFaultCounts } from '#cloud/faults/fault-injector';
 import { formatFaultSpec, type FaultSpec } from '#cloud/faults/fault-spec';
-import type { ExecutionEnvironmentOptions, LocalCloud } from '#cloud/local-cloud';
+import type { ExecutionEnvironmentOptions, LocalCloud, LocalCloudOptions } from '#cloud/local-cloud';
 import { startOrderPipelineCloud } from '#local/order-pipeline-cloud';
 import { mapConcurrently } from '#local/soak/concurrency';
 import { deadLetterRoutes } from '#local/soak/dead-letter-routes';
@@ -49,6 +49,12 @@ export interface SoakOptions {
   readonly alongside?: (cloud: LocalCloud) => Promise<void>;
   /** See `LocalCloudOptions.executionEnvironments`. @default the local cloud's */
   readonly executionEnvironments?: ExecutionEnvironmentOptions;
+  /** See `LocalCloudOptions.permissions`. @default true: enforced */
+  readonly permissions?: boolean;
+  /** See `LocalCloudOptions.functionLogs`. @default discarded */
+  readonly functionLogs?: LocalCloudOptions['functionLogs'];
+  /** Runs once the soak is judged, before the cloud stops (a test reads what the cloud kept here). */
+  readonly beforeStop?: (cloud: LocalCloud) => Promise<void>;
 }
 
 /** The functions' execution environments (worker threads) over a soak. */
@@ -117,6 +123,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     visibilityTimeoutScale: options.visibilityTimeoutScale ?? 0.1,
     eventBridgeRetryBaseDelayMs: options.eventBridgeRetryBaseDelayMs,
     ...(options.executionEnvironments === undefined ? {} : { executionEnvironments: options.executionEnvironments }),
+    ...(options.functionLogs === undefined ? {} : { functionLogs: options.functionLogs }),
+    ...(options.permissions === undefined ? {} : { permissions: options.permissions }),
     ...observer.hooks(),
   });
   const clientConfig = { region: cloud.region, endpoint: cloud.awsEndpoint, credentials: LOCAL_CREDENTIALS };
@@ -175,6 +183,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       deadLettersAfterRedrive,
       lostDeliveries: observer.lostDeliveries,
     });
+    await options.beforeStop?.(cloud);
     return {
       seed: options.seed,
       faults: formatFaultSpec(options.faults),

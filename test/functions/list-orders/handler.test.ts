@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbOrderViews } from '#shared/adapters/dynamodb-order-views';
 import { applyEvent } from '#shared/order-view';
 import { listOrdersHandler, nextTokenOf, ORDER_PAGE_LIMIT } from '../../../functions/list-orders/list-orders-handler.ts';
-import { A_CUSTOMER_CLAIMS, anHttpRequest, anOrder } from '#test/support/factories';
+import { A_CUSTOMER_CLAIMS, anHttpRequest, aPlacedOrder } from '#test/support/factories';
 import { startTestDynamoDb, type TestDynamoDb } from '#test/support/local-dynamodb';
 
 const GRACE = { sub: 'customer-2', email: 'grace@example.com' } as const;
@@ -35,7 +35,7 @@ describe('list-orders handler (GET /orders)', () => {
   /** Saves the view of an order `customerId` placed at `placedAt`; returns its id. */
   async function placed(customerId: string, placedAt: string): Promise<string> {
     const orderId = randomUUID();
-    const order = anOrder({ customer: { customerId, email: `${customerId}@example.com`, name: 'A Customer' } });
+    const order = aPlacedOrder({ customer: { customerId, email: `${customerId}@example.com`, name: 'A Customer' } });
     const view = applyEvent(undefined, { detailType: 'OrderPlaced', detail: { schemaVersion: 1, orderId, order, placedAt }, time: placedAt });
     await views.save({ ...view!, version: 1 });
     return orderId;

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbIdempotencyKeys } from '#shared/adapters/dynamodb-idempotency-keys';
 import { DynamoDbOrderViews } from '#shared/adapters/dynamodb-order-views';
+import { DynamoDbPaymentIntents, PAYMENT_INTENT_TTL_SECONDS } from '#shared/adapters/dynamodb-payment-intents';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { MAX_ORDER_LINES } from '#shared/contracts';
 import { MAX_ORDER_BODY_BYTES, placeOrderHandler } from '../../../functions/place-order/place-order-handler.ts';
-import { anHttpRequest, anOrder } from '#test/support/factories';
+import { anHttpRequest, anOrder, aPlacedOrder } from '#test/support/factories';
 import { RecordingPublisher } from '#test/support/fakes';
 import { startTestDynamoDb, type TestDynamoDb } from '#test/support/local-dynamodb';
 
@@ -14,6 +16,7 @@ describe('place-order handler (POST /orders)', () => {
   let publisher: RecordingPublisher;
   let views: DynamoDbOrderViews;
   let idempotencyKeys: DynamoDbIdempotencyKeys;
+  let paymentIntentIssuer: DynamoDbPaymentIntents;
   let tables: Awaited<ReturnType<TestDynamoDb['createTables']>>;
   let post: (body: string, headers?: Record<string, string>, claims?: Record<string, string> | null) => Promise<Response & { json: Record<string, unknown> }>;
 
@@ -26,7 +29,8 @@ describe('place-order handler (POST /orders)', () => {
     publisher = new RecordingPublisher();
     views = new DynamoDbOrderViews({ client: db.client, ordersTableName: tables.orders });
     idempotencyKeys = new DynamoDbIdempotencyKeys({ client: db.client, idempotencyTableName: tables.idempotency });
-    const handler = placeOrderHandler({ publisher, orderViews: views, idempotencyKeys });
+    paymentIntentIssuer = new DynamoDbPaymentIntents({ client: db.client, paymentIntentsTableName: tables.paymentIntents });
+    const handler = placeOrderHandler({ publisher, orderViews: views, idempotencyKeys, paymentIntentIssuer });
     post = async (body, headers, claims) => {
       const response = (await handler(anHttpRequest({ method: 'POST', path: '/orders', body, headers, ...(claims !== undefined ? { claims } : {}) }))) as Response;
       return { ...response, json: JSON.parse(response.body) };
@@ -40,7 +44,24 @@ describe('place-order handler (POST /orders)', () => {
     expect(response.statusCode).toBe(202);
     const orderId = response.json.orderId as string;
     expect(response.headers.location).toBe(`/orders/${orderId}`);
-    expect(publisher.events).toEqual([expect.objectContaining({ detailType: 'OrderPlaced', detail: expect.objectContaining({ orderId, order: anOrder() }) })]);
+    expect(publisher.events).toEqual([expect.objectContaining({ detailType: 'OrderPlaced', detail: expect.objectContaining({ orderId, order: { ...aPlacedOrder(), paymentIntentId: expect.stringMatching(/^pi_[0-9a-f]{32}$/) } }) })]);
+  });
+
+  it('keeps the payment token in a payment intent of the order for a day, and names the intent in the event and read model instead', async () => {
+    // Prepare
+    const paymentToken = `tok_visa_${Date.now()}`;
+    const before = Math.floor(Date.now() / 1000);
+    // Act
+    const response = await post(JSON.stringify(anOrder({ paymentToken })));
+    // Assess
+    const orderId = response.json.orderId as string;
+    const { Items: intents = [] } = await db.client.send(new ScanCommand({ TableName: tables.paymentIntents }));
+    const paymentIntentId = (publisher.events[0]?.detail as { order: { paymentIntentId: string } }).order.paymentIntentId;
+    expect(intents).toEqual([{ paymentIntentId, orderId, paymentToken, expiresAt: expect.any(Number) }]);
+    expect(intents[0]?.expiresAt).toBeGreaterThanOrEqual(before + PAYMENT_INTENT_TTL_SECONDS);
+    expect(intents[0]?.expiresAt).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + PAYMENT_INTENT_TTL_SECONDS);
+    expect(JSON.stringify(publisher.events)).not.toContain(paymentToken);
+    expect(JSON.stringify(await views.get(orderId))).not.toContain(paymentToken);
   });
 
   it("places the order in the token's customer's name and e-mail, whatever the body claims", async () => {
@@ -125,7 +146,7 @@ describe('place-order handler (POST /orders)', () => {
     const response = await post(JSON.stringify(anOrder()));
     // Assess
     const view = await views.get(response.json.orderId as string);
-    expect(view).toMatchObject({ status: 'placed', order: anOrder(), timeline: [{ type: 'OrderPlaced' }] });
+    expect(view).toMatchObject({ status: 'placed', order: aPlacedOrder({ paymentIntentId: expect.any(String) }), timeline: [{ type: 'OrderPlaced' }] });
   });
 
   it('returns the same order for a retried request with the same Idempotency-Key, publishing it once', async () => {
@@ -142,7 +163,7 @@ describe('place-order handler (POST /orders)', () => {
 
   it('still accepts the order when its read model cannot be written: the projection step will write it', async () => {
     // Prepare: a store whose table does not exist.
-    const handler = placeOrderHandler({ publisher, orderViews: new DynamoDbOrderViews({ client: db.client, ordersTableName: 'no-such-table' }), idempotencyKeys });
+    const handler = placeOrderHandler({ publisher, orderViews: new DynamoDbOrderViews({ client: db.client, ordersTableName: 'no-such-table' }), idempotencyKeys, paymentIntentIssuer });
     // Act
     const response = (await handler(anHttpRequest({ method: 'POST', path: '/orders', body: JSON.stringify(anOrder()) }))) as Response;
     // Assess
@@ -179,7 +200,7 @@ describe('place-order handler (POST /orders)', () => {
     const body = JSON.stringify(anOrder());
     const first = await post(body, { 'idempotency-key': 'key-4' });
     const aDayLater = new DynamoDbIdempotencyKeys({ client: db.client, idempotencyTableName: tables.idempotency, now: () => new Date(Date.now() + 24 * 60 * 60 * 1000 + 1000) });
-    const handler = placeOrderHandler({ publisher, orderViews: views, idempotencyKeys: aDayLater });
+    const handler = placeOrderHandler({ publisher, orderViews: views, idempotencyKeys: aDayLater, paymentIntentIssuer });
     // Act
     const again = (await handler(anHttpRequest({ method: 'POST', path: '/orders', body, headers: { 'idempotency-key': 'key-4' } }))) as Response;
     // Assess

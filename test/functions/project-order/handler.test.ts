@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { projectOrder } from '#shared/steps/project-order';
-import { anEnvelope, anOrder, anSqsRecord } from '#test/support/factories';
+import { anEnvelope, aPlacedOrder, anSqsRecord } from '#test/support/factories';
 import { startTestDynamoDb, type TestDynamoDb } from '#test/support/local-dynamodb';
 import { stepHarness, type StepHarness } from '#test/support/step-harness';
 import type { DynamoDbOrderViews } from '#shared/adapters/dynamodb-order-views';
@@ -11,7 +11,7 @@ describe('project-order handler', () => {
   let db: TestDynamoDb;
   let step: StepHarness<'project-order'>;
   let views: DynamoDbOrderViews;
-  const order = anOrder();
+  const order = aPlacedOrder();
   const at = (second: number) => new Date(Date.UTC(2026, 10, 22, 12, 0, second)).toISOString();
   const lifeOf = (orderId: string) => [
     anEnvelope('OrderPlaced', { schemaVersion: 1, orderId, order, placedAt: at(0) }, { time: at(0) }),

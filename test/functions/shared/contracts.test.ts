@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DetailSchemas, EventEnvelopeSchema, OrderIdSchema, OrderSchema, RejectionSchema } from '#shared/contracts';
+import { DetailSchemas, EventEnvelopeSchema, OrderIdSchema, OrderSchema, PlacedOrderSchema, RejectionSchema } from '#shared/contracts';
 import { fieldIssues } from '#shared/errors';
-import { anOrder } from '#test/support/factories';
+import { anOrder, aPlacedOrder } from '#test/support/factories';
 
 const orderId = '5f0c3c2e-8a4b-4c1d-9e2f-1a2b3c4d5e6f';
 
@@ -14,7 +14,7 @@ function issuesOf(schema: { safeParse(input: unknown): { success: boolean; error
 describe('event contracts', () => {
   it('accepts a valid order and a valid event of each kind it is given', () => {
     // Act
-    const results = [OrderSchema.safeParse(anOrder()), DetailSchemas.OrderPlaced.safeParse({ schemaVersion: 1, orderId, order: anOrder(), placedAt: '2026-11-22T12:00:00.000Z' })];
+    const results = [OrderSchema.safeParse(anOrder()), DetailSchemas.OrderPlaced.safeParse({ schemaVersion: 1, orderId, order: aPlacedOrder(), placedAt: '2026-11-22T12:00:00.000Z' })];
     // Assess
     expect(results.map((result) => result.success)).toEqual([true, true]);
   });
@@ -58,9 +58,15 @@ describe('event contracts', () => {
       issues: [{ field: 'items', message: 'each sku may appear only once' }],
     },
     {
+      what: 'a placed order with its payment token instead of a payment intent',
+      schema: PlacedOrderSchema,
+      input: { ...anOrder(), paymentIntentId: 'tok_visa' },
+      issues: [{ field: 'paymentIntentId', message: 'must look like "pi_" and 32 hex digits' }],
+    },
+    {
       what: 'an InventoryReserved of another version, order id, amount and currency',
       schema: DetailSchemas.InventoryReserved,
-      input: { schemaVersion: 2, orderId: '42', order: anOrder(), amountCents: -1, currency: 'EUR' },
+      input: { schemaVersion: 2, orderId: '42', order: aPlacedOrder(), amountCents: -1, currency: 'EUR' },
       issues: [
         { field: 'schemaVersion', message: 'Invalid input: expected 1' },
         { field: 'orderId', message: 'Invalid UUID' },
@@ -71,7 +77,7 @@ describe('event contracts', () => {
     {
       what: 'an OrderPlaced with a time that is not ISO 8601',
       schema: DetailSchemas.OrderPlaced,
-      input: { schemaVersion: 1, orderId, order: anOrder(), placedAt: 'yesterday' },
+      input: { schemaVersion: 1, orderId, order: aPlacedOrder(), placedAt: 'yesterday' },
       issues: [{ field: 'placedAt', message: 'Invalid ISO datetime' }],
     },
     {

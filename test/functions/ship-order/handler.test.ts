@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { shipOrder } from '#shared/steps/ship-order';
-import { anOrder, anSqsRecord } from '#test/support/factories';
+import { aPlacedOrder, anSqsRecord } from '#test/support/factories';
 import { useStepHarness } from '#test/support/step-harness';
 
 describe('ship-order handler', () => {
@@ -21,7 +21,7 @@ describe('ship-order handler', () => {
     return capturedEvent(orderId, country);
   };
   const capturedEvent = (orderId: string, country = 'US') =>
-    step.consumed({ schemaVersion: 1, orderId, order: anOrder({ shippingAddress: { line1: '1 Main St', city: 'Springfield', postalCode: '12345', country } }), paymentId: 'pay_1', amountCents: 14_700 });
+    step.consumed({ schemaVersion: 1, orderId, order: aPlacedOrder({ shippingAddress: { line1: '1 Main St', city: 'Springfield', postalCode: '12345', country } }), paymentId: 'pay_1', amountCents: 14_700 });
 
   it('books a shipment with carrier and tracking number and moves the units to shipped', async () => {
     // Prepare

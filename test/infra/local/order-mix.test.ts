@@ -42,13 +42,14 @@ describe('the order mix', () => {
 
     // Assess
     for (const order of ofKind('fulfilled')) {
-      expect(order.order.paymentToken).toBe('tok_visa');
+      expect(order.order.paymentToken).toMatch(/^tok_visa_[0-9a-f]{16}$/);
       expect(amountOf(order.order.items)).toBeLessThanOrEqual(AMOUNT_LIMIT_CENTS);
       expect(order.order.items.every((item) => item.sku !== 'SKU-SOLD-OUT')).toBe(true);
     }
     for (const order of ofKind('outOfStock')) expect(order.order.items.map((item) => item.sku)).toContain('SKU-SOLD-OUT');
-    for (const order of ofKind('cardDeclined')) expect(order.order.paymentToken).toBe('tok_decline');
-    for (const order of ofKind('insufficientFunds')) expect(order.order.paymentToken).toBe('tok_insufficient_funds');
+    for (const order of ofKind('cardDeclined')) expect(order.order.paymentToken).toMatch(/^tok_decline_[0-9a-f]{16}$/);
+    for (const order of ofKind('insufficientFunds')) expect(order.order.paymentToken).toMatch(/^tok_insufficient_funds_[0-9a-f]{16}$/);
+    expect(new Set(orders.map((order) => order.order.paymentToken)).size).toBe(orders.length);
     for (const order of ofKind('overLimit')) expect(amountOf(order.order.items)).toBeGreaterThan(AMOUNT_LIMIT_CENTS);
     for (const order of orders) expect(order.path).toEqual(PIPELINE_GRAPH.path(ORDER_KINDS[order.kind].choices));
   });

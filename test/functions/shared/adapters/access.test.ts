@@ -1,26 +1,27 @@
 import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { ADAPTER_ACCESS, PARKING_ACTIONS, PUBLISHING_ACTIONS, type TableAccess } from '#shared/adapters/access';
 import { DynamoDbCatalogue } from '#shared/adapters/dynamodb-catalogue';
 import { DynamoDbIdempotencyKeys } from '#shared/adapters/dynamodb-idempotency-keys';
 import { DynamoDbOrderViews } from '#shared/adapters/dynamodb-order-views';
+import { DynamoDbPaymentIntents } from '#shared/adapters/dynamodb-payment-intents';
 import { DynamoDbStepLedger } from '#shared/adapters/dynamodb-step-ledger';
 import { EventBridgePublisher } from '#shared/adapters/eventbridge-publisher';
 import { SqsDeadLetterParking } from '#shared/adapters/sqs-dead-letter-parking';
 import { domainEvent } from '#shared/contracts';
 import { applyEvent } from '#shared/order-view';
 import type { TableName } from '#shared/tables';
-import { anOrder } from '#test/support/factories';
+import { aPlacedOrder } from '#test/support/factories';
 
 /** The tables of this test, by the name the grants use. */
-const TABLES: Record<TableName, string> = { orders: 'orders-table', inventory: 'inventory-table', ledger: 'ledger-table', idempotency: 'idempotency-table' };
+const TABLES: Record<TableName, string> = { orders: 'orders-table', inventory: 'inventory-table', ledger: 'ledger-table', idempotency: 'idempotency-table', paymentIntents: 'payment-intents-table' };
 const tableNamed = (physical: string) => (Object.keys(TABLES) as TableName[]).find((name) => TABLES[name] === physical) ?? physical;
 const ORDER_ID = '00000000-0000-4000-8000-000000000001';
-const OUTCOME = domainEvent('OrderCancelled', { schemaVersion: 1, orderId: ORDER_ID, customer: anOrder().customer, reason: { code: 'OUT_OF_STOCK', message: 'out' } });
+const OUTCOME = domainEvent('OrderCancelled', { schemaVersion: 1, orderId: ORDER_ID, customer: aPlacedOrder().customer, reason: { code: 'OUT_OF_STOCK', message: 'out' } });
 
 /**
  * The IAM actions, by table, that the DynamoDB requests a document client sent need: each
@@ -36,6 +37,7 @@ function actionsSent(commands: readonly object[]): Record<string, string[]> {
     else if (command instanceof PutCommand) add(input.TableName, 'PutItem');
     // A Query of an index is authorized on the index: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html#amazondynamodb-resources-for-iam-policies
     else if (command instanceof QueryCommand) add(input.IndexName === undefined ? input.TableName : `${tableNamed(input.TableName)}/index/${input.IndexName}`, 'Query');
+    else if (command instanceof DeleteCommand) add(input.TableName, 'DeleteItem');
     else if (command instanceof BatchGetCommand) for (const table of Object.keys(input.RequestItems)) add(table, 'BatchGetItem');
     else if (command instanceof TransactWriteCommand) {
       for (const item of input.TransactItems as Record<string, { TableName: string }>[]) {
@@ -74,7 +76,7 @@ describe('adapters: what each one sends is exactly the access listed for it (pur
   it('order views are read with GetItem and saved with PutItem; a reader only gets', async () => {
     // Prepare
     const views = new DynamoDbOrderViews({ client, ordersTableName: TABLES.orders });
-    const view = applyEvent(undefined, { detailType: 'OrderPlaced', detail: { schemaVersion: 1, orderId: ORDER_ID, order: anOrder(), placedAt: '2026-11-22T12:00:00Z' }, time: '2026-11-22T12:00:00Z' });
+    const view = applyEvent(undefined, { detailType: 'OrderPlaced', detail: { schemaVersion: 1, orderId: ORDER_ID, order: aPlacedOrder(), placedAt: '2026-11-22T12:00:00Z' }, time: '2026-11-22T12:00:00Z' });
     // Act
     await views.get(ORDER_ID);
     const afterGet = actionsSent(sent());
@@ -104,6 +106,29 @@ describe('adapters: what each one sends is exactly the access listed for it (pur
     // Assess
     expect(claim).toEqual({ claimed: false, orderId: ORDER_ID, fingerprint: 'f' });
     expect(actionsSent(sent())).toEqual(sorted(ADAPTER_ACCESS.idempotencyKeys));
+  });
+
+  it('payment intents are issued with PutItem only; capture-payment reads one with GetItem and deletes it with DeleteItem', async () => {
+    // Prepare
+    const intents = new DynamoDbPaymentIntents({ client, paymentIntentsTableName: TABLES.paymentIntents });
+    dynamodb.on(GetCommand).resolves({ Item: { paymentIntentId: 'pi_1', orderId: ORDER_ID, paymentToken: 'tok_visa', expiresAt: Number.MAX_SAFE_INTEGER } });
+    // Act
+    const paymentIntentId = await intents.issue(ORDER_ID, 'tok_visa');
+    const afterIssue = actionsSent(sent());
+    dynamodb.resetHistory();
+    const intent = await intents.find(paymentIntentId);
+    await intents.discard(paymentIntentId);
+    // Assess
+    expect(afterIssue).toEqual(sorted(ADAPTER_ACCESS.paymentIntentIssuer));
+    expect(intent).toEqual({ paymentIntentId, orderId: ORDER_ID, paymentToken: 'tok_visa' });
+    expect(actionsSent(sent())).toEqual(sorted(ADAPTER_ACCESS.paymentIntentRedeemer));
+  });
+
+  it('a payment intent with no further use is discarded with DeleteItem only', async () => {
+    // Act
+    await new DynamoDbPaymentIntents({ client, paymentIntentsTableName: TABLES.paymentIntents }).discard('pi_1');
+    // Assess
+    expect(actionsSent(sent())).toEqual(sorted(ADAPTER_ACCESS.paymentIntentDiscarder));
   });
 
   it('the ledger finds a record with GetItem', async () => {

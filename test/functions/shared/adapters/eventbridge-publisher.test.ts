@@ -4,10 +4,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { EventBridgePublisher } from '#shared/adapters/eventbridge-publisher';
 import { domainEvent } from '#shared/contracts';
 import { PublishError } from '#shared/errors';
-import { anOrder } from '#test/support/factories';
+import { aPlacedOrder } from '#test/support/factories';
 
 const placed = (index: number) =>
-  domainEvent('OrderPlaced', { schemaVersion: 1, orderId: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`, order: anOrder(), placedAt: '2026-11-22T12:00:00.000Z' });
+  domainEvent('OrderPlaced', { schemaVersion: 1, orderId: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`, order: aPlacedOrder(), placedAt: '2026-11-22T12:00:00.000Z' });
 
 describe('EventBridgePublisher (pure unit test of the adapter)', () => {
   const eventBridge = mockClient(EventBridgeClient);

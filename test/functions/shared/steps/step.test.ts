@@ -5,7 +5,7 @@ import { UnknownOrderError } from '#shared/errors';
 import { consumedBy } from '#shared/pipeline-graph';
 import type { StepLedger, StockChange } from '#shared/ports';
 import { stepProcess, type StepLogic } from '#shared/steps/step';
-import { anOrder } from '#test/support/factories';
+import { aPlacedOrder } from '#test/support/factories';
 
 /** A ledger in memory that records what it was asked to record. */
 class MemoryLedger implements StepLedger {
@@ -24,7 +24,7 @@ class MemoryLedger implements StepLedger {
   }
 }
 
-const order = anOrder({ items: [{ sku: 'SKU-MOUSE', quantity: 2 }] });
+const order = aPlacedOrder({ items: [{ sku: 'SKU-MOUSE', quantity: 2 }] });
 const declined = (orderId: string) => ({ id: randomUUID(), detailType: 'PaymentDeclined' as const, time: new Date().toISOString(), detail: { schemaVersion: 1 as const, orderId, order, reason: { code: 'CARD_DECLINED' as const, message: 'declined' } } });
 const release: StepLogic<'release-inventory'> = async ({ detail }, { ledger }) => [
   await ledger.record(domainEvent('InventoryReleased', { schemaVersion: 1, orderId: detail.orderId, customer: detail.order.customer, reason: detail.reason }), { lines: detail.order.items }),
@@ -64,7 +64,7 @@ describe('stepProcess', () => {
     const captured = domainEvent('PaymentCaptured', { schemaVersion: 1, orderId, order, paymentId: 'pay_1', amountCents: 100 });
     await ledger.record(orderId, 'capture-payment', captured);
     let ran = false;
-    const process = stepProcess('capture-payment', async () => ((ran = true), []), { ledger: () => ledger });
+    const process = stepProcess('capture-payment', async () => ((ran = true), []), { ledger: () => ledger, paymentIntentRedeemer: () => ({ find: async () => undefined, discard: async () => undefined }) });
     const [consumed] = consumedBy('capture-payment');
     // Act
     const published = await process({ id: randomUUID(), detailType: consumed!, time: new Date().toISOString(), detail: { schemaVersion: 1, orderId, order, amountCents: 100, currency: 'USD' } });

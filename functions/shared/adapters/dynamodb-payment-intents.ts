@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { PaymentIntent, PaymentIntentDiscarder, PaymentIntentIssuer, PaymentIntentRedeemer } from '#shared/ports';
+import { TABLE_KEYS } from '#shared/tables';
+
+/**
+ * How long a payment intent keeps its token: a day. It must outlive the pipeline's retries
+ * between placing and capturing, two hops of at most an hour of EventBridge retries
+ * (`maxEventAge`) plus five visibility timeouts each (about 2 h 10 min in all), and leave an
+ * operator the working day to redrive a parked capture after the DLQ alarm. After that the
+ * token has no use: a capture redriven later is parked as `PaymentIntentUnavailableError` and
+ * the customer places the order again. DynamoDB's time to live deletes an expired item within
+ * days, not at once, so an expired intent still in the table is treated as gone.
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/howitworks-ttl.html
+ */
+export const PAYMENT_INTENT_TTL_SECONDS = 24 * 60 * 60;
+
+const { partitionKey, timeToLiveAttribute } = TABLE_KEYS.paymentIntents;
+
+/** Payment intents on the DynamoDB payment-intents table, one item per intent. */
+export class DynamoDbPaymentIntents implements PaymentIntentIssuer, PaymentIntentDiscarder, PaymentIntentRedeemer {
+  readonly #client: DynamoDBDocumentClient;
+  readonly #tableName: string;
+  readonly #now: () => Date;
+
+  /** @param options.now - The clock. @default () => new Date() */
+  constructor(options: { readonly client: DynamoDBDocumentClient; readonly paymentIntentsTableName: string; readonly now?: () => Date }) {
+    this.#client = options.client;
+    this.#tableName = options.paymentIntentsTableName;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  async issue(orderId: string, paymentToken: string): Promise<string> {
+    // One intent per order, named after it: a retried request of the order (same Idempotency-Key,
+    // same token) overwrites its intent rather than leaving a second token behind.
+    const paymentIntentId = `pi_${createHash('sha256').update(orderId).digest('hex').slice(0, 32)}`;
+    await this.#client.send(
+      new PutCommand({
+        TableName: this.#tableName,
+        Item: { [partitionKey]: paymentIntentId, orderId, paymentToken, [timeToLiveAttribute]: this.#nowSeconds() + PAYMENT_INTENT_TTL_SECONDS },
+      }),
+    );
+    return paymentIntentId;
+  }
+
+  async find(paymentIntentId: string): Promise<PaymentIntent | undefined> {
+    const { Item } = await this.#client.send(new GetCommand({ TableName: this.#tableName, Key: { [partitionKey]: paymentIntentId }, ConsistentRead: true }));
+    if (Item === undefined || Number(Item[timeToLiveAttribute]) <= this.#nowSeconds()) return undefined;
+    return { paymentIntentId, orderId: String(Item.orderId), paymentToken: String(Item.paymentToken) };
+  }
+
+  async discard(paymentIntentId: string): Promise<void> {
+    // DeleteItem of a missing item succeeds: a redelivery's second delete is no error.
+    await this.#client.send(new DeleteCommand({ TableName: this.#tableName, Key: { [partitionKey]: paymentIntentId } }));
+  }
+
+  #nowSeconds(): number {
+    return Math.floor(this.#now().getTime() / 1000);
+  }
+}
