@@ -20,6 +20,7 @@ import { ConcurrentUpdateError, InsufficientStockError } from '#shared/errors';
 import type { OrderView } from '#shared/order-view';
 import { consumedBy, STEP_NAMES, type StepName } from '#shared/pipeline-graph';
 import type { Catalogue, EventPublisher, IdempotencyKeys, OrderViewStore, PaymentIntent, PaymentIntentIssuer, PaymentIntentRedeemer, StepLedger, StockChange, StockLevel } from '#shared/ports';
+import { paymentIntentIdOf } from '#shared/adapters/dynamodb-payment-intents';
 import { metrics as sharedMetrics } from '#shared/runtime/observability';
 import { sqsStepHandler } from '#shared/runtime/sqs-step-handler';
 import { cancelOrder } from '#shared/steps/cancel-order';
@@ -203,7 +204,7 @@ class InMemoryPaymentIntents implements PaymentIntentIssuer, PaymentIntentRedeem
   readonly #intents = new Map<string, PaymentIntent>();
 
   async issue(orderId: string, paymentToken: string): Promise<string> {
-    const paymentIntentId = `pi_${orderId}`;
+    const paymentIntentId = paymentIntentIdOf(orderId);
     this.#intents.set(paymentIntentId, { paymentIntentId, orderId, paymentToken });
     return paymentIntentId;
   }

@@ -17,6 +17,15 @@ export const PAYMENT_INTENT_TTL_SECONDS = 24 * 60 * 60;
 
 const { partitionKey, timeToLiveAttribute } = TABLE_KEYS.paymentIntents;
 
+/**
+ * The id of order `orderId`'s payment intent. One intent per order, named after it: a retried
+ * request of the order (same Idempotency-Key, same token) overwrites its intent rather than
+ * leaving a second token behind.
+ */
+export function paymentIntentIdOf(orderId: string): string {
+  return `pi_${createHash('sha256').update(orderId).digest('hex').slice(0, 32)}`;
+}
+
 /** Payment intents on the DynamoDB payment-intents table, one item per intent. */
 export class DynamoDbPaymentIntents implements PaymentIntentIssuer, PaymentIntentDiscarder, PaymentIntentRedeemer {
   readonly #client: DynamoDBDocumentClient;
@@ -31,9 +40,7 @@ export class DynamoDbPaymentIntents implements PaymentIntentIssuer, PaymentInten
   }
 
   async issue(orderId: string, paymentToken: string): Promise<string> {
-    // One intent per order, named after it: a retried request of the order (same Idempotency-Key,
-    // same token) overwrites its intent rather than leaving a second token behind.
-    const paymentIntentId = `pi_${createHash('sha256').update(orderId).digest('hex').slice(0, 32)}`;
+    const paymentIntentId = paymentIntentIdOf(orderId);
     await this.#client.send(
       new PutCommand({
         TableName: this.#tableName,
