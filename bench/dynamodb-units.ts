@@ -56,6 +56,11 @@ export function strongReadUnits(itemBytes: number): number {
  *   included); it reads once per write plus once for the first event, which place-order already
  *   applied, an upper bound (that event costs no read of its own when it shares a group).
  *
+ * - payment intents: the placing function, if it uses `paymentIntentIssuer`, PutItems the order's
+ *   intent; a step that uses `paymentIntentRedeemer` reads it (consistent GetItem) and deletes it;
+ *   a step that uses `paymentIntentDiscarder` deletes it when no later step of the path redeems
+ *   it. An intent (its id, the order's id, the token, an expiry) is well under 1 KB: one unit each.
+ *
  * A stock update's size is the SKU item's (the larger of before and after, which differ by a digit).
  * Each write of a view also writes its entry in every index of the views' table: one write unit
  * each, an index entry being its keys and a few copied attributes, well under 1 KB.
@@ -79,7 +84,12 @@ export function orderCapacity(graph: PipelineGraph, path: OrderPath, skuCount: n
     request('GetItem');
     read += strongReadUnits(itemBytes);
   };
-  const usesOrderViews = (name: string) => graph.function(name).uses?.includes('orderViews') === true;
+  const deleteItem = () => {
+    request('DeleteItem');
+    write += writeUnits(0);
+  };
+  const uses = (name: string, port: string) => (graph.function(name).uses as readonly string[] | undefined)?.includes(port) === true;
+  const usesOrderViews = (name: string) => uses(name, 'orderViews');
   const viewIndexes = INDEXES.filter((index) => index.table === 'orders').length;
   const putView = () => {
     put(sizes.orderViewBytes);
@@ -89,8 +99,13 @@ export function orderCapacity(graph: PipelineGraph, path: OrderPath, skuCount: n
   const [first] = path.events;
   const placer = first === undefined ? undefined : graph.producers.get(first);
   if (placer !== undefined && usesOrderViews(placer)) putView();
-  for (const hop of path.hops) {
+  if (placer !== undefined && uses(placer, 'paymentIntentIssuer')) put(0);
+  for (const [index, hop] of path.hops.entries()) {
     const step = graph.step(hop.step);
+    if (uses(hop.step, 'paymentIntentRedeemer')) {
+      consistentGet(0);
+      deleteItem();
+    } else if (uses(hop.step, 'paymentIntentDiscarder') && !path.hops.slice(index + 1).some((later) => uses(later.step, 'paymentIntentRedeemer'))) deleteItem();
     if (step.readsOwnRecordFirst) consistentGet(0);
     const prerequisite = graph.prerequisiteOf(hop.step, hop.consumed);
     if (prerequisite !== undefined) consistentGet(ledger(prerequisite));

@@ -20,12 +20,13 @@ describe('orderCapacity, derived from the declaration', () => {
     const capacity = orderCapacity(SHOP_GRAPH, FULFILLED, 2, SIZES, 2);
 
     // Assess: reads: batch get 2 x 0.5 + capture's own ledger get 1 + the prerequisite gets of
-    // capture, ship and notify 3 + 3 projection gets (OrderPlaced's, then one per write);
-    // writes: place-order's view 2 + two transactions of 3 items x 2 + two puts + 2 projection puts of 2,
-    // and one write of the customer index's entry for each of the 3 view writes.
-    expect(capacity.readRequestUnits).toBe(8);
-    expect(capacity.writeRequestUnits).toBe(23);
-    expect(capacity.requests).toEqual({ BatchGetItem: 1, TransactWriteItems: 2, GetItem: 7, PutItem: 5 });
+    // capture, ship and notify 3 + 3 projection gets (OrderPlaced's, then one per write) + capture's
+    // get of the payment intent 1; writes: place-order's view 2 + two transactions of 3 items x 2 +
+    // two puts + 2 projection puts of 2, one write of the customer index's entry for each of the 3
+    // view writes, and the payment intent's put by place-order and delete by capture 2.
+    expect(capacity.readRequestUnits).toBe(9);
+    expect(capacity.writeRequestUnits).toBe(25);
+    expect(capacity.requests).toEqual({ BatchGetItem: 1, TransactWriteItems: 2, GetItem: 8, PutItem: 6, DeleteItem: 1 });
   });
 
   it('counts an out-of-stock order of one line, projected in one write: no transaction, no payment', () => {
@@ -33,11 +34,12 @@ describe('orderCapacity, derived from the declaration', () => {
     const capacity = orderCapacity(SHOP_GRAPH, OUT_OF_STOCK, 1, SIZES, 1);
 
     // Assess: reads 0.5 + the prerequisite gets of cancel and notify 2 + 2 projection gets;
-    // writes: place-order's view 2 + reserve, cancel and notify puts + 1 projection put of 2, and an
-    // index entry for each of the 2 view writes.
+    // writes: place-order's view 2 + reserve, cancel and notify puts + 1 projection put of 2, an
+    // index entry for each of the 2 view writes, and the payment intent's put by place-order and
+    // delete by reserve (no later step redeems it) 2.
     expect(capacity.readRequestUnits).toBe(4.5);
-    expect(capacity.writeRequestUnits).toBe(9);
-    expect(capacity.requests).toEqual({ BatchGetItem: 1, PutItem: 5, GetItem: 4 });
+    expect(capacity.writeRequestUnits).toBe(11);
+    expect(capacity.requests).toEqual({ BatchGetItem: 1, PutItem: 6, GetItem: 4, DeleteItem: 1 });
   });
 
   it('counts a declined order, reserved, then released and cancelled, projected one event at a time', () => {
@@ -45,10 +47,11 @@ describe('orderCapacity, derived from the declaration', () => {
     const capacity = orderCapacity(SHOP_GRAPH, DECLINED, 2, SIZES, 5);
 
     // Assess: reads 1 + capture's own 1 + the prerequisite gets of capture, release, cancel and
-    // notify 4 + 6 projection gets; writes 2 + 6 + 1 + 6 + 1 + 1 + 5 x 2, and an index entry for
-    // each of the 6 view writes.
-    expect(capacity.readRequestUnits).toBe(12);
-    expect(capacity.writeRequestUnits).toBe(33);
+    // notify 4 + 6 projection gets + capture's get of the payment intent 1; writes 2 + 6 + 1 + 6 +
+    // 1 + 1 + 5 x 2, an index entry for each of the 6 view writes, and the payment intent's put and
+    // delete 2.
+    expect(capacity.readRequestUnits).toBe(13);
+    expect(capacity.writeRequestUnits).toBe(35);
   });
 });
 

@@ -14,7 +14,7 @@ const everyEvent = Object.fromEntries(SHOP_EVENTS.map((type) => [type, Prerequis
 /** Reserve, capture, ship or compensate, cancel, notify; and the projection. */
 export const SHOP_PIPELINE = definePipeline({
   http: {
-    'place-order': { description: 'places', route: 'POST /orders', produces: { OrderPlaced: { status: 'placed' } }, uses: ['orderViews'] },
+    'place-order': { description: 'places', route: 'POST /orders', produces: { OrderPlaced: { status: 'placed' } }, uses: ['orderViews', 'paymentIntentIssuer'] },
     'get-order': { description: 'reads', route: 'GET /orders/{id}', produces: {}, uses: ['orderViewReader'] },
   },
   steps: {
@@ -22,13 +22,14 @@ export const SHOP_PIPELINE = definePipeline({
       description: 'reserves',
       consumes: { OrderPlaced: 'none' },
       produces: { InventoryReserved: { status: 'inventory-reserved', moves: { from: 'available', to: 'reserved' } }, InventoryRejected: { status: 'inventory-rejected' } },
-      uses: ['catalogue'],
+      uses: ['catalogue', 'paymentIntentDiscarder'],
     },
     'capture-payment': {
       description: 'captures',
       consumes: { InventoryReserved: 'producer-recorded' },
       produces: { PaymentCaptured: { status: 'payment-captured' }, PaymentDeclined: { status: 'payment-declined' } },
       readsOwnRecordFirst: true,
+      uses: ['paymentIntentRedeemer'],
     },
     'release-inventory': {
       description: 'releases',
