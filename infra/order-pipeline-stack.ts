@@ -27,7 +27,7 @@ import { DEMO_CATALOGUE, inventoryItemOf } from '#shared/demo-catalogue';
 import { PIPELINE } from '#shared/pipeline';
 import { FunctionAccess, type ResourceNameEnv } from '#shared/pipeline-access';
 import { consumedBy, HTTP_FUNCTION_NAMES, STEP_NAMES, type HttpFunctionName, type StepName } from '#shared/pipeline-graph';
-import { TABLE_KEYS, type TableKeys, type TableName } from '#shared/tables';
+import { EVENT_ARCHIVE_RETENTION_DAYS, TABLE_KEYS, type TableKeys, type TableName } from '#shared/tables';
 import { acknowledgeUntraced, dependOnRolePolicyOnly, FUNCTION_ARCHITECTURE, FUNCTION_LOG_RETENTION, handlerEntry, handlerFunction, PROJECT_ROOT } from '#infra/function-defaults';
 import type { GrantTargets } from '#infra/function-grants';
 import { PipelineStep } from '#infra/pipeline-step';
@@ -39,7 +39,7 @@ import { PipelineDashboard } from '#infra/pipeline-dashboard';
 export const ORDER_PIPELINE_STACK_NAME = 'OrderPipeline';
 
 /** How long the bus archive keeps events for replay. */
-export const ARCHIVE_RETENTION = Duration.days(30);
+export const ARCHIVE_RETENTION = Duration.days(EVENT_ARCHIVE_RETENTION_DAYS);
 
 /**
  * Throttling of the HTTP API's default stage: generous for a demo shop, low enough that a

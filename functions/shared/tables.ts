@@ -32,6 +32,20 @@ export interface SecondaryIndexKeys {
   readonly nonKeyAttributes: readonly string[];
 }
 
+/**
+ * How long the bus archive keeps events, in days: the oldest event a replay can deliver again.
+ * The stack's archive and the ledger's time to live both derive from it.
+ */
+export const EVENT_ARCHIVE_RETENTION_DAYS = 30;
+
+/**
+ * How long a step's ledger record is kept, in days. Every copy of the event it answers that can
+ * be delivered again must still find it, or the step would act twice (reserve stock again): a
+ * replay of the archive (30 days, the longest), a redrive of a DLQ (14 days). The margin covers a
+ * replay started on the archive's last day.
+ */
+export const LEDGER_RETENTION_DAYS = EVENT_ARCHIVE_RETENTION_DAYS + 5;
+
 /** The pipeline's tables. */
 export const TABLE_KEYS = {
   /**
@@ -45,8 +59,8 @@ export const TABLE_KEYS = {
   },
   /** Stock counters and prices, one item per SKU. */
   inventory: { partitionKey: 'sku' },
-  /** Each step's recorded outcome, one item per order and step. */
-  ledger: { partitionKey: 'orderId', sortKey: 'step' },
+  /** Each step's recorded outcome, one item per order and step, for {@link LEDGER_RETENTION_DAYS} (`expiresAt`). */
+  ledger: { partitionKey: 'orderId', sortKey: 'step', timeToLiveAttribute: 'expiresAt' },
   /**
    * Idempotency-Keys, one item per customer and key (`<customer id>#<key>`): the random order id
    * the key placed and the request's fingerprint, for a day (`expiresAt`).

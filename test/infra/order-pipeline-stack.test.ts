@@ -17,6 +17,7 @@ import { DEMO_CATALOGUE } from '#shared/demo-catalogue';
 import { PIPELINE } from '#shared/pipeline';
 import { FunctionAccess, type GrantTarget } from '#shared/pipeline-access';
 import { consumedBy, HTTP_FUNCTION_NAMES, producedBy, STEP_NAMES, type FunctionName } from '#shared/pipeline-graph';
+import { LEDGER_RETENTION_DAYS } from '#shared/tables';
 import { allowedActions, policyStatements, referencedId, resourcesOfType, type TemplateJson } from './template-queries.ts';
 
 const DYNAMODB_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
@@ -575,6 +576,14 @@ describe('OrderPipeline stack', () => {
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false },
         SSESpecification: { SSEEnabled: true },
       });
+    });
+
+    it('lets DynamoDB expire ledger records (time to live on expiresAt), and archives events for less time than the records are kept', () => {
+      const ledger = json.Resources[logicalIdOf(pipeline.stack.ledgerTable)] as Record<string, any>;
+      const [, archive] = resourcesOfType(json, 'AWS::Events::Archive')[0]!;
+
+      expect(ledger.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+      expect(archive.Properties?.RetentionDays).toBeLessThan(LEDGER_RETENTION_DAYS);
     });
 
     it('seeds the demo catalogue into Inventory on create only', () => {

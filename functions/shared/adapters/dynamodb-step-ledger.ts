@@ -3,6 +3,10 @@ import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClie
 import type { DomainEvent } from '#shared/contracts';
 import { ConcurrentUpdateError, InsufficientStockError, TransientError } from '#shared/errors';
 import type { StepLedger, StockChange } from '#shared/ports';
+import { LEDGER_RETENTION_DAYS, TABLE_KEYS } from '#shared/tables';
+
+const { timeToLiveAttribute } = TABLE_KEYS.ledger;
+const SECONDS_PER_DAY = 24 * 60 * 60;
 
 /** Options of {@link DynamoDbStepLedger}. */
 export interface DynamoDbStepLedgerOptions {
@@ -18,6 +22,8 @@ interface LedgerItem {
   readonly step: string;
   readonly outcome: DomainEvent;
   readonly recordedAt: string;
+  /** Epoch second after which DynamoDB may delete the record. */
+  readonly [timeToLiveAttribute]: number;
 }
 
 /**
@@ -43,7 +49,8 @@ export class DynamoDbStepLedger implements StepLedger {
   }
 
   async record(orderId: string, step: string, outcome: DomainEvent, stockChanges: readonly StockChange[] = []): Promise<DomainEvent> {
-    const item: LedgerItem = { orderId, step, outcome, recordedAt: new Date().toISOString() };
+    const now = new Date();
+    const item: LedgerItem = { orderId, step, outcome, recordedAt: now.toISOString(), [timeToLiveAttribute]: Math.floor(now.getTime() / 1000) + LEDGER_RETENTION_DAYS * SECONDS_PER_DAY };
     const put = {
       TableName: this.#ledgerTableName,
       Item: item,
