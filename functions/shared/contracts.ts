@@ -78,28 +78,21 @@ export const PaymentTokenSchema = z.string().check(z.regex(/^tok_[A-Za-z0-9_]{1,
 /** The id of a payment intent: where place-order keeps an order's payment token for capture-payment alone. */
 export const PaymentIntentIdSchema = z.string().check(z.regex(/^pi_[0-9a-f]{32}$/, 'must look like "pi_" and 32 hex digits'));
 
+/** What an order is, whoever carries it: who placed it, its lines and where it goes. */
+const ORDER_CONTENT = { customer: CustomerSchema, items: OrderItemsSchema, shippingAddress: ShippingAddressSchema };
+
 /**
  * The order as the customer placed it, with the customer's payment token: place-order's input,
  * never an event's (the token goes into a payment intent, see {@link PlacedOrderSchema}).
  */
-export const OrderSchema = z.object({
-  customer: CustomerSchema,
-  items: OrderItemsSchema,
-  shippingAddress: ShippingAddressSchema,
-  paymentToken: PaymentTokenSchema,
-});
+export const OrderSchema = z.object({ ...ORDER_CONTENT, paymentToken: PaymentTokenSchema });
 export type Order = z.infer<typeof OrderSchema>;
 
 /**
  * The placed order, as the events carry it so no step reads another's table: the payment token
  * stays in its payment intent, which only capture-payment reads; the events name the intent.
  */
-export const PlacedOrderSchema = z.object({
-  customer: CustomerSchema,
-  items: OrderItemsSchema,
-  shippingAddress: ShippingAddressSchema,
-  paymentIntentId: PaymentIntentIdSchema,
-});
+export const PlacedOrderSchema = z.object({ ...ORDER_CONTENT, paymentIntentId: PaymentIntentIdSchema });
 export type PlacedOrder = z.infer<typeof PlacedOrderSchema>;
 
 /**
