@@ -47,14 +47,14 @@ export function addStatement(template: CloudFormationTemplate, rolePrefix: strin
   (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement.push(statement);
 }
 
-/** Removes the actions `remove` picks from every statement of the role's policies (and statements left empty). */
-export function removeActions(template: CloudFormationTemplate, rolePrefix: string, remove: (action: string) => boolean): void {
+/** Removes the actions `remove` picks (in the statement it is in) from every statement of the role's policies (and statements left empty). */
+export function removeActions(template: CloudFormationTemplate, rolePrefix: string, remove: (action: string, statement: Statement) => boolean): void {
   const role = logicalIdOf(template, rolePrefix, 'AWS::IAM::Role');
   for (const resource of Object.values(template.Resources)) {
     if (resource.Type !== 'AWS::IAM::Policy' || !JSON.stringify(resource.Properties?.Roles).includes(`"${role}"`)) continue;
     const document = resource.Properties?.PolicyDocument as { Statement: Statement[] };
     document.Statement = document.Statement.flatMap((statement) => {
-      const actions = (Array.isArray(statement.Action) ? statement.Action : [statement.Action]).filter((action) => !remove(action));
+      const actions = (Array.isArray(statement.Action) ? statement.Action : [statement.Action]).filter((action) => !remove(action, statement));
       return actions.length === 0 ? [] : [{ ...statement, Action: actions }];
     });
   }
