@@ -28,6 +28,7 @@ import {
   type MessageAttributeValue,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { queueNameOfArn } from '#cloud/events/target-delivery';
 
 /** The two kinds of dead-letter queue, which redrive differently. */
 export const DeadLetterKind = {
@@ -273,11 +274,6 @@ function destinationOf(deadLetterQueue: RedrivableQueue, message: Message): stri
   if (destination === undefined) throw new Error(`nothing says which queue message ${message.MessageId ?? ''} came from`);
   if (!destination.startsWith('arn:aws:sqs:')) throw new Error(`its target ${destination} is not an SQS queue; redrive it through EventBridge`);
   return destination;
-}
-
-/** The queue name at the end of a queue ARN (`arn:aws:sqs:<region>:<account>:<name>`). */
-export function queueNameOfArn(arn: string): string {
-  return arn.split(':').pop() ?? arn;
 }
 
 /** The URL of the queue with this ARN, from its name and account. */

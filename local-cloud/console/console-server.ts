@@ -11,7 +11,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { AwsServiceError } from '#cloud/aws-error';
-import { DeadLetterKind, queueNameOfArn, RedriveError, redriveDeadLetterQueue, type RedrivableQueue } from '#cloud/dead-letter-redrive';
+import { DeadLetterKind, RedriveError, redriveDeadLetterQueue, type RedrivableQueue } from '#cloud/dead-letter-redrive';
+import { queueNameOfArn } from '#cloud/events/target-delivery';
 import type { EventBridgeService } from '#cloud/events/eventbridge-service';
 import type { FaultControl } from '#cloud/faults/fault-injector';
 import { FaultKind, formatFaultSpec, parseFaultSpec } from '#cloud/faults/fault-spec';

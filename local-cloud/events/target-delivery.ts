@@ -72,7 +72,7 @@ const NOT_RETRIABLE = new Set(['QueueDoesNotExist', 'AWS.SimpleQueueService.NonE
 const ACCESS_DENIED = new Set(['AccessDeniedException', 'AccessDenied']);
 const NO_PERMISSIONS = 'NO_PERMISSIONS';
 
-/** The queue URL of a queue ARN (the local SQS service accepts a queue's name as its URL). */
+/** The queue name at the end of a queue ARN (`arn:aws:sqs:<region>:<account>:<name>`); the local SQS service also takes it as the queue's URL. */
 export function queueNameOfArn(arn: string): string {
   return arn.split(':').pop() ?? arn;
 }

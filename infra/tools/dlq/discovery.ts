@@ -13,7 +13,8 @@
  */
 import { ListEventBusesCommand, ListRulesCommand, ListTargetsByRuleCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, ListDeadLetterSourceQueuesCommand, ListQueuesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { DeadLetterKind, queueNameOfArn, type QueueReference, type RedrivableQueue } from '#cloud/dead-letter-redrive';
+import { DeadLetterKind, type QueueReference, type RedrivableQueue } from '#cloud/dead-letter-redrive';
+import { queueNameOfArn } from '#cloud/events/target-delivery';
 import { DiscoveryError, QueueNotFoundError } from '#infra/tools/dlq/errors';
 
 /** A dead-letter queue of the stack. */
