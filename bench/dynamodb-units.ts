@@ -60,6 +60,9 @@ export function strongReadUnits(itemBytes: number): number {
  *   intent; a step that uses `paymentIntentRedeemer` reads it (consistent GetItem) and deletes it;
  *   a step that uses `paymentIntentDiscarder` deletes it when no later step of the path redeems
  *   it. An intent (its id, the order's id, the token, an expiry) is well under 1 KB: one unit each.
+ * - order contacts: the placing function, if it uses `orderContactKeeper`, PutItems the order's
+ *   contact; each step of the path that uses `orderContactReader` reads it (consistent GetItem).
+ *   A contact (a name, an e-mail, an address, an expiry) is under 1 KB: one unit each.
  *
  * A stock update's size is the SKU item's (the larger of before and after, which differ by a digit).
  * Each write of a view also writes its entry in every index of the views' table: one write unit
@@ -100,8 +103,10 @@ export function orderCapacity(graph: PipelineGraph, path: OrderPath, skuCount: n
   const placer = first === undefined ? undefined : graph.producers.get(first);
   if (placer !== undefined && usesOrderViews(placer)) putView();
   if (placer !== undefined && uses(placer, 'paymentIntentIssuer')) put(0);
+  if (placer !== undefined && uses(placer, 'orderContactKeeper')) put(0);
   for (const [index, hop] of path.hops.entries()) {
     const step = graph.step(hop.step);
+    if (uses(hop.step, 'orderContactReader')) consistentGet(0);
     if (uses(hop.step, 'paymentIntentRedeemer')) {
       consistentGet(0);
       deleteItem();

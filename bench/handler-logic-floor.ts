@@ -19,7 +19,7 @@ import { DEMO_CATALOGUE } from '#shared/demo-catalogue';
 import { ConcurrentUpdateError, InsufficientStockError } from '#shared/errors';
 import type { OrderView } from '#shared/order-view';
 import { consumedBy, STEP_NAMES, type StepName } from '#shared/pipeline-graph';
-import type { Catalogue, EventPublisher, IdempotencyKeys, OrderViewStore, PaymentIntent, PaymentIntentIssuer, PaymentIntentRedeemer, StepLedger, StockChange, StockLevel } from '#shared/ports';
+import type { Catalogue, EventPublisher, IdempotencyKeys, OrderContact, OrderContactKeeper, OrderContactReader, OrderViewStore, PaymentIntent, PaymentIntentIssuer, PaymentIntentRedeemer, StepLedger, StockChange, StockLevel } from '#shared/ports';
 import { paymentIntentIdOf } from '#shared/adapters/dynamodb-payment-intents';
 import { metrics as sharedMetrics } from '#shared/runtime/observability';
 import { sqsStepHandler } from '#shared/runtime/sqs-step-handler';
@@ -110,10 +110,11 @@ class InMemoryPipeline {
   readonly #ledger = new InMemoryLedger();
   readonly #catalogue = new InMemoryCatalogue();
   readonly #paymentIntents = new InMemoryPaymentIntents();
+  readonly #orderContacts = new InMemoryOrderContacts();
   // Silent, and cleared after each invocation: the real ones write to the function's log.
   readonly #logger = new Logger({ logLevel: 'SILENT' });
   readonly #metrics = new Metrics({ namespace: 'bench', serviceName: 'bench' });
-  readonly #place = placeOrderHandler({ publisher: this.#publisher, orderViews: this.#views, idempotencyKeys: new InMemoryIdempotencyKeys(), paymentIntentIssuer: this.#paymentIntents });
+  readonly #place = placeOrderHandler({ publisher: this.#publisher, orderViews: this.#views, idempotencyKeys: new InMemoryIdempotencyKeys(), paymentIntentIssuer: this.#paymentIntents, orderContactKeeper: this.#orderContacts });
   readonly #consumers = new Map<DetailType, ((record: SQSRecord) => Promise<unknown>)[]>();
 
   constructor() {
@@ -125,6 +126,7 @@ class InMemoryPipeline {
         ledger: () => this.#ledger,
         paymentIntentDiscarder: () => this.#paymentIntents,
         paymentIntentRedeemer: () => this.#paymentIntents,
+        orderContactReader: () => this.#orderContacts,
       });
       const handler = sqsStepHandler({ step, process, publisher: this.#publisher, parking: { park: async () => undefined }, maxReceiveCount: 4, logger: this.#logger, metrics: this.#metrics });
       for (const type of consumedBy(step)) {
@@ -215,6 +217,18 @@ class InMemoryPaymentIntents implements PaymentIntentIssuer, PaymentIntentRedeem
 
   async discard(paymentIntentId: string): Promise<void> {
     this.#intents.delete(paymentIntentId);
+  }
+}
+
+class InMemoryOrderContacts implements OrderContactKeeper, OrderContactReader {
+  readonly #contacts = new Map<string, OrderContact>();
+
+  async keep(orderId: string, contact: OrderContact): Promise<void> {
+    this.#contacts.set(orderId, contact);
+  }
+
+  async find(orderId: string): Promise<OrderContact | undefined> {
+    return this.#contacts.get(orderId);
   }
 }
 

@@ -22,12 +22,12 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
 import { EventSource } from '#shared/contracts';
-import { EnvName } from '#shared/config';
+import { EnvName, TABLE_NAME_ENV } from '#shared/config';
 import { DEMO_CATALOGUE, inventoryItemOf } from '#shared/demo-catalogue';
 import { PIPELINE } from '#shared/pipeline';
 import { FunctionAccess, type ResourceNameEnv } from '#shared/pipeline-access';
 import { consumedBy, HTTP_FUNCTION_NAMES, STEP_NAMES, type HttpFunctionName, type StepName } from '#shared/pipeline-graph';
-import { EVENT_ARCHIVE_RETENTION_DAYS, TABLE_KEYS, type TableKeys, type TableName } from '#shared/tables';
+import { EVENT_ARCHIVE_RETENTION_DAYS, TABLE_KEYS, TABLE_NAMES, type TableKeys, type TableName } from '#shared/tables';
 import { acknowledgeUntraced, dependOnRolePolicyOnly, FUNCTION_ARCHITECTURE, FUNCTION_LOG_RETENTION, handlerEntry, handlerFunction, PROJECT_ROOT } from '#infra/function-defaults';
 import type { GrantTargets } from '#infra/function-grants';
 import { PipelineStep } from '#infra/pipeline-step';
@@ -72,6 +72,8 @@ export class OrderPipelineStack extends Stack {
   readonly idempotencyTable: Table;
   /** Each placed order's payment token, for capture-payment alone, until it is used or a day has passed. */
   readonly paymentIntentsTable: Table;
+  /** The customer's name, e-mail and address of each order, for the steps that ship and notify. */
+  readonly orderContactsTable: Table;
   /** The shop's customers: every route of the HTTP API takes a token of this pool. */
   readonly userPool: UserPool;
   /** The app client the shop's customers sign in through: the authorizer's audience. */
@@ -121,9 +123,10 @@ export class OrderPipelineStack extends Stack {
       id: 'AwsSolutions-DDB3',
       reason: 'Point-in-time recovery would keep every payment token in backups for up to 35 days; an intent is worth nothing once used or a day old, and a lost intent only makes its customer place the order again.',
     });
+    this.orderContactsTable = this.table('OrderContactsTable', TABLE_KEYS.orderContacts, tableRemovalPolicy);
     this.seedDemoCatalogue = this.demoCatalogueSeed();
 
-    const grantTargets: GrantTargets = { bus: this.bus, tables: { orders: this.ordersTable, inventory: this.inventoryTable, ledger: this.ledgerTable, idempotency: this.idempotencyTable, paymentIntents: this.paymentIntentsTable } };
+    const grantTargets: GrantTargets = { bus: this.bus, tables: { orders: this.ordersTable, inventory: this.inventoryTable, ledger: this.ledgerTable, idempotency: this.idempotencyTable, paymentIntents: this.paymentIntentsTable, orderContacts: this.orderContactsTable } };
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { email: alarmEmailFromContext(this) });
     this.steps = this.pipelineSteps(grantTargets);
     this.httpFunctions = this.httpFunctionsOf(grantTargets);
@@ -268,14 +271,10 @@ export class OrderPipelineStack extends Stack {
 
   /** The variables naming the tables and the bus a function's access refers to. */
   private environmentOf(access: FunctionAccess, tables: Readonly<Record<TableName, ITable>>): Record<string, string> {
-    const values: Record<ResourceNameEnv, string> = {
+    const values = {
       [EnvName.eventBusName]: this.bus.eventBusName,
-      [EnvName.ordersTableName]: tables.orders.tableName,
-      [EnvName.inventoryTableName]: tables.inventory.tableName,
-      [EnvName.ledgerTableName]: tables.ledger.tableName,
-      [EnvName.idempotencyTableName]: tables.idempotency.tableName,
-      [EnvName.paymentIntentsTableName]: tables.paymentIntents.tableName,
-    };
+      ...Object.fromEntries(TABLE_NAMES.map((table) => [TABLE_NAME_ENV[table], tables[table].tableName])),
+    } as Record<ResourceNameEnv, string>;
     return Object.fromEntries(access.environment.map((name) => [name, values[name]]));
   }
 

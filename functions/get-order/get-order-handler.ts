@@ -24,7 +24,7 @@ async function answer(event: APIGatewayProxyEventV2, views: OrderViewReader): Pr
   try {
     const view = await views.get(orderId as string);
     // A view without its order (a later event projected first) has no owner to show it to yet.
-    if (view?.order?.customer.customerId !== caller.customerId) {
+    if (view?.order?.customerId !== caller.customerId) {
       return problem(404, `order ${orderId} was not found (an order accepted a moment ago appears once its first event is projected)`);
     }
     const { version: _version, order, ...shown } = view;

@@ -15,6 +15,7 @@ export const EnvName = {
   ledgerTableName: 'LEDGER_TABLE_NAME',
   idempotencyTableName: 'IDEMPOTENCY_TABLE_NAME',
   paymentIntentsTableName: 'PAYMENT_INTENTS_TABLE_NAME',
+  orderContactsTableName: 'ORDER_CONTACTS_TABLE_NAME',
   deadLetterQueueUrl: 'DEAD_LETTER_QUEUE_URL',
   maxReceiveCount: 'MAX_RECEIVE_COUNT',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
@@ -28,6 +29,7 @@ export const TABLE_NAME_ENV = {
   ledger: EnvName.ledgerTableName,
   idempotency: EnvName.idempotencyTableName,
   paymentIntents: EnvName.paymentIntentsTableName,
+  orderContacts: EnvName.orderContactsTableName,
 } as const satisfies Record<TableName, EnvName>;
 
 function required(name: string): string {
@@ -51,6 +53,7 @@ export const config = {
   ledgerTableName: () => required(EnvName.ledgerTableName),
   idempotencyTableName: () => required(EnvName.idempotencyTableName),
   paymentIntentsTableName: () => required(EnvName.paymentIntentsTableName),
+  orderContactsTableName: () => required(EnvName.orderContactsTableName),
   deadLetterQueueUrl: () => required(EnvName.deadLetterQueueUrl),
   maxReceiveCount: () => requiredPositiveInteger(EnvName.maxReceiveCount),
 } as const;

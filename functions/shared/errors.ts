@@ -133,3 +133,15 @@ export class PaymentIntentUnavailableError extends PermanentError {
     this.paymentIntentId = paymentIntentId;
   }
 }
+
+/**
+ * A step found no contact for the order: never kept (a forged or corrupted event) or expired (an
+ * event delivered again more than `ORDER_CONTACT_RETENTION_DAYS` (tables.ts) after the order was
+ * placed). Without the customer's address or e-mail there is no one to ship to or tell, ever.
+ */
+export class OrderContactUnavailableError extends PermanentError {
+  constructor(orderId: string, context: ErrorContext = {}) {
+    super(`order ${orderId}: its contact (the customer's name, e-mail and address) is missing or expired`, { orderId, ...context });
+    this.name = 'OrderContactUnavailableError';
+  }
+}

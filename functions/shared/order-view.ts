@@ -96,7 +96,7 @@ function factsOf(event: ProjectedEvent): Partial<OrderView> {
   const detail = event.detail as Record<string, unknown>;
   switch (event.detailType) {
     case 'OrderPlaced':
-      return { order: detail.order as PlacedOrder, customerId: (detail.order as PlacedOrder).customer.customerId, placedAt: detail.placedAt as string };
+      return { order: detail.order as PlacedOrder, customerId: (detail.order as PlacedOrder).customerId, placedAt: detail.placedAt as string };
     case 'InventoryReserved':
       return { amountCents: detail.amountCents as number };
     case 'PaymentCaptured':

@@ -46,6 +46,10 @@ export const Port = {
   paymentIntentDiscarder: 'paymentIntentDiscarder',
   /** Reads a payment intent's token and deletes the intent once used (`PaymentIntentRedeemer`). */
   paymentIntentRedeemer: 'paymentIntentRedeemer',
+  /** Keeps the customer's name, e-mail and address of a new order (`OrderContactKeeper`). */
+  orderContactKeeper: 'orderContactKeeper',
+  /** Reads an order's contact: its customer's name, e-mail and address (`OrderContactReader`). */
+  orderContactReader: 'orderContactReader',
 } as const;
 export type Port = (typeof Port)[keyof typeof Port];
 

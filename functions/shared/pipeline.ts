@@ -22,8 +22,9 @@ export const PIPELINE = definePipeline({
       produces: { OrderPlaced: { status: 'placed' } },
       // Claims the customer's Idempotency-Key for a new random order id; writes the new order's
       // view, and reads it to tell whether a retry's order was already published. Keeps the
-      // payment token in a payment intent: the events carry the intent's id, never the token.
-      uses: [Port.orderViews, Port.idempotencyKeys, Port.paymentIntentIssuer],
+      // payment token in a payment intent and the customer's name, e-mail and address in the
+      // order's contact: the events carry the intent's id and the customer's id, nothing else.
+      uses: [Port.orderViews, Port.idempotencyKeys, Port.paymentIntentIssuer, Port.orderContactKeeper],
     },
     'get-order': {
       description: "GET /orders/{id}: serves an order's status and timeline",
@@ -73,6 +74,8 @@ export const PIPELINE = definePipeline({
       description: 'books the shipment of a paid order and moves its units from reserved to shipped',
       consumes: { PaymentCaptured: Prerequisite.producerRecorded },
       produces: { OrderShipped: { status: 'shipped', moves: { from: StockCounter.reserved, to: StockCounter.shipped } } },
+      // Reads the address to ship to from the order's contact.
+      uses: [Port.orderContactReader],
     },
     'cancel-order': {
       description: 'cancels an order whose inventory was rejected or released, keeping the reason',
@@ -84,6 +87,8 @@ export const PIPELINE = definePipeline({
       consumes: { OrderShipped: Prerequisite.producerRecorded, OrderCancelled: Prerequisite.producerRecorded },
       // A notification about a cancellation does not un-cancel the order.
       produces: { CustomerNotified: { status: { field: 'outcome', values: { shipped: 'notified' } }, terminal: true } },
+      // Reads the e-mail address to notify from the order's contact.
+      uses: [Port.orderContactReader],
     },
     'project-order': {
       description: "applies every event to the order's read model",

@@ -7,13 +7,15 @@
  * the customer's key is claimed for the new order id first (conditionally, so one claim wins),
  * and a retried request finds the order its key names; a different body under the same key is
  * refused. Keys are the customer's own: the same key from another customer is another claim.
- * The payment token is not published: it is kept in a payment intent for capture-payment.
+ * Neither the payment token nor the customer's personal data is published: the token is kept in
+ * a payment intent for capture-payment, the name, e-mail and address in the order's contact for
+ * ship-order and notify-customer, both written before the event that names the order.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { domainEvent, type DomainEvent, type Order } from '#shared/contracts';
+import { domainEvent, SCHEMA_VERSION, type DomainEvent, type Order } from '#shared/contracts';
 import { ConcurrentUpdateError, IdempotencyKeyReuseError } from '#shared/errors';
 import { applyEvent } from '#shared/order-view';
-import type { EventPublisher, IdempotencyKeys, OrderViewStore, PaymentIntentIssuer } from '#shared/ports';
+import type { EventPublisher, IdempotencyKeys, OrderContactKeeper, OrderViewStore, PaymentIntentIssuer } from '#shared/ports';
 
 /** What placing an order needs. */
 export interface PlaceOrderDeps {
@@ -21,6 +23,7 @@ export interface PlaceOrderDeps {
   readonly orderViews: OrderViewStore;
   readonly idempotencyKeys: IdempotencyKeys;
   readonly paymentIntentIssuer: PaymentIntentIssuer;
+  readonly orderContactKeeper: OrderContactKeeper;
   /** @default () => new Date() */
   readonly now?: () => Date;
 }
@@ -48,12 +51,16 @@ export async function placeOrder(order: Order, idempotencyKey: string | undefine
     }
   }
   // Not yet projected (or never placed): publishing again is safe, every step is idempotent per order.
-  // The payment token goes into an intent that only capture-payment reads; the events name the
-  // intent. A retry that publishes again writes the same intent again.
-  const { paymentToken, ...placedOrder } = order;
-  const paymentIntentId = await deps.paymentIntentIssuer.issue(orderId, paymentToken);
+  // The payment token goes into an intent that only capture-payment reads, the personal data into
+  // the order's contact; the events name the intent and the customer's id. A retry that publishes
+  // again writes the same intent and contact again.
+  const { customer, items, shippingAddress, paymentToken } = order;
+  const [paymentIntentId] = await Promise.all([
+    deps.paymentIntentIssuer.issue(orderId, paymentToken),
+    deps.orderContactKeeper.keep(orderId, { name: customer.name, email: customer.email, shippingAddress }),
+  ]);
   const placedAt = (deps.now ?? (() => new Date()))().toISOString();
-  const placed = domainEvent('OrderPlaced', { schemaVersion: 1, orderId, order: { ...placedOrder, paymentIntentId }, placedAt });
+  const placed = domainEvent('OrderPlaced', { schemaVersion: SCHEMA_VERSION, orderId, order: { customerId: customer.customerId, items, paymentIntentId }, placedAt });
   await deps.publisher.publish([placed]);
   const projectionError = await projectPlacedOrder(placed, deps.orderViews);
   return { orderId, replayed: false, ...(projectionError !== undefined ? { projectionError } : {}) };

@@ -2,7 +2,7 @@
  * The ports the domain talks to. Adapters in `adapters/` implement them with injected AWS SDK v3
  * clients; the domain never imports `@aws-sdk/*`.
  */
-import type { DomainEvent } from '#shared/contracts';
+import type { Customer, DomainEvent, ShippingAddress } from '#shared/contracts';
 import type { OrderView } from '#shared/order-view';
 import type { Port } from '#shared/pipeline-declaration';
 
@@ -121,6 +121,26 @@ export interface PaymentIntentRedeemer extends PaymentIntentDiscarder {
   find(paymentIntentId: string): Promise<PaymentIntent | undefined>;
 }
 
+/**
+ * An order's personal data: whom to tell about it and where it goes. Kept apart from the events
+ * (which go to the archive, the ledger and DLQs), for the steps that need it alone.
+ */
+export interface OrderContact extends Pick<Customer, 'name' | 'email'> {
+  readonly shippingAddress: ShippingAddress;
+}
+
+/** Keeps each placed order's contact, for a limited time. */
+export interface OrderContactKeeper {
+  /** Keeps `contact` as order `orderId`'s (again, for a retried order: same order, same contact). */
+  keep(orderId: string, contact: OrderContact): Promise<void>;
+}
+
+/** Reads order contacts. */
+export interface OrderContactReader {
+  /** The order's contact, unless there is none (never kept, or expired). */
+  find(orderId: string): Promise<OrderContact | undefined>;
+}
+
 /** The port behind each name the pipeline's declaration gives a function in `uses`. */
 export interface DeclaredPorts extends Record<Port, unknown> {
   readonly catalogue: Catalogue;
@@ -131,4 +151,6 @@ export interface DeclaredPorts extends Record<Port, unknown> {
   readonly paymentIntentIssuer: PaymentIntentIssuer;
   readonly paymentIntentDiscarder: PaymentIntentDiscarder;
   readonly paymentIntentRedeemer: PaymentIntentRedeemer;
+  readonly orderContactKeeper: OrderContactKeeper;
+  readonly orderContactReader: OrderContactReader;
 }

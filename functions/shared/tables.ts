@@ -46,6 +46,21 @@ export const EVENT_ARCHIVE_RETENTION_DAYS = 30;
  */
 export const LEDGER_RETENTION_DAYS = EVENT_ARCHIVE_RETENTION_DAYS + 5;
 
+/**
+ * How long an order's contact (the customer's name, e-mail and address) is kept, in days: as long
+ * as the ledger's records, for the same reason. ship-order and notify-customer read it for every
+ * event of the order that can be delivered again; after that it has no use.
+ */
+export const ORDER_CONTACT_RETENTION_DAYS = LEDGER_RETENTION_DAYS;
+
+/** Seconds in a day, for lifetimes given in days. */
+export const SECONDS_PER_DAY = 24 * 60 * 60;
+
+/** `date` as the epoch second a time-to-live attribute holds (DynamoDB's TTL counts whole seconds). */
+export function epochSecondOf(date: Date): number {
+  return Math.floor(date.getTime() / 1000);
+}
+
 /** The pipeline's tables. */
 export const TABLE_KEYS = {
   /**
@@ -72,6 +87,12 @@ export const TABLE_KEYS = {
    * (`expiresAt`).
    */
   paymentIntents: { partitionKey: 'paymentIntentId', timeToLiveAttribute: 'expiresAt' },
+  /**
+   * Order contacts, one item per placed order (`orderId`): the customer's name, e-mail and
+   * shipping address, written by place-order, read by ship-order and notify-customer, kept for
+   * {@link ORDER_CONTACT_RETENTION_DAYS} (`expiresAt`).
+   */
+  orderContacts: { partitionKey: 'orderId', timeToLiveAttribute: 'expiresAt' },
 } as const satisfies Record<string, TableKeys>;
 
 /** A table of the pipeline, by the name the declaration and the grants use. */

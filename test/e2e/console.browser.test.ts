@@ -124,7 +124,7 @@ describe.skipIf(chromiumMissing !== undefined)('the console in a browser', { tim
   it('traces a parked poison with its cause and log line, and redrives its DLQ from the page by moving it back', async () => {
     // Prepare: an OrderPlaced the handler cannot parse
     const poisonId = randomUUID();
-    await events.send(new PutEventsCommand({ Entries: [{ EventBusName: cloud.plan.buses[0], Source: 'shop.orders', DetailType: 'OrderPlaced', Detail: JSON.stringify({ schemaVersion: 1, orderId: poisonId, order: { items: 'none' } }) }] }));
+    await events.send(new PutEventsCommand({ Entries: [{ EventBusName: cloud.plan.buses[0], Source: 'shop.orders', DetailType: 'OrderPlaced', Detail: JSON.stringify({ schemaVersion: 2, orderId: poisonId, order: { items: 'none' } }) }] }));
     const deadLetterQueue = cloud.plan.queues.find((queue) => queue.QueueName === queueFeeding('ReserveInventory'))?.deadLetterQueueName ?? '';
     await openTrace(poisonId);
     const trace = page.getByTestId('trace');

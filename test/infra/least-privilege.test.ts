@@ -62,7 +62,7 @@ describe('least privilege: along every order path, each role uses exactly the gr
       EventBusName: cloud.outputs.EventBusName,
       Source: EventSourceOf[detailType],
       DetailType: detailType,
-      Detail: JSON.stringify({ schemaVersion: 1, orderId: randomUUID() }),
+      Detail: JSON.stringify({ schemaVersion: 2, orderId: randomUUID() }),
     }));
     for (let start = 0; start < poisons.length; start += 10) await events.send(new PutEventsCommand({ Entries: poisons.slice(start, start + 10) }));
 

@@ -329,7 +329,7 @@ describe('OrderPipeline stack', () => {
       const placeOrder = resource(logicalIdOf(pipeline.stack.httpFunctions['place-order']));
       const getOrder = resource(logicalIdOf(pipeline.stack.httpFunctions['get-order']));
 
-      expect(Object.keys(placeOrder.Properties?.Environment.Variables).sort()).toEqual([EnvName.eventBusName, EnvName.ordersTableName, EnvName.idempotencyTableName, EnvName.paymentIntentsTableName, EnvName.serviceName].sort());
+      expect(Object.keys(placeOrder.Properties?.Environment.Variables).sort()).toEqual([EnvName.eventBusName, EnvName.ordersTableName, EnvName.idempotencyTableName, EnvName.paymentIntentsTableName, EnvName.orderContactsTableName, EnvName.serviceName].sort());
       expect(Object.keys(getOrder.Properties?.Environment.Variables).sort()).toEqual([EnvName.ordersTableName, EnvName.serviceName].sort());
       expect(Object.keys(resource(logicalIdOf(pipeline.stack.httpFunctions['list-orders'])).Properties?.Environment.Variables).sort()).toEqual([EnvName.ordersTableName, EnvName.serviceName].sort());
     });
@@ -360,7 +360,7 @@ describe('OrderPipeline stack', () => {
       switch (target.kind) {
         case 'table':
         case 'index':
-          return logicalIdOf({ orders: pipeline.stack.ordersTable, inventory: pipeline.stack.inventoryTable, ledger: pipeline.stack.ledgerTable, idempotency: pipeline.stack.idempotencyTable, paymentIntents: pipeline.stack.paymentIntentsTable }[target.table]);
+          return logicalIdOf({ orders: pipeline.stack.ordersTable, inventory: pipeline.stack.inventoryTable, ledger: pipeline.stack.ledgerTable, idempotency: pipeline.stack.idempotencyTable, paymentIntents: pipeline.stack.paymentIntentsTable, orderContacts: pipeline.stack.orderContactsTable }[target.table]);
         case 'bus':
           return logicalIdOf(pipeline.stack.bus);
         case 'queue':
@@ -576,6 +576,19 @@ describe('OrderPipeline stack', () => {
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false },
         SSESpecification: { SSEEnabled: true },
       });
+    });
+
+    it("keeps order contacts (the customer's personal data) with point-in-time recovery, and lets DynamoDB expire them (time to live on expiresAt)", () => {
+      const found = json.Resources[logicalIdOf(pipeline.stack.orderContactsTable)] as Record<string, any>;
+
+      expect(found.Properties).toMatchObject({
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+      });
+      expect(found.DeletionPolicy).toBe('Retain');
     });
 
     it('lets DynamoDB expire ledger records (time to live on expiresAt), and archives events for less time than the records are kept', () => {

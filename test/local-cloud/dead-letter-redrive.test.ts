@@ -92,7 +92,7 @@ describe('redriveDeadLetterQueue on the local cloud', () => {
     await target.clients.sqs.send(
       new SendMessageCommand({
         QueueUrl: queue.url,
-        MessageBody: anEnvelope('OrderPlaced', { schemaVersion: 1, orderId, order: aPlacedOrder(), placedAt: new Date().toISOString() }),
+        MessageBody: anEnvelope('OrderPlaced', { schemaVersion: 2, orderId, order: aPlacedOrder(), placedAt: new Date().toISOString() }),
         MessageAttributes: {
           RULE_ARN: attribute('arn:aws:events:us-east-1:000000000000:rule/OrderPipelineOrderBusDDC1EC84/ReserveInventoryRule'),
           TARGET_ARN: attribute(targetQueue?.arn ?? ''),

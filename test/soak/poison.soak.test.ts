@@ -32,13 +32,13 @@ function deadLetterQueuesOf(type: DetailType, options: { readonly requiring?: bo
 /** A placed order whose detail breaks the contract (every consumer parks it: reserve-inventory and the projection). */
 function anInvalidOrderPlaced(): Poison {
   const orderId = randomUUID();
-  return { orderId, entry: { Source: 'shop.orders', DetailType: 'OrderPlaced', Detail: JSON.stringify({ schemaVersion: 1, orderId, order: { items: 'none' } }) }, parkedBy: deadLetterQueuesOf('OrderPlaced'), error: { name: 'ValidationError', message: 'OrderPlaced detail is invalid' } };
+  return { orderId, entry: { Source: 'shop.orders', DetailType: 'OrderPlaced', Detail: JSON.stringify({ schemaVersion: 2, orderId, order: { items: 'none' } }) }, parkedBy: deadLetterQueuesOf('OrderPlaced'), error: { name: 'ValidationError', message: 'OrderPlaced detail is invalid' } };
 }
 
 /** A reservation of an order never placed, with an impossible amount (every consumer parks it: the next step and the projection). */
 function anInvalidInventoryReserved(): Poison {
   const orderId = randomUUID();
-  return { orderId, entry: { Source: 'shop.inventory', DetailType: 'InventoryReserved', Detail: JSON.stringify({ schemaVersion: 1, orderId, amountCents: -1, currency: 'USD' }) }, parkedBy: deadLetterQueuesOf('InventoryReserved'), error: { name: 'ValidationError', message: 'InventoryReserved detail is invalid' } };
+  return { orderId, entry: { Source: 'shop.inventory', DetailType: 'InventoryReserved', Detail: JSON.stringify({ schemaVersion: 2, orderId, amountCents: -1, currency: 'USD' }) }, parkedBy: deadLetterQueuesOf('InventoryReserved'), error: { name: 'ValidationError', message: 'InventoryReserved detail is invalid' } };
 }
 
 /**
@@ -48,7 +48,7 @@ function anInvalidInventoryReserved(): Poison {
  */
 function aCaptureOfAnUnknownOrder(): Poison {
   const orderId = randomUUID();
-  const detail = { schemaVersion: 1, orderId, order: aPlacedOrder(), paymentId: 'pay_forged', amountCents: 100 };
+  const detail = { schemaVersion: 2, orderId, order: aPlacedOrder(), paymentId: 'pay_forged', amountCents: 100 };
   return { orderId, entry: { Source: 'shop.payments', DetailType: 'PaymentCaptured', Detail: JSON.stringify(detail) }, parkedBy: deadLetterQueuesOf('PaymentCaptured', { requiring: true }), error: { name: 'UnknownOrderError', message: 'the event belongs to no placed order' } };
 }
 

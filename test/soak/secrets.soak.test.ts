@@ -2,8 +2,9 @@
  * Keep no secret you don't need: after a soak with every outcome (fulfilled, out of stock,
  * declined, poison parked), no order's payment token is found anywhere the pipeline keeps
  * data: not in a table, not in the bus's archive (replayed into a queue and read), not in a
- * queue or DLQ, not in a function's log. Each search also counts what it read, so a search
- * that found nothing because it read nothing fails.
+ * queue or DLQ, not in a function's log; and no customer's name, e-mail or street is found
+ * anywhere but the order contacts. Each search also counts what it read, so a search that
+ * found nothing because it read nothing fails.
  */
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, ListTablesCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
@@ -23,9 +24,9 @@ const ORDERS = 30;
 const SEARCH_TEST_TIMEOUT_MS = SOAK_TEST_TIMEOUT_MS + 120_000;
 const SEED = 5;
 
-/** What the searches read, as text, and how much of it. */
+/** What the searches read, as text, and how much of it; the order contacts' table apart from the others. */
 interface Searched {
-  readonly tables: { items: number; text: string[] };
+  readonly tables: { items: number; text: string[]; contacts: string[] };
   readonly archive: { archived: number; replayed: string[] };
   readonly queues: { messages: number; text: string[] };
   readonly logLines: string[];
@@ -39,7 +40,7 @@ async function scanEveryTable(dynamodb: DynamoDBClient, into: Searched['tables']
     do {
       const page = await dynamodb.send(new ScanCommand({ TableName, ExclusiveStartKey }));
       into.items += page.Items?.length ?? 0;
-      into.text.push(JSON.stringify(page.Items ?? []));
+      (TableName.includes('OrderContacts') ? into.contacts : into.text).push(JSON.stringify(page.Items ?? []));
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey !== undefined);
   }
@@ -94,12 +95,15 @@ async function replayTheArchive(cloud: LocalCloud, events: EventBridgeClient, sq
   );
 }
 
-describe('payment tokens after a soak with every outcome', () => {
-  it('are found in no table, archived event, queue, DLQ or function log', { timeout: SEARCH_TEST_TIMEOUT_MS }, async () => {
+describe('payment tokens and personal data after a soak with every outcome', () => {
+  it('tokens are found in no table, archived event, queue, DLQ or function log; names, e-mails and streets only in the order contacts', { timeout: SEARCH_TEST_TIMEOUT_MS }, async () => {
     // Prepare: the soak's orders, each with a token of its own; a poison for capture-payment
     // (a reservation of an order never placed), parked with its cause.
-    const tokens = planOrders(ORDERS, SEED).map((planned) => planned.order.paymentToken);
-    const searched: Searched = { tables: { items: 0, text: [] }, archive: { archived: 0, replayed: [] }, queues: { messages: 0, text: [] }, logLines: [] };
+    const planned = planOrders(ORDERS, SEED);
+    const tokens = planned.map(({ order }) => order.paymentToken);
+    // The name and street from the order's body; the e-mail address from the customer's token (`npm run token`'s users are `<customer>@example.com`).
+    const personal = [...new Set(planned.flatMap(({ order }) => [order.customer.name, order.shippingAddress.line1, `${order.customer.customerId}@example.com`]))];
+    const searched: Searched = { tables: { items: 0, text: [], contacts: [] }, archive: { archived: 0, replayed: [] }, queues: { messages: 0, text: [] }, logLines: [] };
     const archiveCopy = `archive-copy-${randomUUID().slice(0, 8)}`;
     const poisonOrderId = randomUUID();
     const from = new Date(Date.now() - 1_000);
@@ -117,7 +121,7 @@ describe('payment tokens after a soak with every outcome', () => {
         permissions: false,
         alongside: async (cloud) => {
           const events = new EventBridgeClient({ region: cloud.region, endpoint: cloud.awsEndpoint, credentials: ADMINISTRATOR });
-          const detail = { schemaVersion: 1, orderId: poisonOrderId, order: aPlacedOrder({ paymentIntentId: aPaymentIntentId() }), amountCents: 100, currency: 'USD' };
+          const detail = { schemaVersion: 2, orderId: poisonOrderId, order: aPlacedOrder({ paymentIntentId: aPaymentIntentId() }), amountCents: 100, currency: 'USD' };
           await events.send(new PutEventsCommand({ Entries: [{ EventBusName: cloud.outputs.EventBusName, Source: EventSource.inventory, DetailType: 'InventoryReserved', Detail: JSON.stringify(detail) }] }));
           events.destroy();
         },
@@ -145,9 +149,13 @@ describe('payment tokens after a soak with every outcome', () => {
     expect(searched.archive.replayed).toHaveLength(searched.archive.archived);
     expect(searched.queues.messages).toBeGreaterThan(0);
     expect(searched.logLines.length).toBeGreaterThan(0);
-    // Assess: no token anywhere.
-    const places = { tables: searched.tables.text, archive: searched.archive.replayed, queues: searched.queues.text, logs: searched.logLines };
-    const found = Object.entries(places).flatMap(([place, texts]) => tokens.filter((token) => texts.some((text) => text.includes(token))).map((token) => `${token} in ${place}`));
+    // Assess: no token anywhere, and personal data only in the order contacts, where every order's is.
+    const places = { tables: searched.tables.text, contacts: searched.tables.contacts, archive: searched.archive.replayed, queues: searched.queues.text, logs: searched.logLines };
+    const foundIn = (values: readonly string[], texts: readonly string[]) => values.filter((value) => texts.some((text) => text.includes(value)));
+    const found = Object.entries(places).flatMap(([place, texts]) => foundIn(tokens, texts).map((token) => `${token} in ${place}`));
     expect(found).toEqual([]);
+    const { contacts: _contacts, ...elsewhere } = places;
+    expect(Object.entries(elsewhere).flatMap(([place, texts]) => foundIn(personal, texts).map((value) => `${value} in ${place}`))).toEqual([]);
+    expect(foundIn(personal, searched.tables.contacts)).toEqual(personal);
   });
 });

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, SQSEvent, SQSRecord } from 'aws-lambda';
 import { EventSourceOf, type Detail, type DetailType, type Order, type PlacedOrder } from '#shared/contracts';
+import type { OrderContact } from '#shared/ports';
 
 /** A valid order for the demo catalogue; `overrides` replace top-level fields. */
 export function anOrder(overrides: Partial<Order> = {}): Order {
@@ -22,10 +23,15 @@ export function aPaymentIntentId(): string {
   return `pi_${randomUUID().replaceAll('-', '')}`;
 }
 
-/** A placed order as the events carry it (`anOrder()` with a payment intent instead of its token); `overrides` replace top-level fields. */
+/** A placed order as the events carry it (`anOrder()`'s customer id and lines, and a payment intent); `overrides` replace top-level fields. */
 export function aPlacedOrder(overrides: Partial<PlacedOrder> = {}): PlacedOrder {
-  const { paymentToken: _paymentToken, ...placed } = anOrder();
-  return { ...placed, paymentIntentId: aPaymentIntentId(), ...overrides };
+  const { customer, items } = anOrder();
+  return { customerId: customer.customerId, items, paymentIntentId: aPaymentIntentId(), ...overrides };
+}
+
+/** The contact place-order keeps for `order` (`anOrder()` by default): its customer's name and e-mail, and its address. */
+export function aContactOf(order: Order = anOrder()): OrderContact {
+  return { name: order.customer.name, email: order.customer.email, shippingAddress: order.shippingAddress };
 }
 
 /** The full EventBridge event envelope as an SQS target receives it. */

@@ -5,6 +5,7 @@
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { DynamoDbCatalogue } from '#shared/adapters/dynamodb-catalogue';
+import { DynamoDbOrderContacts } from '#shared/adapters/dynamodb-order-contacts';
 import { DynamoDbOrderViews } from '#shared/adapters/dynamodb-order-views';
 import { DynamoDbPaymentIntents } from '#shared/adapters/dynamodb-payment-intents';
 import { DynamoDbStepLedger } from '#shared/adapters/dynamodb-step-ledger';
@@ -24,6 +25,7 @@ export interface Adapters {
   readonly ledger: DynamoDbStepLedger;
   readonly views: DynamoDbOrderViews;
   readonly paymentIntents: DynamoDbPaymentIntents;
+  readonly orderContacts: DynamoDbOrderContacts;
 }
 
 /** A step handler under test and what it touched. */
@@ -65,6 +67,7 @@ export async function stepHarness<S extends StepName>(db: TestDynamoDb, step: S,
     ledger: new DynamoDbStepLedger({ client, ledgerTableName: tables.ledger, inventoryTableName: tables.inventory }),
     views: new DynamoDbOrderViews({ client, ordersTableName: tables.orders }),
     paymentIntents: new DynamoDbPaymentIntents({ client, paymentIntentsTableName: tables.paymentIntents }),
+    orderContacts: new DynamoDbOrderContacts({ client, orderContactsTableName: tables.orderContacts }),
   };
   const process = stepProcess(step, logic, {
     catalogue: () => options.ports?.catalogue ?? adapters.catalogue,
@@ -72,6 +75,7 @@ export async function stepHarness<S extends StepName>(db: TestDynamoDb, step: S,
     orderViewReader: () => options.ports?.orderViewReader ?? adapters.views,
     paymentIntentDiscarder: () => options.ports?.paymentIntentDiscarder ?? adapters.paymentIntents,
     paymentIntentRedeemer: () => options.ports?.paymentIntentRedeemer ?? adapters.paymentIntents,
+    orderContactReader: () => options.ports?.orderContactReader ?? adapters.orderContacts,
     ledger: () => adapters.ledger,
   });
   const publisher = new RecordingPublisher();
@@ -80,7 +84,7 @@ export async function stepHarness<S extends StepName>(db: TestDynamoDb, step: S,
   const given = async (orderId: string, outcome: DetailType) => {
     const producer = PIPELINE_GRAPH.producers.get(outcome);
     if (producer === undefined) throw new Error(`no function produces ${outcome}`);
-    await client.send(new PutCommand({ TableName: tables.ledger, Item: { orderId, step: producer, outcome: { detailType: outcome, detail: { schemaVersion: 1, orderId } } } }));
+    await client.send(new PutCommand({ TableName: tables.ledger, Item: { orderId, step: producer, outcome: { detailType: outcome, detail: { schemaVersion: 2, orderId } } } }));
   };
   const onlyConsumed = (): ConsumedBy<S> => {
     const [consumed, ...others] = consumedBy(step);

@@ -44,6 +44,10 @@ export const ADAPTER_ACCESS = {
   paymentIntentDiscarder: { paymentIntents: [DynamoDbAction.deleteItem] },
   /** `DynamoDbPaymentIntents.find` (a GetItem) and `.discard` (a DeleteItem). */
   paymentIntentRedeemer: { paymentIntents: [DynamoDbAction.getItem, DynamoDbAction.deleteItem] },
+  /** `DynamoDbOrderContacts.keep`: a PutItem. */
+  orderContactKeeper: { orderContacts: [DynamoDbAction.putItem] },
+  /** `DynamoDbOrderContacts.find`: a GetItem. */
+  orderContactReader: { orderContacts: [DynamoDbAction.getItem] },
   /** `DynamoDbOrderViews.get` only. */
   orderViewReader: { orders: [DynamoDbAction.getItem] },
   /** `DynamoDbOrderViews.listByCustomer`: Query of the `customerOrders` index. */

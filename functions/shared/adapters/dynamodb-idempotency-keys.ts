@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { IdempotencyClaim, IdempotencyKeys } from '#shared/ports';
-import { TABLE_KEYS } from '#shared/tables';
+import { epochSecondOf, SECONDS_PER_DAY, TABLE_KEYS } from '#shared/tables';
 
 /**
  * How long an Idempotency-Key names its order: a client retries within minutes; after a day the
@@ -9,7 +9,7 @@ import { TABLE_KEYS } from '#shared/tables';
  * expired claim still in the table is treated as gone).
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/howitworks-ttl.html
  */
-export const IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 60 * 60;
+export const IDEMPOTENCY_KEY_TTL_SECONDS = SECONDS_PER_DAY;
 
 const { partitionKey, timeToLiveAttribute } = TABLE_KEYS.idempotency;
 
@@ -29,7 +29,7 @@ export class DynamoDbIdempotencyKeys implements IdempotencyKeys {
   async claim(customerId: string, key: string, candidate: IdempotencyClaim): Promise<{ readonly claimed: true } | ({ readonly claimed: false } & IdempotencyClaim)> {
     // A customer id (a token's `sub`) holds no `#`, so the pair cannot collide with another's.
     const customerKey = `${customerId}#${key}`;
-    const nowSeconds = Math.floor(this.#now().getTime() / 1000);
+    const nowSeconds = epochSecondOf(this.#now());
     try {
       await this.#client.send(
         new PutCommand({

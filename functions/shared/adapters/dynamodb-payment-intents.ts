@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PaymentIntent, PaymentIntentDiscarder, PaymentIntentIssuer, PaymentIntentRedeemer } from '#shared/ports';
-import { TABLE_KEYS } from '#shared/tables';
+import { epochSecondOf, SECONDS_PER_DAY, TABLE_KEYS } from '#shared/tables';
 
 /**
  * How long a payment intent keeps its token: a day. It must outlive the pipeline's retries
@@ -13,7 +13,7 @@ import { TABLE_KEYS } from '#shared/tables';
  * days, not at once, so an expired intent still in the table is treated as gone.
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/howitworks-ttl.html
  */
-export const PAYMENT_INTENT_TTL_SECONDS = 24 * 60 * 60;
+export const PAYMENT_INTENT_TTL_SECONDS = SECONDS_PER_DAY;
 
 const { partitionKey, timeToLiveAttribute } = TABLE_KEYS.paymentIntents;
 
@@ -44,7 +44,7 @@ export class DynamoDbPaymentIntents implements PaymentIntentIssuer, PaymentInten
     await this.#client.send(
       new PutCommand({
         TableName: this.#tableName,
-        Item: { [partitionKey]: paymentIntentId, orderId, paymentToken, [timeToLiveAttribute]: this.#nowSeconds() + PAYMENT_INTENT_TTL_SECONDS },
+        Item: { [partitionKey]: paymentIntentId, orderId, paymentToken, [timeToLiveAttribute]: epochSecondOf(this.#now()) + PAYMENT_INTENT_TTL_SECONDS },
       }),
     );
     return paymentIntentId;
@@ -52,16 +52,12 @@ export class DynamoDbPaymentIntents implements PaymentIntentIssuer, PaymentInten
 
   async find(paymentIntentId: string): Promise<PaymentIntent | undefined> {
     const { Item } = await this.#client.send(new GetCommand({ TableName: this.#tableName, Key: { [partitionKey]: paymentIntentId }, ConsistentRead: true }));
-    if (Item === undefined || Number(Item[timeToLiveAttribute]) <= this.#nowSeconds()) return undefined;
+    if (Item === undefined || Number(Item[timeToLiveAttribute]) <= epochSecondOf(this.#now())) return undefined;
     return { paymentIntentId, orderId: String(Item.orderId), paymentToken: String(Item.paymentToken) };
   }
 
   async discard(paymentIntentId: string): Promise<void> {
     // DeleteItem of a missing item succeeds: a redelivery's second delete is no error.
     await this.#client.send(new DeleteCommand({ TableName: this.#tableName, Key: { [partitionKey]: paymentIntentId } }));
-  }
-
-  #nowSeconds(): number {
-    return Math.floor(this.#now().getTime() / 1000);
   }
 }

@@ -3,10 +3,9 @@ import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClie
 import type { DomainEvent } from '#shared/contracts';
 import { ConcurrentUpdateError, InsufficientStockError, TransientError } from '#shared/errors';
 import type { StepLedger, StockChange } from '#shared/ports';
-import { LEDGER_RETENTION_DAYS, TABLE_KEYS } from '#shared/tables';
+import { epochSecondOf, LEDGER_RETENTION_DAYS, SECONDS_PER_DAY, TABLE_KEYS } from '#shared/tables';
 
 const { timeToLiveAttribute } = TABLE_KEYS.ledger;
-const SECONDS_PER_DAY = 24 * 60 * 60;
 
 /** Options of {@link DynamoDbStepLedger}. */
 export interface DynamoDbStepLedgerOptions {
@@ -50,7 +49,7 @@ export class DynamoDbStepLedger implements StepLedger {
 
   async record(orderId: string, step: string, outcome: DomainEvent, stockChanges: readonly StockChange[] = []): Promise<DomainEvent> {
     const now = new Date();
-    const item: LedgerItem = { orderId, step, outcome, recordedAt: now.toISOString(), [timeToLiveAttribute]: Math.floor(now.getTime() / 1000) + LEDGER_RETENTION_DAYS * SECONDS_PER_DAY };
+    const item: LedgerItem = { orderId, step, outcome, recordedAt: now.toISOString(), [timeToLiveAttribute]: epochSecondOf(now) + LEDGER_RETENTION_DAYS * SECONDS_PER_DAY };
     const put = {
       TableName: this.#ledgerTableName,
       Item: item,

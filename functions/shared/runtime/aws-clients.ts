@@ -11,6 +11,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbCatalogue } from '#shared/adapters/dynamodb-catalogue';
 import { DynamoDbIdempotencyKeys } from '#shared/adapters/dynamodb-idempotency-keys';
+import { DynamoDbOrderContacts } from '#shared/adapters/dynamodb-order-contacts';
 import { DynamoDbOrderViews } from '#shared/adapters/dynamodb-order-views';
 import { DynamoDbPaymentIntents } from '#shared/adapters/dynamodb-payment-intents';
 import { DynamoDbStepLedger } from '#shared/adapters/dynamodb-step-ledger';
@@ -36,6 +37,7 @@ export function eventPublisher(): EventBridgePublisher {
 function portAdapters(client: () => DynamoDBDocumentClient): { readonly [P in keyof DeclaredPorts]: () => DeclaredPorts[P] } {
   const orderViews = () => new DynamoDbOrderViews({ client: client(), ordersTableName: config.ordersTableName() });
   const paymentIntents = () => new DynamoDbPaymentIntents({ client: client(), paymentIntentsTableName: config.paymentIntentsTableName() });
+  const orderContacts = () => new DynamoDbOrderContacts({ client: client(), orderContactsTableName: config.orderContactsTableName() });
   return {
     catalogue: () => new DynamoDbCatalogue({ client: client(), inventoryTableName: config.inventoryTableName() }),
     orderViews,
@@ -45,6 +47,8 @@ function portAdapters(client: () => DynamoDBDocumentClient): { readonly [P in ke
     paymentIntentIssuer: paymentIntents,
     paymentIntentDiscarder: paymentIntents,
     paymentIntentRedeemer: paymentIntents,
+    orderContactKeeper: orderContacts,
+    orderContactReader: orderContacts,
   };
 }
 

@@ -1,8 +1,8 @@
-import { domainEvent } from '#shared/contracts';
+import { domainEvent, SCHEMA_VERSION } from '#shared/contracts';
 import type { StepLogic } from '#shared/steps/step';
 
 /** Cancels an order whose inventory was rejected or released, keeping the reason. */
 export const cancelOrder: StepLogic<'cancel-order'> = async ({ detail }, { ledger }) => {
-  const { orderId, customer, reason } = detail;
-  return [await ledger.record(domainEvent('OrderCancelled', { schemaVersion: 1, orderId, customer, reason }))];
+  const { orderId, reason } = detail;
+  return [await ledger.record(domainEvent('OrderCancelled', { schemaVersion: SCHEMA_VERSION, orderId, reason }))];
 };

@@ -1,4 +1,4 @@
-import { domainEvent } from '#shared/contracts';
+import { domainEvent, SCHEMA_VERSION } from '#shared/contracts';
 import { PaymentIntentUnavailableError } from '#shared/errors';
 import { capturePayment as chargeCard } from '#shared/payment-gateway';
 import type { StepLogic } from '#shared/steps/step';
@@ -21,8 +21,8 @@ export const capturePayment: StepLogic<'capture-payment'> = async ({ detail }, {
   const result = chargeCard(orderId, intent.paymentToken, amountCents);
   const outcome =
     result.status === 'captured'
-      ? domainEvent('PaymentCaptured', { schemaVersion: 1, orderId, order, paymentId: result.paymentId, amountCents })
-      : domainEvent('PaymentDeclined', { schemaVersion: 1, orderId, order, reason: result.reason });
+      ? domainEvent('PaymentCaptured', { schemaVersion: SCHEMA_VERSION, orderId, order, paymentId: result.paymentId, amountCents })
+      : domainEvent('PaymentDeclined', { schemaVersion: SCHEMA_VERSION, orderId, order, reason: result.reason });
   const recorded = await ledger.record(outcome);
   await paymentIntentRedeemer.discard(paymentIntentId);
   return [recorded];

@@ -1,4 +1,4 @@
-import { domainEvent, type Rejection } from '#shared/contracts';
+import { domainEvent, SCHEMA_VERSION, type Rejection } from '#shared/contracts';
 import { InsufficientStockError } from '#shared/errors';
 import type { StepLogic } from '#shared/steps/step';
 
@@ -11,7 +11,7 @@ import type { StepLogic } from '#shared/steps/step';
 export const reserveInventory: StepLogic<'reserve-inventory'> = async ({ detail }, { catalogue, ledger, paymentIntentDiscarder }) => {
   const { orderId, order } = detail;
   const reject = async (reason: Rejection) => {
-    const recorded = await ledger.record(domainEvent('InventoryRejected', { schemaVersion: 1, orderId, customer: order.customer, reason }));
+    const recorded = await ledger.record(domainEvent('InventoryRejected', { schemaVersion: SCHEMA_VERSION, orderId, reason }));
     if (recorded.detailType === 'InventoryRejected') await paymentIntentDiscarder.discard(order.paymentIntentId);
     return [recorded];
   };
@@ -24,7 +24,7 @@ export const reserveInventory: StepLogic<'reserve-inventory'> = async ({ detail 
   if (short.length > 0) return reject(outOfStock(short));
 
   const amountCents = order.items.reduce((sum, item) => sum + item.quantity * (levels.get(item.sku)?.unitPriceCents ?? 0), 0);
-  const reserved = domainEvent('InventoryReserved', { schemaVersion: 1, orderId, order, amountCents, currency: 'USD' });
+  const reserved = domainEvent('InventoryReserved', { schemaVersion: SCHEMA_VERSION, orderId, order, amountCents, currency: 'USD' });
   try {
     return [await ledger.record(reserved, { lines: order.items })];
   } catch (error) {

@@ -13,7 +13,7 @@ describe('capture-payment handler', () => {
   /** The event the step consumes: a reserved, priced order, paid for by the payment intent `paymentIntentId`. */
   const reservedEvent = (options: { paymentIntentId?: string; amountCents?: number; orderId?: string } = {}) =>
     step.consumed({
-      schemaVersion: 1,
+      schemaVersion: 2,
       orderId: options.orderId ?? randomUUID(),
       order: aPlacedOrder({ paymentIntentId: options.paymentIntentId ?? aPaymentIntentId() }),
       amountCents: options.amountCents ?? 14_700,

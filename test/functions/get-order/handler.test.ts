@@ -29,7 +29,7 @@ describe('get-order handler (GET /orders/{id})', () => {
     // Prepare
     const orderId = randomUUID();
     const order = aPlacedOrder();
-    const view = applyEvent(undefined, { detailType: 'OrderPlaced', detail: { schemaVersion: 1, orderId, order, placedAt: '2026-11-22T12:00:00.000Z' }, time: '2026-11-22T12:00:00.000Z' });
+    const view = applyEvent(undefined, { detailType: 'OrderPlaced', detail: { schemaVersion: 2, orderId, order, placedAt: '2026-11-22T12:00:00.000Z' }, time: '2026-11-22T12:00:00.000Z' });
     await views.save({ ...(view as NonNullable<typeof view>), version: 1 });
     // Act
     const response = await get(orderId);
@@ -43,7 +43,7 @@ describe('get-order handler (GET /orders/{id})', () => {
   it("answers another customer's request for the order with the 404 of an unknown order", async () => {
     // Prepare
     const orderId = randomUUID();
-    const view = applyEvent(undefined, { detailType: 'OrderPlaced', detail: { schemaVersion: 1, orderId, order: aPlacedOrder(), placedAt: '2026-11-22T12:00:00.000Z' }, time: '2026-11-22T12:00:00.000Z' });
+    const view = applyEvent(undefined, { detailType: 'OrderPlaced', detail: { schemaVersion: 2, orderId, order: aPlacedOrder(), placedAt: '2026-11-22T12:00:00.000Z' }, time: '2026-11-22T12:00:00.000Z' });
     await views.save({ ...(view as NonNullable<typeof view>), version: 1 });
     const unknown = await get(randomUUID());
     // Act

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbIdempotencyKeys } from '#shared/adapters/dynamodb-idempotency-keys';
+import { DynamoDbOrderContacts } from '#shared/adapters/dynamodb-order-contacts';
 import { DynamoDbOrderViews } from '#shared/adapters/dynamodb-order-views';
 import { DynamoDbPaymentIntents, PAYMENT_INTENT_TTL_SECONDS } from '#shared/adapters/dynamodb-payment-intents';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { MAX_ORDER_LINES } from '#shared/contracts';
+import { ORDER_CONTACT_RETENTION_DAYS, SECONDS_PER_DAY } from '#shared/tables';
 import { MAX_ORDER_BODY_BYTES, placeOrderHandler } from '../../../functions/place-order/place-order-handler.ts';
-import { anHttpRequest, anOrder, aPlacedOrder } from '#test/support/factories';
+import { aContactOf, anHttpRequest, anOrder, aPlacedOrder } from '#test/support/factories';
 import { RecordingPublisher } from '#test/support/fakes';
 import { startTestDynamoDb, type TestDynamoDb } from '#test/support/local-dynamodb';
 
@@ -17,6 +19,7 @@ describe('place-order handler (POST /orders)', () => {
   let views: DynamoDbOrderViews;
   let idempotencyKeys: DynamoDbIdempotencyKeys;
   let paymentIntentIssuer: DynamoDbPaymentIntents;
+  let orderContactKeeper: DynamoDbOrderContacts;
   let tables: Awaited<ReturnType<TestDynamoDb['createTables']>>;
   let post: (body: string, headers?: Record<string, string>, claims?: Record<string, string> | null) => Promise<Response & { json: Record<string, unknown> }>;
 
@@ -30,7 +33,8 @@ describe('place-order handler (POST /orders)', () => {
     views = new DynamoDbOrderViews({ client: db.client, ordersTableName: tables.orders });
     idempotencyKeys = new DynamoDbIdempotencyKeys({ client: db.client, idempotencyTableName: tables.idempotency });
     paymentIntentIssuer = new DynamoDbPaymentIntents({ client: db.client, paymentIntentsTableName: tables.paymentIntents });
-    const handler = placeOrderHandler({ publisher, orderViews: views, idempotencyKeys, paymentIntentIssuer });
+    orderContactKeeper = new DynamoDbOrderContacts({ client: db.client, orderContactsTableName: tables.orderContacts });
+    const handler = placeOrderHandler({ publisher, orderViews: views, idempotencyKeys, paymentIntentIssuer, orderContactKeeper });
     post = async (body, headers, claims) => {
       const response = (await handler(anHttpRequest({ method: 'POST', path: '/orders', body, headers, ...(claims !== undefined ? { claims } : {}) }))) as Response;
       return { ...response, json: JSON.parse(response.body) };
@@ -64,6 +68,26 @@ describe('place-order handler (POST /orders)', () => {
     expect(JSON.stringify(await views.get(orderId))).not.toContain(paymentToken);
   });
 
+  it("keeps the customer's name, e-mail and address in the order's contact for 35 days, and publishes none of them", async () => {
+    // Prepare
+    const order = anOrder();
+    const before = Math.floor(Date.now() / 1000);
+    // Act
+    const response = await post(JSON.stringify(order));
+    // Assess
+    const orderId = response.json.orderId as string;
+    const { Items: contacts = [] } = await db.client.send(new ScanCommand({ TableName: tables.orderContacts }));
+    expect(contacts).toEqual([{ orderId, ...aContactOf(order), expiresAt: expect.any(Number) }]);
+    expect(contacts[0]?.expiresAt).toBeGreaterThanOrEqual(before + ORDER_CONTACT_RETENTION_DAYS * SECONDS_PER_DAY);
+    expect(contacts[0]?.expiresAt).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + ORDER_CONTACT_RETENTION_DAYS * SECONDS_PER_DAY);
+    const published = JSON.stringify(publisher.events);
+    const projected = JSON.stringify(await views.get(orderId));
+    for (const personal of [order.customer.name, order.customer.email, order.shippingAddress.line1, order.shippingAddress.postalCode]) {
+      expect(published).not.toContain(personal);
+      expect(projected).not.toContain(personal);
+    }
+  });
+
   it("places the order in the token's customer's name and e-mail, whatever the body claims", async () => {
     // Prepare
     const claimingSomeoneElse = anOrder({ customer: { customerId: 'customer-2', email: 'grace@example.com', name: 'Ada Lovelace' } });
@@ -71,7 +95,8 @@ describe('place-order handler (POST /orders)', () => {
     const response = await post(JSON.stringify(claimingSomeoneElse), {}, { sub: 'sub-of-ada', email: 'ada@example.com' });
     // Assess
     expect(response.statusCode).toBe(202);
-    expect(publisher.events[0]?.detail).toMatchObject({ order: { customer: { customerId: 'sub-of-ada', email: 'ada@example.com', name: 'Ada Lovelace' } } });
+    expect(publisher.events[0]?.detail).toMatchObject({ order: { customerId: 'sub-of-ada' } });
+    expect(await orderContactKeeper.find(response.json.orderId as string)).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.com' });
   });
 
   it('accepts the largest valid order, pretty-printed and with every character of its free text escaped, under its body limit', async () => {
@@ -163,7 +188,7 @@ describe('place-order handler (POST /orders)', () => {
 
   it('still accepts the order when its read model cannot be written: the projection step will write it', async () => {
     // Prepare: a store whose table does not exist.
-    const handler = placeOrderHandler({ publisher, orderViews: new DynamoDbOrderViews({ client: db.client, ordersTableName: 'no-such-table' }), idempotencyKeys, paymentIntentIssuer });
+    const handler = placeOrderHandler({ publisher, orderViews: new DynamoDbOrderViews({ client: db.client, ordersTableName: 'no-such-table' }), idempotencyKeys, paymentIntentIssuer, orderContactKeeper });
     // Act
     const response = (await handler(anHttpRequest({ method: 'POST', path: '/orders', body: JSON.stringify(anOrder()) }))) as Response;
     // Assess
@@ -200,7 +225,7 @@ describe('place-order handler (POST /orders)', () => {
     const body = JSON.stringify(anOrder());
     const first = await post(body, { 'idempotency-key': 'key-4' });
     const aDayLater = new DynamoDbIdempotencyKeys({ client: db.client, idempotencyTableName: tables.idempotency, now: () => new Date(Date.now() + 24 * 60 * 60 * 1000 + 1000) });
-    const handler = placeOrderHandler({ publisher, orderViews: views, idempotencyKeys: aDayLater, paymentIntentIssuer });
+    const handler = placeOrderHandler({ publisher, orderViews: views, idempotencyKeys: aDayLater, paymentIntentIssuer, orderContactKeeper });
     // Act
     const again = (await handler(anHttpRequest({ method: 'POST', path: '/orders', body, headers: { 'idempotency-key': 'key-4' } }))) as Response;
     // Assess

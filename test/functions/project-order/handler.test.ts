@@ -14,11 +14,11 @@ describe('project-order handler', () => {
   const order = aPlacedOrder();
   const at = (second: number) => new Date(Date.UTC(2026, 10, 22, 12, 0, second)).toISOString();
   const lifeOf = (orderId: string) => [
-    anEnvelope('OrderPlaced', { schemaVersion: 1, orderId, order, placedAt: at(0) }, { time: at(0) }),
-    anEnvelope('InventoryReserved', { schemaVersion: 1, orderId, order, amountCents: 14_700, currency: 'USD' }, { time: at(1) }),
-    anEnvelope('PaymentCaptured', { schemaVersion: 1, orderId, order, paymentId: 'pay_1', amountCents: 14_700 }, { time: at(2) }),
-    anEnvelope('OrderShipped', { schemaVersion: 1, orderId, customer: order.customer, shipment: { carrier: 'DHL', trackingNumber: 'JD1' } }, { time: at(3) }),
-    anEnvelope('CustomerNotified', { schemaVersion: 1, orderId, outcome: 'shipped', channel: 'email', recipient: order.customer.email }, { time: at(4) }),
+    anEnvelope('OrderPlaced', { schemaVersion: 2, orderId, order, placedAt: at(0) }, { time: at(0) }),
+    anEnvelope('InventoryReserved', { schemaVersion: 2, orderId, order, amountCents: 14_700, currency: 'USD' }, { time: at(1) }),
+    anEnvelope('PaymentCaptured', { schemaVersion: 2, orderId, order, paymentId: 'pay_1', amountCents: 14_700 }, { time: at(2) }),
+    anEnvelope('OrderShipped', { schemaVersion: 2, orderId, shipment: { carrier: 'DHL', trackingNumber: 'JD1' } }, { time: at(3) }),
+    anEnvelope('CustomerNotified', { schemaVersion: 2, orderId, outcome: 'shipped', channel: 'email' }, { time: at(4) }),
   ];
 
   beforeAll(async () => {
@@ -104,7 +104,7 @@ describe('project-order handler', () => {
     const [placed] = lifeOf(orderId);
     // Act
     await step.deliver(anSqsRecord(placed as string));
-    await step.deliver(anSqsRecord(anEnvelope('OrderPlaced', { schemaVersion: 1, orderId, order, placedAt: at(0) })));
+    await step.deliver(anSqsRecord(anEnvelope('OrderPlaced', { schemaVersion: 2, orderId, order, placedAt: at(0) })));
     // Assess
     expect((await views.get(orderId))?.timeline).toHaveLength(1);
   });
@@ -115,11 +115,11 @@ describe('project-order handler', () => {
     const reason = { code: 'OUT_OF_STOCK' as const, message: 'out of stock: SKU-SOLD-OUT', skus: ['SKU-SOLD-OUT'] };
     // Act
     await step.deliver(
-      anSqsRecord(anEnvelope('OrderPlaced', { schemaVersion: 1, orderId, order, placedAt: at(0) }, { time: at(0) })),
-      anSqsRecord(anEnvelope('InventoryRejected', { schemaVersion: 1, orderId, customer: order.customer, reason }, { time: at(1) })),
+      anSqsRecord(anEnvelope('OrderPlaced', { schemaVersion: 2, orderId, order, placedAt: at(0) }, { time: at(0) })),
+      anSqsRecord(anEnvelope('InventoryRejected', { schemaVersion: 2, orderId, reason }, { time: at(1) })),
     );
-    await step.deliver(anSqsRecord(anEnvelope('OrderCancelled', { schemaVersion: 1, orderId, customer: order.customer, reason }, { time: at(2) })));
-    await step.deliver(anSqsRecord(anEnvelope('CustomerNotified', { schemaVersion: 1, orderId, outcome: 'cancelled', channel: 'email', recipient: order.customer.email }, { time: at(3) })));
+    await step.deliver(anSqsRecord(anEnvelope('OrderCancelled', { schemaVersion: 2, orderId, reason }, { time: at(2) })));
+    await step.deliver(anSqsRecord(anEnvelope('CustomerNotified', { schemaVersion: 2, orderId, outcome: 'cancelled', channel: 'email' }, { time: at(3) })));
     // Assess
     expect(await views.get(orderId)).toMatchObject({ status: 'cancelled', reason });
   });
@@ -131,7 +131,7 @@ describe('project-order handler', () => {
     const [, ...rest] = lifeOf(orderId);
     const added = vi.spyOn(metrics, 'addMetric');
     // Act
-    await step.deliver(anSqsRecord(anEnvelope('OrderPlaced', { schemaVersion: 1, orderId, order, placedAt }, { time: at(0) })));
+    await step.deliver(anSqsRecord(anEnvelope('OrderPlaced', { schemaVersion: 2, orderId, order, placedAt }, { time: at(0) })));
     await step.deliver(...rest.map((body) => anSqsRecord(body)));
     await step.deliver(anSqsRecord(rest.at(-1) as string));
     // Assess

@@ -14,9 +14,9 @@ describe('release-inventory handler', () => {
     const order = aPlacedOrder();
     // Reserve through the real reserve step on the same tables.
     const reserve = stepProcess('reserve-inventory', reserveInventory, { catalogue: () => step.adapters.catalogue, ledger: () => step.adapters.ledger, paymentIntentDiscarder: () => step.adapters.paymentIntents });
-    await reserve({ id: randomUUID(), detailType: 'OrderPlaced', time: new Date().toISOString(), detail: { schemaVersion: 1, orderId, order, placedAt: new Date().toISOString() } });
+    await reserve({ id: randomUUID(), detailType: 'OrderPlaced', time: new Date().toISOString(), detail: { schemaVersion: 2, orderId, order, placedAt: new Date().toISOString() } });
     await step.givenPrerequisite(orderId);
-    return step.consumed({ schemaVersion: 1, orderId, order, reason: { code: 'CARD_DECLINED', message: 'the card was declined' } });
+    return step.consumed({ schemaVersion: 2, orderId, order, reason: { code: 'CARD_DECLINED', message: 'the card was declined' } });
   };
 
   it('returns the reserved units and publishes InventoryReleased with the reason', async () => {
@@ -44,7 +44,7 @@ describe('release-inventory handler', () => {
 
   it('parks at once a decline for an order whose payment was never declined', async () => {
     // Act
-    const response = await step.deliver(anSqsRecord(step.consumed({ schemaVersion: 1, orderId: randomUUID(), order: aPlacedOrder(), reason: { code: 'CARD_DECLINED', message: 'declined' } })));
+    const response = await step.deliver(anSqsRecord(step.consumed({ schemaVersion: 2, orderId: randomUUID(), order: aPlacedOrder(), reason: { code: 'CARD_DECLINED', message: 'declined' } })));
     // Assess
     expect(response.batchItemFailures).toEqual([]);
     expect(step.parking.parked[0]?.reason).toMatchObject({ errorName: 'UnknownOrderError', receiveCount: 1 });
@@ -55,7 +55,7 @@ describe('release-inventory handler', () => {
     // Prepare: a recorded decline whose reservation does not exist (the ledger and stock disagree).
     const orderId = randomUUID();
     await step.givenPrerequisite(orderId);
-    const declined = step.consumed({ schemaVersion: 1, orderId, order: aPlacedOrder(), reason: { code: 'CARD_DECLINED', message: 'declined' } });
+    const declined = step.consumed({ schemaVersion: 2, orderId, order: aPlacedOrder(), reason: { code: 'CARD_DECLINED', message: 'declined' } });
     // Act
     const early = await step.deliver(anSqsRecord(declined, { receiveCount: 1 }));
     const last = await step.deliver(anSqsRecord(declined, { receiveCount: 4 }));

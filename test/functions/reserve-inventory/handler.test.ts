@@ -6,7 +6,7 @@ import { anEnvelope, aPlacedOrder, anSqsRecord } from '#test/support/factories';
 import { useStepHarness } from '#test/support/step-harness';
 import type { PlacedOrder } from '#shared/contracts';
 
-const placed = (order: PlacedOrder, orderId = randomUUID()) => anEnvelope('OrderPlaced', { schemaVersion: 1, orderId, order, placedAt: new Date().toISOString() });
+const placed = (order: PlacedOrder, orderId = randomUUID()) => anEnvelope('OrderPlaced', { schemaVersion: 2, orderId, order, placedAt: new Date().toISOString() });
 
 describe('reserve-inventory handler', () => {
   const step = useStepHarness('reserve-inventory', reserveInventory);
@@ -85,7 +85,7 @@ describe('reserve-inventory handler', () => {
   it('fails only the bad record of a batch and parks it with the reason', async () => {
     // Prepare
     const good = anSqsRecord(placed(aPlacedOrder()));
-    const bad = anSqsRecord(anEnvelope('OrderPlaced', { schemaVersion: 1, orderId: randomUUID(), order: { ...aPlacedOrder(), items: [] }, placedAt: new Date().toISOString() }));
+    const bad = anSqsRecord(anEnvelope('OrderPlaced', { schemaVersion: 2, orderId: randomUUID(), order: { ...aPlacedOrder(), items: [] }, placedAt: new Date().toISOString() }));
     const alsoGood = anSqsRecord(placed(aPlacedOrder()));
     // Act
     const response = await step.deliver(good, bad, alsoGood);

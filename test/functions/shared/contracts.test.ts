@@ -14,7 +14,7 @@ function issuesOf(schema: { safeParse(input: unknown): { success: boolean; error
 describe('event contracts', () => {
   it('accepts a valid order and a valid event of each kind it is given', () => {
     // Act
-    const results = [OrderSchema.safeParse(anOrder()), DetailSchemas.OrderPlaced.safeParse({ schemaVersion: 1, orderId, order: aPlacedOrder(), placedAt: '2026-11-22T12:00:00.000Z' })];
+    const results = [OrderSchema.safeParse(anOrder()), DetailSchemas.OrderPlaced.safeParse({ schemaVersion: 2, orderId, order: aPlacedOrder(), placedAt: '2026-11-22T12:00:00.000Z' })];
     // Assess
     expect(results.map((result) => result.success)).toEqual([true, true]);
   });
@@ -60,30 +60,39 @@ describe('event contracts', () => {
     {
       what: 'a placed order with its payment token instead of a payment intent',
       schema: PlacedOrderSchema,
-      input: { ...anOrder(), paymentIntentId: 'tok_visa' },
+      input: { ...aPlacedOrder(), paymentIntentId: 'tok_visa' },
       issues: [{ field: 'paymentIntentId', message: 'must look like "pi_" and 32 hex digits' }],
     },
     {
       what: 'an InventoryReserved of another version, order id, amount and currency',
       schema: DetailSchemas.InventoryReserved,
-      input: { schemaVersion: 2, orderId: '42', order: aPlacedOrder(), amountCents: -1, currency: 'EUR' },
+      input: { schemaVersion: 1, orderId: '42', order: aPlacedOrder(), amountCents: -1, currency: 'EUR' },
       issues: [
-        { field: 'schemaVersion', message: 'Invalid input: expected 1' },
+        { field: 'schemaVersion', message: 'Invalid input: expected 2' },
         { field: 'orderId', message: 'Invalid UUID' },
         { field: 'amountCents', message: 'Too small: expected number to be >=0' },
         { field: 'currency', message: 'Invalid input: expected "USD"' },
       ],
     },
     {
+      what: 'a version 1 OrderPlaced, which carried the customer and address instead of the customer id',
+      schema: DetailSchemas.OrderPlaced,
+      input: { schemaVersion: 1, orderId, order: (({ paymentToken: _paymentToken, ...order }) => ({ ...order, paymentIntentId: aPlacedOrder().paymentIntentId }))(anOrder()), placedAt: '2026-11-22T12:00:00Z' },
+      issues: [
+        { field: 'schemaVersion', message: 'Invalid input: expected 2' },
+        { field: 'order.customerId', message: 'Invalid input: expected string, received undefined' },
+      ],
+    },
+    {
       what: 'an OrderPlaced with a time that is not ISO 8601',
       schema: DetailSchemas.OrderPlaced,
-      input: { schemaVersion: 1, orderId, order: aPlacedOrder(), placedAt: 'yesterday' },
+      input: { schemaVersion: 2, orderId, order: aPlacedOrder(), placedAt: 'yesterday' },
       issues: [{ field: 'placedAt', message: 'Invalid ISO datetime' }],
     },
     {
       what: 'a rejection with an unknown code',
       schema: DetailSchemas.InventoryRejected,
-      input: { schemaVersion: 1, orderId, customer: anOrder().customer, reason: { code: 'LOST', message: 'lost', skus: 'SKU-MOUSE' } },
+      input: { schemaVersion: 2, orderId, reason: { code: 'LOST', message: 'lost', skus: 'SKU-MOUSE' } },
       issues: [
         // Every code, in the order the contract lists them (OUT_OF_STOCK, UNKNOWN_SKU...).
         { field: 'reason.code', message: `Invalid option: expected one of ${RejectionSchema.shape.code.options.map((code) => JSON.stringify(code)).join('|')}` },

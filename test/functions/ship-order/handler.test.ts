@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { shipOrder } from '#shared/steps/ship-order';
-import { aPlacedOrder, anSqsRecord } from '#test/support/factories';
+import { aContactOf, aPlacedOrder, anSqsRecord } from '#test/support/factories';
 import { useStepHarness } from '#test/support/step-harness';
 
 describe('ship-order handler', () => {
@@ -15,13 +15,13 @@ describe('ship-order handler', () => {
     }
   });
 
-  /** The capture the step consumes, for an order whose payment was captured (its prerequisite recorded). */
+  /** The capture the step consumes, for a placed order (its contact kept) whose payment was captured (its prerequisite recorded). */
   const captured = async (orderId: string, country = 'US') => {
+    await step.adapters.orderContacts.keep(orderId, { ...aContactOf(), shippingAddress: { line1: '1 Main St', city: 'Springfield', postalCode: '12345', country } });
     await step.givenPrerequisite(orderId);
-    return capturedEvent(orderId, country);
+    return capturedEvent(orderId);
   };
-  const capturedEvent = (orderId: string, country = 'US') =>
-    step.consumed({ schemaVersion: 1, orderId, order: aPlacedOrder({ shippingAddress: { line1: '1 Main St', city: 'Springfield', postalCode: '12345', country } }), paymentId: 'pay_1', amountCents: 14_700 });
+  const capturedEvent = (orderId: string) => step.consumed({ schemaVersion: 2, orderId, order: aPlacedOrder(), paymentId: 'pay_1', amountCents: 14_700 });
 
   it('books a shipment with carrier and tracking number and moves the units to shipped', async () => {
     // Prepare
@@ -42,7 +42,20 @@ describe('ship-order handler', () => {
     expect(await step.stock('SKU-MOUSE')).toEqual({ available: 999_998, reserved: 2, shipped: 0 });
   });
 
-  it('chooses the carrier by destination', async () => {
+  it("parks at once a paid order without a contact (none kept, or expired), shipping nothing", async () => {
+    // Prepare: the capture is genuine, but the order has no address to ship to.
+    const orderId = randomUUID();
+    await step.givenPrerequisite(orderId);
+    // Act
+    const response = await step.deliver(anSqsRecord(capturedEvent(orderId)));
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(step.parking.parked[0]?.reason).toMatchObject({ errorName: 'OrderContactUnavailableError', receiveCount: 1, errorMessage: expect.stringContaining(orderId) });
+    expect(step.publisher.events).toEqual([]);
+    expect(await step.stock('SKU-MOUSE')).toEqual({ available: 999_998, reserved: 2, shipped: 0 });
+  });
+
+  it('chooses the carrier by the destination of the order\'s contact', async () => {
     // Act
     await step.deliver(anSqsRecord(await captured(randomUUID(), 'DE')));
     // Assess

@@ -74,7 +74,7 @@ describe('local cloud permissions: each kind of wrong permission fails as on AWS
     const reserveInventory = functionOf(cloud, 'ReserveInventoryFunction');
     const { events } = administratorClients(cloud);
     // Act
-    await events.send(new PutEventsCommand({ Entries: [{ EventBusName: cloud.plan.buses[0], Source: 'shop.orders', DetailType: 'OrderPlaced', Detail: JSON.stringify({ schemaVersion: 1, orderId: randomUUID(), order: { items: 'none' } }) }] }));
+    await events.send(new PutEventsCommand({ Entries: [{ EventBusName: cloud.plan.buses[0], Source: 'shop.orders', DetailType: 'OrderPlaced', Detail: JSON.stringify({ schemaVersion: 2, orderId: randomUUID(), order: { items: 'none' } }) }] }));
     events.destroy();
     await until(() => cloud.permissions.refusals().some((refusal) => refusal.functionName === reserveInventory.name && refusal.action === 'logs:CreateLogStream'), { timeoutMs: 15_000 });
     // Assess

@@ -7,6 +7,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { ADAPTER_ACCESS, PARKING_ACTIONS, PUBLISHING_ACTIONS, type TableAccess } from '#shared/adapters/access';
 import { DynamoDbCatalogue } from '#shared/adapters/dynamodb-catalogue';
 import { DynamoDbIdempotencyKeys } from '#shared/adapters/dynamodb-idempotency-keys';
+import { DynamoDbOrderContacts } from '#shared/adapters/dynamodb-order-contacts';
 import { DynamoDbOrderViews } from '#shared/adapters/dynamodb-order-views';
 import { DynamoDbPaymentIntents } from '#shared/adapters/dynamodb-payment-intents';
 import { DynamoDbStepLedger } from '#shared/adapters/dynamodb-step-ledger';
@@ -15,13 +16,13 @@ import { SqsDeadLetterParking } from '#shared/adapters/sqs-dead-letter-parking';
 import { domainEvent } from '#shared/contracts';
 import { applyEvent } from '#shared/order-view';
 import type { TableName } from '#shared/tables';
-import { aPlacedOrder } from '#test/support/factories';
+import { aContactOf, aPlacedOrder } from '#test/support/factories';
 
 /** The tables of this test, by the name the grants use. */
-const TABLES: Record<TableName, string> = { orders: 'orders-table', inventory: 'inventory-table', ledger: 'ledger-table', idempotency: 'idempotency-table', paymentIntents: 'payment-intents-table' };
+const TABLES: Record<TableName, string> = { orders: 'orders-table', inventory: 'inventory-table', ledger: 'ledger-table', idempotency: 'idempotency-table', paymentIntents: 'payment-intents-table', orderContacts: 'order-contacts-table' };
 const tableNamed = (physical: string) => (Object.keys(TABLES) as TableName[]).find((name) => TABLES[name] === physical) ?? physical;
 const ORDER_ID = '00000000-0000-4000-8000-000000000001';
-const OUTCOME = domainEvent('OrderCancelled', { schemaVersion: 1, orderId: ORDER_ID, customer: aPlacedOrder().customer, reason: { code: 'OUT_OF_STOCK', message: 'out' } });
+const OUTCOME = domainEvent('OrderCancelled', { schemaVersion: 2, orderId: ORDER_ID, reason: { code: 'OUT_OF_STOCK', message: 'out' } });
 
 /**
  * The IAM actions, by table, that the DynamoDB requests a document client sent need: each
@@ -76,7 +77,7 @@ describe('adapters: what each one sends is exactly the access listed for it (pur
   it('order views are read with GetItem and saved with PutItem; a reader only gets', async () => {
     // Prepare
     const views = new DynamoDbOrderViews({ client, ordersTableName: TABLES.orders });
-    const view = applyEvent(undefined, { detailType: 'OrderPlaced', detail: { schemaVersion: 1, orderId: ORDER_ID, order: aPlacedOrder(), placedAt: '2026-11-22T12:00:00Z' }, time: '2026-11-22T12:00:00Z' });
+    const view = applyEvent(undefined, { detailType: 'OrderPlaced', detail: { schemaVersion: 2, orderId: ORDER_ID, order: aPlacedOrder(), placedAt: '2026-11-22T12:00:00Z' }, time: '2026-11-22T12:00:00Z' });
     // Act
     await views.get(ORDER_ID);
     const afterGet = actionsSent(sent());
@@ -129,6 +130,21 @@ describe('adapters: what each one sends is exactly the access listed for it (pur
     await new DynamoDbPaymentIntents({ client, paymentIntentsTableName: TABLES.paymentIntents }).discard('pi_1');
     // Assess
     expect(actionsSent(sent())).toEqual(sorted(ADAPTER_ACCESS.paymentIntentDiscarder));
+  });
+
+  it("order contacts are kept with PutItem only and read with GetItem only", async () => {
+    // Prepare
+    const contacts = new DynamoDbOrderContacts({ client, orderContactsTableName: TABLES.orderContacts });
+    dynamodb.on(GetCommand).resolves({ Item: { orderId: ORDER_ID, ...aContactOf(), expiresAt: Number.MAX_SAFE_INTEGER } });
+    // Act
+    await contacts.keep(ORDER_ID, aContactOf());
+    const afterKeep = actionsSent(sent());
+    dynamodb.resetHistory();
+    const contact = await contacts.find(ORDER_ID);
+    // Assess
+    expect(afterKeep).toEqual(sorted(ADAPTER_ACCESS.orderContactKeeper));
+    expect(contact).toEqual(aContactOf());
+    expect(actionsSent(sent())).toEqual(sorted(ADAPTER_ACCESS.orderContactReader));
   });
 
   it('the ledger finds a record with GetItem', async () => {

@@ -7,7 +7,7 @@ import { PublishError } from '#shared/errors';
 import { aPlacedOrder } from '#test/support/factories';
 
 const placed = (index: number) =>
-  domainEvent('OrderPlaced', { schemaVersion: 1, orderId: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`, order: aPlacedOrder(), placedAt: '2026-11-22T12:00:00.000Z' });
+  domainEvent('OrderPlaced', { schemaVersion: 2, orderId: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`, order: aPlacedOrder(), placedAt: '2026-11-22T12:00:00.000Z' });
 
 describe('EventBridgePublisher (pure unit test of the adapter)', () => {
   const eventBridge = mockClient(EventBridgeClient);

@@ -25,9 +25,9 @@ class MemoryLedger implements StepLedger {
 }
 
 const order = aPlacedOrder({ items: [{ sku: 'SKU-MOUSE', quantity: 2 }] });
-const declined = (orderId: string) => ({ id: randomUUID(), detailType: 'PaymentDeclined' as const, time: new Date().toISOString(), detail: { schemaVersion: 1 as const, orderId, order, reason: { code: 'CARD_DECLINED' as const, message: 'declined' } } });
+const declined = (orderId: string) => ({ id: randomUUID(), detailType: 'PaymentDeclined' as const, time: new Date().toISOString(), detail: { schemaVersion: 2 as const, orderId, order, reason: { code: 'CARD_DECLINED' as const, message: 'declined' } } });
 const release: StepLogic<'release-inventory'> = async ({ detail }, { ledger }) => [
-  await ledger.record(domainEvent('InventoryReleased', { schemaVersion: 1, orderId: detail.orderId, customer: detail.order.customer, reason: detail.reason }), { lines: detail.order.items }),
+  await ledger.record(domainEvent('InventoryReleased', { schemaVersion: 2, orderId: detail.orderId, reason: detail.reason }), { lines: detail.order.items }),
 ];
 
 describe('stepProcess', () => {
@@ -61,13 +61,13 @@ describe('stepProcess', () => {
     // Prepare
     const ledger = new MemoryLedger();
     const orderId = randomUUID();
-    const captured = domainEvent('PaymentCaptured', { schemaVersion: 1, orderId, order, paymentId: 'pay_1', amountCents: 100 });
+    const captured = domainEvent('PaymentCaptured', { schemaVersion: 2, orderId, order, paymentId: 'pay_1', amountCents: 100 });
     await ledger.record(orderId, 'capture-payment', captured);
     let ran = false;
     const process = stepProcess('capture-payment', async () => ((ran = true), []), { ledger: () => ledger, paymentIntentRedeemer: () => ({ find: async () => undefined, discard: async () => undefined }) });
     const [consumed] = consumedBy('capture-payment');
     // Act
-    const published = await process({ id: randomUUID(), detailType: consumed!, time: new Date().toISOString(), detail: { schemaVersion: 1, orderId, order, amountCents: 100, currency: 'USD' } });
+    const published = await process({ id: randomUUID(), detailType: consumed!, time: new Date().toISOString(), detail: { schemaVersion: 2, orderId, order, amountCents: 100, currency: 'USD' } });
     // Assess
     expect(published).toEqual([captured]);
     expect(ran).toBe(false);
@@ -83,9 +83,9 @@ describe('stepProcess', () => {
   it('types a step to what its declaration says: only its outcomes, stock moves with their lines, only its ports', () => {
     const logics = [
       // @ts-expect-error -- ship-order does not produce PaymentCaptured.
-      (async (_event, { ledger }) => [await ledger.record(domainEvent('PaymentCaptured', { schemaVersion: 1, orderId: '', order, paymentId: '', amountCents: 0 }))]) satisfies StepLogic<'ship-order'>,
+      (async (_event, { ledger }) => [await ledger.record(domainEvent('PaymentCaptured', { schemaVersion: 2, orderId: '', order, paymentId: '', amountCents: 0 }))]) satisfies StepLogic<'ship-order'>,
       // @ts-expect-error -- OrderShipped moves stock: recording it needs the order's lines.
-      (async ({ detail }, { ledger }) => [await ledger.record(domainEvent('OrderShipped', { schemaVersion: 1, orderId: detail.orderId, customer: order.customer, shipment: { carrier: 'UPS', trackingNumber: '1Z' } }))]) satisfies StepLogic<'ship-order'>,
+      (async ({ detail }, { ledger }) => [await ledger.record(domainEvent('OrderShipped', { schemaVersion: 2, orderId: detail.orderId, shipment: { carrier: 'UPS', trackingNumber: '1Z' } }))]) satisfies StepLogic<'ship-order'>,
       // @ts-expect-error -- capture-payment is given no catalogue.
       (async (_event, { catalogue }) => (await catalogue.stockLevels([]), [])) satisfies StepLogic<'capture-payment'>,
     ];

@@ -54,7 +54,7 @@ export async function startDlqTestCloud(): Promise<DlqTestCloud> {
 export async function putInvalidEvent(target: DlqTestCloud, detailType: DetailType): Promise<string> {
   const orderId = randomUUID();
   const { FailedEntryCount } = await target.clients.events.send(
-    new PutEventsCommand({ Entries: [{ EventBusName: target.busName, Source: EventSourceOf[detailType], DetailType: detailType, Detail: JSON.stringify({ schemaVersion: 1, orderId }) }] }),
+    new PutEventsCommand({ Entries: [{ EventBusName: target.busName, Source: EventSourceOf[detailType], DetailType: detailType, Detail: JSON.stringify({ schemaVersion: 2, orderId }) }] }),
   );
   if (FailedEntryCount !== 0) throw new Error(`PutEvents failed for ${detailType}`);
   return orderId;

@@ -37,7 +37,7 @@ describe('npm run token', () => {
     // Assess
     expect(code).toBe(0);
     expect(placed.status).toBe(202);
-    expect(((await view.json()) as { order: { customer: unknown } }).order.customer).toEqual({ customerId: decodeJwt(idToken).sub, email: 'c-1@example.com', name: anOrder().customer.name });
+    expect(((await view.json()) as { order: { customerId: unknown } }).order.customerId).toBe(decodeJwt(idToken).sub);
   });
 
   it('exits 2 without --customer, and 1 when no stack answers', { timeout: 60_000 }, async () => {
