@@ -1,4 +1,5 @@
 import { AwsServiceError } from '#cloud/aws-error';
+import type { CompiledStatement } from '#cloud/iam/policy';
 import { ChangeLog, type DeepReadonly } from '#cloud/persistence/change-log';
 import type { Journal } from '#cloud/persistence/journal';
 import { sqsStateModel, type SqsChange } from '#cloud/sqs/changes';
@@ -8,6 +9,7 @@ import { md5OfBody, md5OfMessageAttributes } from '#cloud/sqs/md5';
 import { MessageMoveTasks } from '#cloud/sqs/message-move-tasks';
 import { Queue, type Delivery, type NewMessage } from '#cloud/sqs/queue';
 import { applyQueueAttributes, defaultQueueAttributes, isReadableAttribute, readRedrivePolicy } from '#cloud/sqs/queue-attributes';
+import { compileQueuePolicy, POLICY_ATTRIBUTE } from '#cloud/sqs/queue-policy';
 import { decodeReceiptHandle } from '#cloud/sqs/receipt-handle';
 import { newQueueState, type QueueState, type SqsState, type StoredMessage } from '#cloud/sqs/state';
 import type {
@@ -143,6 +145,8 @@ export class SqsService {
   private readonly views = new WeakMap<DeepReadonly<QueueState>, Queue>();
   private readonly moveTasks: MessageMoveTasks;
   private readonly onMessageArrived: ((arrival: MessageArrival) => void) | undefined;
+  /** Each queue's Policy attribute compiled, with the text it was compiled from: compiled once per change, not per call. */
+  private readonly compiledPolicies = new WeakMap<DeepReadonly<QueueState>, { readonly text: string; readonly statements: readonly CompiledStatement[] }>();
 
   constructor(options: SqsServiceOptions = {}) {
     this.endpoint = (options.endpoint ?? SqsDefaults.endpoint).replace(/\/+$/, '');
@@ -184,6 +188,7 @@ export class SqsService {
     const fifo = requested.FifoQueue === 'true';
     validateQueueName(name, fifo);
     const arn = this.queueArn(name);
+    const policy = this.validatePolicy(name, requested);
     const attributes = applyQueueAttributes(defaultQueueAttributes(fifo), requested, {
       arn,
       fifo,
@@ -197,6 +202,7 @@ export class SqsService {
       return { QueueUrl: this.queueUrl(name) };
     }
     this.changes.commit({ type: 'queue-created', queue: newQueueState(name, arn, attributes, { ...tags }, this.now()) });
+    this.keepCompiledPolicy(this.changes.state.queues.get(name), policy);
     return { QueueUrl: this.queueUrl(name) };
   }
 
@@ -241,6 +247,7 @@ export class SqsService {
     const queue = this.resolveQueue(input.QueueUrl);
     const changes = optionalStringMap(input.Attributes, 'Attributes');
     if (changes === undefined) throw SqsErrors.missingParameter('Attributes');
+    const policy = this.validatePolicy(queue.name, changes);
     const attributes = applyQueueAttributes(queue.state.attributes, changes, {
       arn: queue.arn,
       fifo: queue.fifo,
@@ -248,7 +255,25 @@ export class SqsService {
       deadLetterQueue: (dlqArn) => this.deadLetterFacts(dlqArn),
     });
     queue.setAttributes(attributes, this.now());
+    this.keepCompiledPolicy(queue.state, policy);
     return {};
+  }
+
+  /**
+   * The resource-based policy of the queue with this ARN: its `Policy` attribute, compiled once
+   * per change of the attribute (a restored queue's on first use); undefined for a queue
+   * without a policy, or no such queue. The local cloud's access control evaluates it for every
+   * SQS action on the queue.
+   */
+  queuePolicy(queueArn: string): readonly CompiledStatement[] | undefined {
+    const state = this.queueByArn(queueArn)?.state;
+    const text = state?.attributes[POLICY_ATTRIBUTE];
+    if (state === undefined || text === undefined) return undefined;
+    const compiled = this.compiledPolicies.get(state);
+    if (compiled?.text === text) return compiled.statements;
+    const statements = compileQueuePolicy(state.name, text);
+    this.compiledPolicies.set(state, { text, statements });
+    return statements;
   }
 
   /** ListQueues, by name prefix; `MaxResults` (1-1000) turns on paging with `NextToken`. */
@@ -505,6 +530,17 @@ export class SqsService {
   private queueByArn(arn: string): Queue | undefined {
     const prefix = `arn:aws:sqs:${this.region}:${this.accountId}:`;
     return arn.startsWith(prefix) ? this.queue(arn.slice(prefix.length)) : undefined;
+  }
+
+  /** Validates a Policy being set, compiled; undefined when none is set (or it is removed). */
+  private validatePolicy(queueName: string, changes: Readonly<Record<string, string>>): { readonly text: string; readonly statements: readonly CompiledStatement[] } | undefined {
+    const text = changes[POLICY_ATTRIBUTE];
+    return text === undefined || text === '' ? undefined : { text, statements: compileQueuePolicy(queueName, text) };
+  }
+
+  /** Keeps the compilation of a Policy just set, so {@link queuePolicy} does not compile it again. */
+  private keepCompiledPolicy(state: DeepReadonly<QueueState> | undefined, policy: ReturnType<SqsService['validatePolicy']>): void {
+    if (state !== undefined && policy !== undefined && state.attributes[POLICY_ATTRIBUTE] === policy.text) this.compiledPolicies.set(state, policy);
   }
 
   private deadLetterFacts(arn: string): { fifo: boolean; redriveAllowPolicy?: string } | undefined {
