@@ -138,6 +138,8 @@ export class SqsService {
   /** Account id in URLs and ARNs. */
   readonly accountId: string;
   private readonly endpoint: string;
+  /** What every queue ARN here starts with: `arn:aws:sqs:<region>:<account>:`. */
+  private readonly arnPrefix: string;
   private readonly now: () => number;
   /** The state and the journal of its changes (in memory only, without persistence). */
   private readonly changes: ChangeLog<SqsState, SqsChange>;
@@ -152,6 +154,7 @@ export class SqsService {
     this.endpoint = (options.endpoint ?? SqsDefaults.endpoint).replace(/\/+$/, '');
     this.region = options.region ?? SqsDefaults.region;
     this.accountId = options.accountId ?? SqsDefaults.accountId;
+    this.arnPrefix = `arn:aws:sqs:${this.region}:${this.accountId}:`;
     this.now = options.now ?? Date.now;
     this.onMessageArrived = options.onMessageArrived;
     this.changes = ChangeLog.open(sqsStateModel, { persistence: options.persistence });
@@ -172,7 +175,7 @@ export class SqsService {
 
   /** ARN of the queue with this name, e.g. `arn:aws:sqs:us-east-1:000000000000:orders`. */
   queueArn(queueName: string): string {
-    return `arn:aws:sqs:${this.region}:${this.accountId}:${queueName}`;
+    return `${this.arnPrefix}${queueName}`;
   }
 
   /**
@@ -266,7 +269,8 @@ export class SqsService {
    * SQS action on the queue.
    */
   queuePolicy(queueArn: string): readonly CompiledStatement[] | undefined {
-    const state = this.queueByArn(queueArn)?.state;
+    // Asked at every authorized call: the state is read directly, without building the queue's view.
+    const state = queueArn.startsWith(this.arnPrefix) ? this.changes.state.queues.get(queueArn.slice(this.arnPrefix.length)) : undefined;
     const text = state?.attributes[POLICY_ATTRIBUTE];
     if (state === undefined || text === undefined) return undefined;
     const compiled = this.compiledPolicies.get(state);
@@ -528,8 +532,7 @@ export class SqsService {
   }
 
   private queueByArn(arn: string): Queue | undefined {
-    const prefix = `arn:aws:sqs:${this.region}:${this.accountId}:`;
-    return arn.startsWith(prefix) ? this.queue(arn.slice(prefix.length)) : undefined;
+    return arn.startsWith(this.arnPrefix) ? this.queue(arn.slice(this.arnPrefix.length)) : undefined;
   }
 
   /** Validates a Policy being set, compiled; undefined when none is set (or it is removed). */
