@@ -25,7 +25,7 @@ import { withRedeliveryFaults } from '#cloud/faults/redelivery-faults';
 import { EventBridgeService } from '#cloud/events/eventbridge-service';
 import { eventBridgeBinding } from '#cloud/events/protocol';
 import type { EventEnvelope } from '#cloud/events/put-events-entry';
-import type { Delivery, DeliveryOutcome, SqsSendPort } from '#cloud/events/target-delivery';
+import { queueNameOfArn, type Delivery, type DeliveryOutcome, type SqsSendPort } from '#cloud/events/target-delivery';
 import { startAwsGateway, type AwsGateway } from '#cloud/gateway';
 import { startHttpApi, type HttpApiRequestRecord } from '#cloud/http-api/http-api-server';
 import { discoveredIssuerKeys, JwtAuthorizer, type JwtAuthorizerConfig } from '#cloud/http-api/jwt-authorizer';
@@ -239,16 +239,6 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           });
     const hooks = recorderHooks(options, recorder);
     const functions = new Map<string, LocalFunction>();
-    const permissionModel = options.permissions === false ? undefined : permissionModelOf(plan, { region, accountId: ACCOUNT_ID });
-    const permissions =
-      permissionModel === undefined
-        ? undefined
-        : new EnforcedPermissions(permissionModel, {
-            onAccessDenied: options.onAccessDenied,
-            writeFunctionLog: (functionName, line) =>
-              void functions.get(functionName)?.writeLog(line).catch((error: unknown) => console.error(`could not write to ${functionName}'s log: ${String(error)}`)),
-          });
-
     const data = options.dataDirectory === undefined ? undefined : dataDirectoryOptions(resolvePath(options.dataDirectory));
     const sqs = new SqsService({
       endpoint: gateway.endpoint,
@@ -258,6 +248,20 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       ...data?.sqs,
     });
     stopping.push(() => sqs.close());
+    const permissionModel = options.permissions === false ? undefined : permissionModelOf(plan, { region, accountId: ACCOUNT_ID });
+    const permissions =
+      permissionModel === undefined
+        ? undefined
+        : new EnforcedPermissions(
+            permissionModel,
+            {
+              onAccessDenied: options.onAccessDenied,
+              writeFunctionLog: (functionName, line) =>
+                void functions.get(functionName)?.writeLog(line).catch((error: unknown) => console.error(`could not write to ${functionName}'s log: ${String(error)}`)),
+            },
+            // A queue's policy is its Policy attribute, as SQS holds it now.
+            (resourceArn) => sqs.queuePolicy(resourceArn),
+          );
     const deliveries: SqsSendPort = { sendMessage: async (input) => sqs.sendMessage(input) };
     const events = new EventBridgeService({
       // The queue's policy is asked first: an injected fault is the queue being unreachable, after that.
@@ -489,6 +493,12 @@ async function createResources(
   const longestInvocationSeconds = longestInvocationByQueue(plan);
   for (const queue of plan.queues) {
     sqs.createQueue({ QueueName: queue.QueueName, Attributes: scaleVisibilityTimeout(queue.Attributes, visibilityTimeoutScale, longestInvocationSeconds.get(queue.QueueName) ?? 0) });
+  }
+  // An AWS::SQS::QueuePolicy sets its queues' Policy attribute (a later one on the same queue
+  // replaces an earlier one's, as on AWS); each start deploys the template's policies again.
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sqs-queuepolicy.html
+  for (const queuePolicy of plan.queuePolicies) {
+    for (const queueArn of queuePolicy.queueArns) sqs.setQueueAttributes({ QueueUrl: queueNameOfArn(queueArn), Attributes: { Policy: JSON.stringify(queuePolicy.document) } });
   }
   for (const bus of plan.buses) ignoreAlreadyExists(() => events.createEventBus({ Name: bus }));
   for (const archive of plan.archives) {

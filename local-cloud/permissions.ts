@@ -7,7 +7,7 @@
  */
 import type { JsonOperationHandler, JsonProtocolBinding } from '#cloud/gateway-registration';
 import type { SqsSendPort } from '#cloud/events/target-delivery';
-import { AccessControl, type ExercisedCall, type Grant, type RoleSessionPrincipal, type ServicePrincipal } from '#cloud/iam/access-control';
+import { AccessControl, type AccessControlOptions, type ExercisedCall, type Grant, type RoleSessionPrincipal, type ServicePrincipal } from '#cloud/iam/access-control';
 import { eventBridgeAccessDenied, formatRefusal, sqsAccessDenied, type AccessRefusal } from '#cloud/iam/access-denied';
 import type { PermissionModel, SessionCredentials } from '#cloud/iam/permission-model';
 import {
@@ -86,11 +86,14 @@ export class EnforcedPermissions implements LocalCloudPermissions {
   readonly #reporting: RefusalReporting;
   #remoteExercised: () => Promise<readonly ExercisedCall[]> = async () => [];
 
-  /** @throws PolicyDocumentError for a policy the local cloud cannot evaluate. */
-  constructor(model: PermissionModel, reporting: RefusalReporting) {
+  /**
+   * @param livePolicyOf - The policy a resource holds itself: a queue's `Policy` attribute, from the local SQS.
+   * @throws PolicyDocumentError for a policy the local cloud cannot evaluate.
+   */
+  constructor(model: PermissionModel, reporting: RefusalReporting, livePolicyOf?: AccessControlOptions['livePolicyOf']) {
     this.#model = model;
     this.#reporting = reporting;
-    this.access = new AccessControl(model, { onRefusal: (refusal) => this.report(refusal) });
+    this.access = new AccessControl(model, { onRefusal: (refusal) => this.report(refusal), ...(livePolicyOf === undefined ? {} : { livePolicyOf }) });
   }
 
   /**
@@ -139,7 +142,10 @@ export class EnforcedPermissions implements LocalCloudPermissions {
     return [...this.access.exercised(), ...(await this.#remoteExercised())];
   }
 
-  /** The SQS operations table, each operation authorized for a role session's calls. */
+  /**
+   * The SQS operations table, each operation authorized for a role session's calls: allowed by
+   * the role's policies or by the queue's `Policy`, refused by an explicit `Deny` in either.
+   */
   sqsOperations(operations: Readonly<Record<string, JsonOperationHandler>>): Record<string, JsonOperationHandler> {
     return Object.fromEntries(
       Object.entries(operations).map(([operation, handler]): [string, JsonOperationHandler] => [
@@ -210,8 +216,9 @@ export class EnforcedPermissions implements LocalCloudPermissions {
   }
 
   /**
-   * EventBridge's sends to its targets' queues and DLQs, each allowed only by the queue's policy
-   * (principal `events.amazonaws.com`, `aws:SourceArn` the rule's ARN). A refused send answers
+   * EventBridge's sends to its targets' queues and DLQs, each allowed only by the queue's
+   * `Policy` attribute as it is at the send (principal `events.amazonaws.com`, `aws:SourceArn`
+   * the rule's ARN). A refused send answers
    * SQS's `AccessDenied`, which the delivery records as `NO_PERMISSIONS`.
    * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sqs-permissions
    */

@@ -4,7 +4,9 @@
  * works from such records), so the grants no call used can be listed.
  *
  * Policies are compiled once per role and per resource; decisions are cached by principal,
- * action, resource and request context keys, so a repeated call costs one map lookup.
+ * action, resource and request context keys, so a repeated call costs a few map lookups. A
+ * resource that holds its own policy (a queue's `Policy` attribute) is asked for it at each
+ * call; a cached decision is reused while the resource answers the same compiled policy.
  */
 import { accessDeniedMessage, type AccessRefusal } from '#cloud/iam/access-denied';
 import { compileArnPattern } from '#cloud/iam/arn-pattern';
@@ -79,6 +81,12 @@ export interface Grant {
 export interface AccessControlOptions {
   /** Told of every refusal, as it happens. */
   readonly onRefusal?: (refusal: AccessRefusal) => void;
+  /**
+   * The policy a resource holds itself, which can change at run time (a queue's `Policy`
+   * attribute), compiled; undefined for none. It must answer the same array until the policy
+   * changes: a cached decision is reused only while it does.
+   */
+  readonly livePolicyOf?: (resourceArn: string) => readonly CompiledStatement[] | undefined;
 }
 
 /** Decisions cached at most; past it, new requests are decided each time (and still recorded). */
@@ -88,6 +96,8 @@ const MAX_CACHED_DECISIONS = 50_000;
 interface CachedDecision {
   readonly authorization: Authorization;
   recorded: boolean;
+  /** The resource's own policy the decision was made with (see `AccessControlOptions.livePolicyOf`). */
+  readonly livePolicy?: readonly CompiledStatement[] | undefined;
   /** For a decision past the cache's size: the key its recording is kept under. */
   readonly uncachedKey?: string;
 }
@@ -96,6 +106,7 @@ interface CachedDecision {
 export class AccessControl {
   readonly #model: PermissionModel;
   readonly #onRefusal: ((refusal: AccessRefusal) => void) | undefined;
+  readonly #livePolicyOf: ((resourceArn: string) => readonly CompiledStatement[] | undefined) | undefined;
   readonly #identity = new Map<string, readonly CompiledStatement[]>();
   readonly #resourcePolicies = new Map<string, readonly CompiledStatement[]>();
   readonly #sessionsByKey = new Map<string, RoleSessionPrincipal>();
@@ -112,6 +123,7 @@ export class AccessControl {
   constructor(model: PermissionModel, options: AccessControlOptions = {}) {
     this.#model = model;
     this.#onRefusal = options.onRefusal;
+    this.#livePolicyOf = options.livePolicyOf;
     for (const role of model.roles) this.#identity.set(role.arn, role.policies.flatMap(compilePolicy));
     for (const resource of model.resourcePolicies) this.#resourcePolicies.set(resource.resourceArn, resource.policies.flatMap(compilePolicy));
     for (const session of model.sessions) {
@@ -204,15 +216,22 @@ export class AccessControl {
     let byResource = byAction.get(request.action);
     if (byResource === undefined) byAction.set(request.action, (byResource = new Map()));
     const resourceKey = context === undefined ? request.resource : `${request.resource}\u0000${signature(context)}`;
+    const livePolicy = this.#livePolicyOf?.(request.resource);
     const cached = byResource.get(resourceKey);
-    if (cached !== undefined) return cached;
-    const authorization = this.#decide(requester, request, context);
+    if (cached !== undefined && cached.livePolicy === livePolicy) return cached;
+    const authorization = this.#decide(requester, request, context, livePolicy);
+    if (cached !== undefined) {
+      // The resource's policy changed since: decided again, in the same slot; a call recorded stays recorded.
+      const decision: CachedDecision = { authorization, recorded: cached.recorded, livePolicy };
+      byResource.set(resourceKey, decision);
+      return decision;
+    }
     if (this.#cachedDecisions >= MAX_CACHED_DECISIONS) {
       // Not cached: whether the call was recorded is kept by key instead.
       const uncachedKey = `${requester.kind === 'role-session' ? requester.sessionArn : requester.service}\u0000${request.action}\u0000${resourceKey}`;
       return { authorization, recorded: this.#recordedUncached.has(uncachedKey), uncachedKey };
     }
-    const decision: CachedDecision = { authorization, recorded: false };
+    const decision: CachedDecision = { authorization, recorded: false, livePolicy };
     this.#cachedDecisions++;
     byResource.set(resourceKey, decision);
     return decision;
@@ -234,9 +253,10 @@ export class AccessControl {
     };
   }
 
-  #decide(requester: Requester, request: AuthorizationRequest, context: Readonly<Record<string, ContextValue>> | undefined): Authorization {
+  #decide(requester: Requester, request: AuthorizationRequest, context: Readonly<Record<string, ContextValue>> | undefined, livePolicy: readonly CompiledStatement[] | undefined): Authorization {
     const identity = requester.kind === 'role-session' ? (this.#identity.get(requester.roleArn) ?? []) : [];
-    const resource = this.#resourcePolicies.get(request.resource) ?? [];
+    const stated = this.#resourcePolicies.get(request.resource);
+    const resource = livePolicy === undefined ? (stated ?? []) : stated === undefined ? livePolicy : [...stated, ...livePolicy];
     const principal: RequestPrincipal =
       requester.kind === 'role-session' ? { kind: 'role-session', roleArn: requester.roleArn, sessionArn: requester.sessionArn, accountId: requester.accountId } : requester;
     const decision = evaluate(resource.length === 0 ? identity : [...identity, ...resource], { principal, request, context: lookup(this.#baseContextOf(requester), context) });

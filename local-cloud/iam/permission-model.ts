@@ -13,7 +13,7 @@ export interface RoleDefinition {
   readonly policies: readonly NamedPolicy[];
 }
 
-/** A resource and its resource-based policies (a queue's policy, a function's permissions). */
+/** A resource and the resource-based policies the template states for it (a function's permissions). */
 export interface ResourcePolicies {
   readonly resourceArn: string;
   readonly policies: readonly NamedPolicy[];

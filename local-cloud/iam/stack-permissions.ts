@@ -1,8 +1,10 @@
 /**
  * The permission model of a planned stack: each role with its identity-based policies (AWS
- * managed ones by their documents), each queue's policy, each function's permissions as the
- * statements of its resource-based policy, and a role session, with fresh credentials, for each
- * function that has a role.
+ * managed ones by their documents), each function's permissions as the statements of its
+ * resource-based policy, and a role session, with fresh credentials, for each function that has
+ * a role. Queue policies are not in it: a queue's policy is its `Policy` attribute, which the
+ * template's `AWS::SQS::QueuePolicy` sets at deploy and SQS calls can change (see
+ * `sqs/queue-policy.ts`); access control asks the queue for it.
  */
 import { randomBytes } from 'node:crypto';
 import { UnknownManagedPolicyError } from '#cloud/iam/errors';
@@ -13,7 +15,7 @@ import type { ArnScope } from '#cloud/iam/service-actions';
 import type { LambdaPermissionPlan, StackPlan } from '#cloud/template/stack-plan';
 
 /** @throws UnknownManagedPolicyError for an AWS managed policy whose document the local cloud lacks. */
-export function permissionModelOf(plan: Pick<StackPlan, 'roles' | 'queuePolicies' | 'lambdaPermissions' | 'functions'>, scope: ArnScope): PermissionModel {
+export function permissionModelOf(plan: Pick<StackPlan, 'roles' | 'lambdaPermissions' | 'functions'>, scope: ArnScope): PermissionModel {
   const roles = plan.roles.map((role) => ({
     arn: role.arn,
     name: role.name,
@@ -28,9 +30,6 @@ export function permissionModelOf(plan: Pick<StackPlan, 'roles' | 'queuePolicies
   }));
   const resourcePolicies = new Map<string, NamedPolicy[]>();
   const add = (resourceArn: string, policy: NamedPolicy) => resourcePolicies.set(resourceArn, [...(resourcePolicies.get(resourceArn) ?? []), policy]);
-  for (const queuePolicy of plan.queuePolicies) {
-    for (const queueArn of queuePolicy.queueArns) add(queueArn, { name: `queue policy ${queuePolicy.logicalId}`, type: PolicyType.resource, document: queuePolicy.document });
-  }
   for (const permission of plan.lambdaPermissions) {
     add(permission.functionArn, { name: `function permission ${permission.logicalId}`, type: PolicyType.resource, document: { Version: '2012-10-17', Statement: [permissionStatement(permission)] } });
   }

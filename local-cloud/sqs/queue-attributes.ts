@@ -70,7 +70,8 @@ export function defaultQueueAttributes(fifo: boolean): Record<string, string> {
  * Validates attributes of CreateQueue / SetQueueAttributes and applies them to `current`,
  * returning the new stored attributes. Values are normalized (integers without leading
  * zeros, RedrivePolicy as compact JSON with a numeric maxReceiveCount); an empty string
- * removes an optional attribute (RedrivePolicy, Policy…), as on AWS.
+ * removes an optional attribute (RedrivePolicy, Policy…), as on AWS. A Policy is validated
+ * where it is compiled (see `queue-policy.ts`), before this.
  *
  * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html
  */
@@ -138,9 +139,6 @@ function normalizeAttribute(name: string, value: string, target: AttributeTarget
       return JSON.stringify(parseRedrivePolicy(value, target));
     case 'RedriveAllowPolicy':
       return validateRedriveAllowPolicy(value);
-    case 'Policy':
-      parseJsonObject(name, value);
-      return value;
     default:
       return value;
   }

@@ -1,4 +1,5 @@
 import { AwsServiceError } from '#cloud/aws-error';
+import type { CompiledStatement } from '#cloud/iam/policy';
 import { ChangeLog, type DeepReadonly } from '#cloud/persistence/change-log';
 import type { Journal } from '#cloud/persistence/journal';
 import { sqsStateModel, type SqsChange } from '#cloud/sqs/changes';
@@ -8,6 +9,7 @@ import { md5OfBody, md5OfMessageAttributes } from '#cloud/sqs/md5';
 import { MessageMoveTasks } from '#cloud/sqs/message-move-tasks';
 import { Queue, type Delivery, type NewMessage } from '#cloud/sqs/queue';
 import { applyQueueAttributes, defaultQueueAttributes, isReadableAttribute, readRedrivePolicy } from '#cloud/sqs/queue-attributes';
+import { compileQueuePolicy, POLICY_ATTRIBUTE } from '#cloud/sqs/queue-policy';
 import { decodeReceiptHandle } from '#cloud/sqs/receipt-handle';
 import { newQueueState, type QueueState, type SqsState, type StoredMessage } from '#cloud/sqs/state';
 import type {
@@ -136,6 +138,8 @@ export class SqsService {
   /** Account id in URLs and ARNs. */
   readonly accountId: string;
   private readonly endpoint: string;
+  /** What every queue ARN here starts with: `arn:aws:sqs:<region>:<account>:`. */
+  private readonly arnPrefix: string;
   private readonly now: () => number;
   /** The state and the journal of its changes (in memory only, without persistence). */
   private readonly changes: ChangeLog<SqsState, SqsChange>;
@@ -143,11 +147,14 @@ export class SqsService {
   private readonly views = new WeakMap<DeepReadonly<QueueState>, Queue>();
   private readonly moveTasks: MessageMoveTasks;
   private readonly onMessageArrived: ((arrival: MessageArrival) => void) | undefined;
+  /** Each queue's Policy attribute compiled, with the text it was compiled from: compiled once per change, not per call. */
+  private readonly compiledPolicies = new WeakMap<DeepReadonly<QueueState>, { readonly text: string; readonly statements: readonly CompiledStatement[] }>();
 
   constructor(options: SqsServiceOptions = {}) {
     this.endpoint = (options.endpoint ?? SqsDefaults.endpoint).replace(/\/+$/, '');
     this.region = options.region ?? SqsDefaults.region;
     this.accountId = options.accountId ?? SqsDefaults.accountId;
+    this.arnPrefix = `arn:aws:sqs:${this.region}:${this.accountId}:`;
     this.now = options.now ?? Date.now;
     this.onMessageArrived = options.onMessageArrived;
     this.changes = ChangeLog.open(sqsStateModel, { persistence: options.persistence });
@@ -168,7 +175,7 @@ export class SqsService {
 
   /** ARN of the queue with this name, e.g. `arn:aws:sqs:us-east-1:000000000000:orders`. */
   queueArn(queueName: string): string {
-    return `arn:aws:sqs:${this.region}:${this.accountId}:${queueName}`;
+    return `${this.arnPrefix}${queueName}`;
   }
 
   /**
@@ -184,6 +191,7 @@ export class SqsService {
     const fifo = requested.FifoQueue === 'true';
     validateQueueName(name, fifo);
     const arn = this.queueArn(name);
+    const policy = this.validatePolicy(name, requested);
     const attributes = applyQueueAttributes(defaultQueueAttributes(fifo), requested, {
       arn,
       fifo,
@@ -197,6 +205,7 @@ export class SqsService {
       return { QueueUrl: this.queueUrl(name) };
     }
     this.changes.commit({ type: 'queue-created', queue: newQueueState(name, arn, attributes, { ...tags }, this.now()) });
+    this.keepCompiledPolicy(this.changes.state.queues.get(name), policy);
     return { QueueUrl: this.queueUrl(name) };
   }
 
@@ -241,6 +250,7 @@ export class SqsService {
     const queue = this.resolveQueue(input.QueueUrl);
     const changes = optionalStringMap(input.Attributes, 'Attributes');
     if (changes === undefined) throw SqsErrors.missingParameter('Attributes');
+    const policy = this.validatePolicy(queue.name, changes);
     const attributes = applyQueueAttributes(queue.state.attributes, changes, {
       arn: queue.arn,
       fifo: queue.fifo,
@@ -248,7 +258,26 @@ export class SqsService {
       deadLetterQueue: (dlqArn) => this.deadLetterFacts(dlqArn),
     });
     queue.setAttributes(attributes, this.now());
+    this.keepCompiledPolicy(queue.state, policy);
     return {};
+  }
+
+  /**
+   * The resource-based policy of the queue with this ARN: its `Policy` attribute, compiled once
+   * per change of the attribute (a restored queue's on first use); undefined for a queue
+   * without a policy, or no such queue. The local cloud's access control evaluates it for every
+   * SQS action on the queue.
+   */
+  queuePolicy(queueArn: string): readonly CompiledStatement[] | undefined {
+    // Asked at every authorized call: the state is read directly, without building the queue's view.
+    const state = queueArn.startsWith(this.arnPrefix) ? this.changes.state.queues.get(queueArn.slice(this.arnPrefix.length)) : undefined;
+    const text = state?.attributes[POLICY_ATTRIBUTE];
+    if (state === undefined || text === undefined) return undefined;
+    const compiled = this.compiledPolicies.get(state);
+    if (compiled?.text === text) return compiled.statements;
+    const statements = compileQueuePolicy(state.name, text);
+    this.compiledPolicies.set(state, { text, statements });
+    return statements;
   }
 
   /** ListQueues, by name prefix; `MaxResults` (1-1000) turns on paging with `NextToken`. */
@@ -503,8 +532,18 @@ export class SqsService {
   }
 
   private queueByArn(arn: string): Queue | undefined {
-    const prefix = `arn:aws:sqs:${this.region}:${this.accountId}:`;
-    return arn.startsWith(prefix) ? this.queue(arn.slice(prefix.length)) : undefined;
+    return arn.startsWith(this.arnPrefix) ? this.queue(arn.slice(this.arnPrefix.length)) : undefined;
+  }
+
+  /** Validates a Policy being set, compiled; undefined when none is set (or it is removed). */
+  private validatePolicy(queueName: string, changes: Readonly<Record<string, string>>): { readonly text: string; readonly statements: readonly CompiledStatement[] } | undefined {
+    const text = changes[POLICY_ATTRIBUTE];
+    return text === undefined || text === '' ? undefined : { text, statements: compileQueuePolicy(queueName, text) };
+  }
+
+  /** Keeps the compilation of a Policy just set, so {@link queuePolicy} does not compile it again. */
+  private keepCompiledPolicy(state: DeepReadonly<QueueState> | undefined, policy: ReturnType<SqsService['validatePolicy']>): void {
+    if (state !== undefined && policy !== undefined && state.attributes[POLICY_ATTRIBUTE] === policy.text) this.compiledPolicies.set(state, policy);
   }
 
   private deadLetterFacts(arn: string): { fifo: boolean; redriveAllowPolicy?: string } | undefined {

@@ -15,7 +15,7 @@ import { runSoak, type SoakOptions, type SoakReport } from '#local/soak/soak-run
 export const SOAK_TEST_TIMEOUT_MS = 120_000;
 
 /** Runs a soak of `orders` orders under `faults` on its own local cloud. */
-export function soakUnder(faults: FaultSpec, options: { readonly orders: number; readonly seed: number } & Pick<SoakOptions, 'alongside' | 'concurrency' | 'executionEnvironments' | 'functionLogs' | 'beforeStop' | 'permissions'>): Promise<SoakReport> {
+export function soakUnder(faults: FaultSpec, options: { readonly orders: number; readonly seed: number } & Pick<SoakOptions, 'alongside' | 'concurrency' | 'executionEnvironments' | 'functionLogs' | 'beforeStop'>): Promise<SoakReport> {
   return runSoak({
     concurrency: 10,
     ...options,

@@ -49,8 +49,6 @@ export interface SoakOptions {
   readonly alongside?: (cloud: LocalCloud) => Promise<void>;
   /** See `LocalCloudOptions.executionEnvironments`. @default the local cloud's */
   readonly executionEnvironments?: ExecutionEnvironmentOptions;
-  /** See `LocalCloudOptions.permissions`. @default true: enforced */
-  readonly permissions?: boolean;
   /** See `LocalCloudOptions.functionLogs`. @default discarded */
   readonly functionLogs?: LocalCloudOptions['functionLogs'];
   /** Runs once the soak is judged, before the cloud stops (a test reads what the cloud kept here). */
@@ -124,7 +122,6 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     eventBridgeRetryBaseDelayMs: options.eventBridgeRetryBaseDelayMs,
     ...(options.executionEnvironments === undefined ? {} : { executionEnvironments: options.executionEnvironments }),
     ...(options.functionLogs === undefined ? {} : { functionLogs: options.functionLogs }),
-    ...(options.permissions === undefined ? {} : { permissions: options.permissions }),
     ...observer.hooks(),
   });
   const clientConfig = { region: cloud.region, endpoint: cloud.awsEndpoint, credentials: LOCAL_CREDENTIALS };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AccessControl } from '#cloud/iam/access-control';
 import type { AccessRefusal } from '#cloud/iam/access-denied';
 import type { PermissionModel } from '#cloud/iam/permission-model';
+import { compilePolicy, PolicyType } from '#cloud/iam/policy';
 import { accessKeyIdOf } from '#cloud/iam/request-credentials';
 
 const ACCOUNT = '000000000000';
@@ -91,6 +92,34 @@ describe('access control: deciding, reporting and recording calls', () => {
     // Assess
     expect(allowed.allowed).toBe(true);
     expect(access.unusedGrants(access.exercised()).map((grant) => grant.statement)).not.toContain('Publish');
+  });
+});
+
+describe("access control: a resource's live policy (a queue's Policy attribute)", () => {
+  const QUEUE = `arn:aws:sqs:us-east-1:${ACCOUNT}:orders`;
+  const compiled = (effect: 'Allow' | 'Deny') =>
+    compilePolicy({ name: 'Policy of queue orders', type: PolicyType.resource, document: { Statement: [{ Sid: effect, Effect: effect, Principal: { AWS: ROLE }, Action: 'sqs:SendMessage', Resource: QUEUE }] } });
+
+  it('decides by the policy the resource answers now, and records a call once across its changes', () => {
+    // Prepare: the role has no identity grant on the queue; the queue's policy changes between calls.
+    let live: ReturnType<typeof compiled> | undefined;
+    const access = new AccessControl(aModel(), { livePolicyOf: (arn) => (arn === QUEUE ? live : undefined) });
+    const session = access.sessionOfFunction('publisher');
+    if (session === undefined) throw new Error('no session');
+    const send = () => access.authorize(session, { action: 'sqs:SendMessage', resource: QUEUE });
+    // Act
+    const without = send();
+    live = compiled('Allow');
+    const allowed = [send(), send()];
+    live = compiled('Allow');
+    const allowedByANewCompilation = send();
+    live = compiled('Deny');
+    const denied = send();
+    // Assess
+    expect(without).toMatchObject({ allowed: false, refusal: { explicit: false } });
+    expect([...allowed, allowedByANewCompilation].map((authorization) => authorization.allowed)).toEqual([true, true, true]);
+    expect(denied).toMatchObject({ allowed: false, refusal: { explicit: true, missingGrant: 'the Deny statement Deny of Policy of queue orders refuses it' } });
+    expect(access.exercised()).toEqual([{ roleArn: ROLE, action: 'sqs:SendMessage', resource: QUEUE }]);
   });
 });
 

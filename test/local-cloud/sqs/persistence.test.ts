@@ -189,4 +189,20 @@ describe('SqsService with persistence, reopened after a crash', () => {
     expect(after.listQueues({}).QueueUrls).toEqual([QueueUrl, purgedUrl]);
     expect(counts(after, purgedUrl).visible).toBe(0);
   });
+
+  it("keeps a queue's Policy: reopened, the queue answers it and its compiled statements", () => {
+    // Prepare
+    const directory = directories.create();
+    const before = new SqsService({ persistence: directory });
+    const queueArn = before.queueArn('ship-order');
+    const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'events', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queueArn }] });
+    const { QueueUrl } = before.createQueue({ QueueName: 'ship-order', Attributes: { Policy: policy } });
+
+    // Act
+    const after = new SqsService({ persistence: directory });
+
+    // Assess
+    expect(after.getQueueAttributes({ QueueUrl, AttributeNames: ['Policy'] }).Attributes?.Policy).toBe(policy);
+    expect(after.queuePolicy(queueArn)?.map((statement) => ({ sid: statement.sid, effect: statement.effect }))).toEqual([{ sid: 'events', effect: 'Allow' }]);
+  });
 });
