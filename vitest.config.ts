@@ -7,6 +7,9 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    // expect.poll's 1 s default is shorter than a worker thread's cold start with both cores of a
+    // 2-core machine busy: the value waited for is the same, only the wait for it may be longer.
+    expect: { poll: { timeout: 10_000 } },
     env: {
       // Handlers log and emit metrics to stdout; tests assert on behaviour, not on that output.
       POWERTOOLS_LOG_LEVEL: 'SILENT',

@@ -138,10 +138,12 @@ export class ExecutionEnvironmentBudget {
     candidates.sort((a, b) => b.idleEnvironments() - a.idleEnvironments());
     for (const candidate of candidates) {
       if (candidate === requester || this.#waiting.has(candidate)) continue;
-      if (candidate.retireIdleEnvironment({ keepLast: !firstEnvironment })) {
-        this.#freeing += 1;
-        return;
-      }
+      // Counted before the retirement: an environment may be discarded (and its slot given back)
+      // within the call, and a slot given back before it was counted would leave one counted
+      // for ever, so every later waiter would wait for an idle timeout.
+      this.#freeing += 1;
+      if (candidate.retireIdleEnvironment({ keepLast: !firstEnvironment })) return;
+      this.#freeing -= 1;
     }
   }
 }

@@ -9,8 +9,9 @@ import { SeededRandom } from '#cloud/faults/prng';
 import { runSoak, type SoakOptions, type SoakReport } from '#local/soak/soak-run';
 
 /**
- * Time a soak test may take: about 10-15 s alone, but the suite runs files in parallel on two
- * cores, and a soak is the heaviest thing it runs.
+ * Time a soak test may take: about 10-30 s on a quiet 2-core machine (vitest runs one file at a
+ * time there: its default is one worker fewer than the cores), several times that with the
+ * machine's other core busy, and a soak is the heaviest thing the suite runs.
  */
 export const SOAK_TEST_TIMEOUT_MS = 120_000;
 

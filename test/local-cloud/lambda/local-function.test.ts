@@ -472,6 +472,31 @@ describe('LocalFunction', () => {
     expect(second.environmentCount).toBe(1);
   });
 
+  it('retires an idle environment for each function that finds the budget full, the second as well as the first', async () => {
+    // Prepare: the first function fills the budget, then idles (its idle timeout is 60 s); the second takes one of its environments
+    const budget = new ExecutionEnvironmentBudget(2);
+    const code = await latchedHandler();
+    const first = aFunction(code, { functionName: 'first', maxConcurrency: 2, scaleOutAfterMs: 0, budget });
+    const second = aFunction(code, { functionName: 'second', maxConcurrency: 2, scaleOutAfterMs: 0, budget });
+    const third = aFunction(code, { functionName: 'third', maxConcurrency: 2, scaleOutAfterMs: 0, budget });
+    const latch = aLatch();
+    const firstResults = Array.from({ length: 2 }, () => first.invoke({ latch: latch.directory }));
+    await until(() => latch.running() === 2, { timeoutMs: 10_000 });
+    latch.release();
+    await Promise.all(firstResults);
+    const secondOutcome = await second.invoke({ latch: latch.directory });
+
+    // Act: the budget is full again, of idle environments
+    const thirdOutcome = await third.invoke({ latch: latch.directory });
+
+    // Assess
+    expect(secondOutcome.ok).toBe(true);
+    expect(thirdOutcome.ok).toBe(true);
+    expect(budget.peak).toBe(2);
+    expect(first.environmentCount + second.environmentCount).toBe(1);
+    expect(third.environmentCount).toBe(1);
+  });
+
   it('can take an invocation at once while an environment is idle or one more may start, not while a cold start is under way or the limits are reached', async () => {
     // Prepare
     const fn = aFunction(await latchedHandler(), { maxConcurrency: 2, scaleOutAfterMs: 0 });
