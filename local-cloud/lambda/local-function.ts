@@ -163,8 +163,11 @@ export class LocalFunction implements FunctionInvoker {
   readonly #waiters: Waiter[] = [];
   readonly #budget: ExecutionEnvironmentBudget | undefined;
   readonly #budgetMember: EnvironmentBudgetMember = {
-    retireIdleEnvironment: ({ keepLast }) => (keepLast && this.#environments.size <= 1 ? false : this.#retireOldestIdle()),
-    idleEnvironments: () => this.#idle.length,
+    retireIdleEnvironment: ({ keepLast, minIdleMs }) => (keepLast && this.#environments.size <= 1 ? false : this.#retireOldestIdle(minIdleMs)),
+    idleEnvironments: (minIdleMs = 0) => {
+      const idleSince = performance.now() - minIdleMs;
+      return this.#idle.filter((idle) => idle.since <= idleSince).length;
+    },
     aliveEnvironments: () => this.#environments.size,
     hasWaitingInvocations: () => this.#waiters.length > 0,
     slotFreed: () => this.#scale(),
@@ -369,10 +372,11 @@ export class LocalFunction implements FunctionInvoker {
     this.#retireTimer.unref();
   }
 
-  /** Discards the environment idle the longest; false when none is idle. */
-  #retireOldestIdle(): boolean {
-    const oldest = this.#idle.shift();
-    if (oldest === undefined) return false;
+  /** Discards the environment idle the longest, if idle at least `minIdleMs`; false when none is. */
+  #retireOldestIdle(minIdleMs = 0): boolean {
+    const oldest = this.#idle[0];
+    if (oldest === undefined || performance.now() - oldest.since < minIdleMs) return false;
+    this.#idle.shift();
     void oldest.environment.discard();
     return true;
   }

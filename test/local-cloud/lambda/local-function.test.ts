@@ -497,6 +497,35 @@ describe('LocalFunction', () => {
     expect(third.environmentCount).toBe(1);
   });
 
+  it.each([
+    ['retires', 0, { donor: 1, scaledOut: 2, runningAtOnce: 2 }],
+    ['does not retire', 60_000, { donor: 2, scaledOut: 1, runningAtOnce: 1 }],
+  ] as const)("%s another function's idle environment for a scale-out only once idle for scaleOutDonorIdleMs (%i ms)", async (_verb, scaleOutDonorIdleMs, expected) => {
+    // Prepare: the donor's two environments go idle; the other function takes the budget's last slot
+    const budget = new ExecutionEnvironmentBudget(3, { scaleOutDonorIdleMs });
+    const code = await latchedHandler();
+    const donor = aFunction(code, { functionName: 'donor', maxConcurrency: 2, scaleOutAfterMs: 0, budget });
+    const scaling = aFunction(code, { functionName: 'scaling', maxConcurrency: 2, scaleOutAfterMs: 0, budget });
+    const latch = aLatch();
+    const donorResults = Array.from({ length: 2 }, () => donor.invoke({ latch: latch.directory }));
+    await until(() => latch.running() === 2, { timeoutMs: 10_000 });
+    latch.release();
+    await Promise.all(donorResults);
+    const nextLatch = aLatch();
+
+    // Act: two invocations of the other function at once, the budget full
+    const results = Array.from({ length: 2 }, () => scaling.invoke({ latch: nextLatch.directory }));
+    await until(() => nextLatch.running() === expected.runningAtOnce, { timeoutMs: 10_000 });
+    nextLatch.release();
+    const outcomes = await Promise.all(results);
+
+    // Assess
+    expect(outcomes.every((result) => result.ok)).toBe(true);
+    expect(budget.peak).toBe(3);
+    expect(donor.environmentCount).toBe(expected.donor);
+    expect(scaling.environmentCount).toBe(expected.scaledOut);
+  });
+
   it('can take an invocation at once while an environment is idle or one more may start, not while a cold start is under way or the limits are reached', async () => {
     // Prepare
     const fn = aFunction(await latchedHandler(), { maxConcurrency: 2, scaleOutAfterMs: 0 });
