@@ -61,6 +61,15 @@ export function epochSecondOf(date: Date): number {
   return Math.floor(date.getTime() / 1000);
 }
 
+/**
+ * Whether an item whose time-to-live attribute holds `expiresAt` has expired at `now`. DynamoDB
+ * deletes an expired item within days of expiring, not at once: one still there is gone all the same.
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/howitworks-ttl.html
+ */
+export function hasExpired(expiresAt: unknown, now: Date): boolean {
+  return Number(expiresAt) <= epochSecondOf(now);
+}
+
 /** The pipeline's tables. */
 export const TABLE_KEYS = {
   /**

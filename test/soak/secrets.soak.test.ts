@@ -13,6 +13,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, ListQueuesCommand, Recei
 import { describe, expect, it } from 'vitest';
 import type { LocalCloud } from '#cloud/local-cloud';
 import { EventSource } from '#shared/contracts';
+import { customerEmailOf } from '#infra/tools/token/customer-tokens';
 import { planOrders } from '#local/order-mix';
 import { aPaymentIntentId, aPlacedOrder } from '#test/support/factories';
 import { until } from '#test/support/until';
@@ -102,8 +103,8 @@ describe('payment tokens and personal data after a soak with every outcome', () 
     // (a reservation of an order never placed), parked with its cause.
     const planned = planOrders(ORDERS, SEED);
     const tokens = planned.map(({ order }) => order.paymentToken);
-    // The name and street from the order's body; the e-mail address from the customer's token (`npm run token`'s users are `<customer>@example.com`).
-    const personal = [...new Set(planned.flatMap(({ order }) => [order.customer.name, order.shippingAddress.line1, `${order.customer.customerId}@example.com`]))];
+    // The name and street from the order's body; the e-mail address from the customer's token.
+    const personal = [...new Set(planned.flatMap(({ order }) => [order.customer.name, order.shippingAddress.line1, customerEmailOf(order.customer.customerId)]))];
     const searched: Searched = { tables: { items: 0, text: [], contacts: [] }, archive: { archived: 0, replayed: [] }, queues: { messages: 0, text: [] }, logLines: [] };
     const archiveCopy = `archive-copy-${randomUUID().slice(0, 8)}`;
     const poisonOrderId = randomUUID();

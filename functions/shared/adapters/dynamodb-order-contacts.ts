@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OrderContact, OrderContactKeeper, OrderContactReader } from '#shared/ports';
-import { epochSecondOf, ORDER_CONTACT_RETENTION_DAYS, SECONDS_PER_DAY, TABLE_KEYS } from '#shared/tables';
+import { epochSecondOf, hasExpired, ORDER_CONTACT_RETENTION_DAYS, SECONDS_PER_DAY, TABLE_KEYS } from '#shared/tables';
 
 const { partitionKey, timeToLiveAttribute } = TABLE_KEYS.orderContacts;
 
@@ -26,8 +26,7 @@ export class DynamoDbOrderContacts implements OrderContactKeeper, OrderContactRe
   async find(orderId: string): Promise<OrderContact | undefined> {
     // Consistent: place-order writes the contact just before it publishes the order's first event.
     const { Item } = await this.#client.send(new GetCommand({ TableName: this.#tableName, Key: { [partitionKey]: orderId }, ConsistentRead: true }));
-    // DynamoDB deletes an expired item within days of expiring, not at once: one still there is gone all the same.
-    if (Item === undefined || Number(Item[timeToLiveAttribute]) <= epochSecondOf(this.#now())) return undefined;
+    if (Item === undefined || hasExpired(Item[timeToLiveAttribute], this.#now())) return undefined;
     return { name: String(Item.name), email: String(Item.email), shippingAddress: Item.shippingAddress as OrderContact['shippingAddress'] };
   }
 }

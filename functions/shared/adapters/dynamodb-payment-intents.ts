@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PaymentIntent, PaymentIntentDiscarder, PaymentIntentIssuer, PaymentIntentRedeemer } from '#shared/ports';
-import { epochSecondOf, SECONDS_PER_DAY, TABLE_KEYS } from '#shared/tables';
+import { epochSecondOf, hasExpired, SECONDS_PER_DAY, TABLE_KEYS } from '#shared/tables';
 
 /**
  * How long a payment intent keeps its token: a day. It must outlive the pipeline's retries
@@ -52,7 +52,7 @@ export class DynamoDbPaymentIntents implements PaymentIntentIssuer, PaymentInten
 
   async find(paymentIntentId: string): Promise<PaymentIntent | undefined> {
     const { Item } = await this.#client.send(new GetCommand({ TableName: this.#tableName, Key: { [partitionKey]: paymentIntentId }, ConsistentRead: true }));
-    if (Item === undefined || Number(Item[timeToLiveAttribute]) <= epochSecondOf(this.#now())) return undefined;
+    if (Item === undefined || hasExpired(Item[timeToLiveAttribute], this.#now())) return undefined;
     return { paymentIntentId, orderId: String(Item.orderId), paymentToken: String(Item.paymentToken) };
   }
 

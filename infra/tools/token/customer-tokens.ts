@@ -32,6 +32,11 @@ export interface CustomerPool {
   readonly clientId: string;
 }
 
+/** The e-mail address a customer's user is created with: the one place that says so. */
+export function customerEmailOf(customer: string): string {
+  return `${customer}@example.com`;
+}
+
 /** A signed-in customer. */
 export interface CustomerToken {
   /** The customer's user name, as asked for. */
@@ -116,7 +121,7 @@ export class CustomerTokens {
   async signIn(customer: string): Promise<CustomerToken> {
     if (!CUSTOMER_NAME.test(customer)) throw new CustomerTokenError(`customer "${customer}" must be 1 to 64 letters, digits, dots, dashes or underscores`);
     const { userPoolId, clientId } = this.pool;
-    const email = `${customer}@example.com`;
+    const email = customerEmailOf(customer);
     // No password is kept anywhere: each sign-in sets a new one, strong enough for any pool policy.
     const password = `${randomBytes(18).toString('base64url')}aA1!`;
     try {
