@@ -32,6 +32,8 @@ export const SqsErrors = {
       'InvalidAttributeValue',
       `Invalid value for the parameter ${attribute}.${reason === undefined ? '' : ` Reason: ${reason}`}`,
     ),
+  /** A queue policy over one of SQS's policy quotas (`OverLimit`, HTTP 403 as AWS answers it). */
+  policyOverLimit: (message: string) => new AwsServiceError('OverLimit', message, { statusCode: 403 }),
   invalidMessageContents: () =>
     new AwsServiceError(
       'InvalidMessageContents',

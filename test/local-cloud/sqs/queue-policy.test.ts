@@ -1,7 +1,7 @@
 /**
  * A queue's Policy attribute, through SDK v3 over the gateway: set at creation or with
  * SetQueueAttributes, read back as set, removed by an empty value, and validated as SQS
- * validates it (InvalidAttributeValue with a reason, nothing changed).
+ * validates it (InvalidAttributeValue with a reason, OverLimit over a quota, nothing changed).
  */
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,6 +75,62 @@ describe('local SQS: a queue policy (the Policy attribute)', () => {
     expect(failure.$metadata.httpStatusCode).toBe(400);
     expect(failure.message).toMatch(message);
     expect(await policyOf(queueUrl)).toBe(eventBridgePolicy(local.sqs.queueArn(name)));
+  });
+
+  describe("SQS's policy quotas", () => {
+    /** A statement letting EventBridge send for the `index`th rule, about 250 bytes. */
+    const ruleStatement = (queue: string, index: number) => ({
+      Sid: `rule${index}`,
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: 'sqs:SendMessage',
+      Resource: queue,
+      Condition: { ArnEquals: { 'aws:SourceArn': `arn:aws:events:us-east-1:000000000000:rule/orders/r${index}` } },
+    });
+    const SEVEN_ACTIONS = ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ListDeadLetterSourceQueues'];
+    const document = (statements: unknown[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+    const allowAll = (actions: string[]) => ({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::000000000000:root' }, Action: actions, Resource: '*' });
+    const principals = (count: number) => Array.from({ length: count }, (_, index) => `arn:aws:iam::${String(index).padStart(12, '0')}:root`);
+    const conditionKeys = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, index) => [`aws:PrincipalTag/t${index}`, 'x']));
+
+    it.each([
+      ['20 statements', (queue: string) => document([...Array.from({ length: 10 }, (_, index) => ruleStatement(queue, index)), ...Array.from({ length: 10 }, () => allowAll(['sqs:SendMessage']))])],
+      ['7 actions in a statement', () => document([allowAll(SEVEN_ACTIONS)])],
+      ['50 principals', () => document([{ ...allowAll(['sqs:SendMessage']), Principal: { AWS: principals(50) } }])],
+      ['10 conditions', () => document([{ ...allowAll(['sqs:SendMessage']), Condition: { StringEquals: conditionKeys(10) } }])],
+    ])('takes a policy of %s, the most the quota allows', async (_case, policyFor) => {
+      // Prepare
+      const name = uniqueQueueName();
+      const queueUrl = await createQueue(local.client, {}, name);
+      const policy = policyFor(local.sqs.queueArn(name));
+
+      // Act
+      await local.client.send(new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: { Policy: policy } }));
+
+      // Assess
+      expect(await policyOf(queueUrl)).toBe(policy);
+    });
+
+    it.each([
+      ['21 statements', (queue: string) => document(Array.from({ length: 21 }, (_, index) => ruleStatement(queue, index % 3))), '21 statements were found in the submitted policy, max allowed is 20'],
+      ['8 actions in a statement', () => document([allowAll([...SEVEN_ACTIONS, 'sqs:PurgeQueue'])]), '8 actions were found in a statement from the submitted policy, max allowed is 7'],
+      ['51 principals', () => document([{ ...allowAll(['sqs:SendMessage']), Principal: { AWS: principals(51) } }]), '51 principals were found in the submitted policy, max allowed is 50'],
+      ['11 conditions', () => document([{ ...allowAll(['sqs:SendMessage']), Condition: { StringEquals: conditionKeys(11) } }]), '11 conditions were found in the submitted policy, max allowed is 10'],
+      ['more than 8,192 bytes', (queue: string) => document([{ ...ruleStatement(queue, 0), Sid: 'x'.repeat(8_192) }]), 'Submitted policy is over max allowed size.'],
+    ])('refuses a policy of %s with OverLimit (403), and leaves the policy as it was', async (_case, policyFor, message) => {
+      // Prepare
+      const name = uniqueQueueName();
+      const queueUrl = await createQueue(local.client, { Policy: eventBridgePolicy(local.sqs.queueArn(name)) }, name);
+
+      // Act
+      const failure = (await failureOf(local.client.send(new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: { Policy: policyFor(local.sqs.queueArn(name)) } })))) as Error & { $metadata: { httpStatusCode?: number } };
+
+      // Assess
+      expect(failure.name).toBe('OverLimit');
+      expect(failure.$metadata.httpStatusCode).toBe(403);
+      expect(failure.message).toBe(message);
+      expect(await policyOf(queueUrl)).toBe(eventBridgePolicy(local.sqs.queueArn(name)));
+    });
   });
 
   it('creates no queue whose Policy is invalid', async () => {
