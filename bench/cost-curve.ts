@@ -7,8 +7,9 @@
  * costs spread over the orders) is recomputed at each rate from the mappings' batch sizes and
  * windows (`sqs-polling.ts`). The naive design goes through the same arithmetic.
  *
- * Left as observed: the projection's writes per order (several events of an order applied by
- * one write when they share a batch), which the run measured at its own rate.
+ * Left as observed: the pipeline's projection's writes per order (several events of an order
+ * applied by one write when they share a batch), which the run measured at its own rate. The
+ * naive design's projection writes once per event at every rate: one record per invocation.
  */
 import { costPerMillionOrders, naiveScenario, SECONDS_PER_MONTH, type CostBreakdown, type FunctionUsage, type OrderUsage, type PipelineDesign } from './cost-model.ts';
 import type { Prices } from './prices.ts';

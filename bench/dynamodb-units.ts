@@ -132,6 +132,15 @@ export function orderCapacity(graph: PipelineGraph, path: OrderPath, skuCount: n
   return { readRequestUnits: read, writeRequestUnits: write, requests };
 }
 
+/**
+ * The projection's writes of an order of `path` when it applies each event on its own (one
+ * record per invocation): one per event after the first, which the placing function applied
+ * when it wrote the view.
+ */
+export function projectionWritesEachEventAlone(path: OrderPath): number {
+  return Math.max(0, path.events.length - 1);
+}
+
 /** A DynamoDB attribute value in the wire format (`{ S: "…" }`, `{ N: "…" }`, `{ M: {…} }` …). */
 export type WireAttributeValue = { readonly [type: string]: unknown };
 

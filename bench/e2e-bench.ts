@@ -27,7 +27,7 @@ import { synthesizeOrderPipeline } from '#local/synthesize';
 import { EnvName } from '#shared/config';
 import { verdict, type BenchContext, type BenchmarkGroup, type GroupFigures } from './benchmark.ts';
 import type { FunctionUsage, OrderUsage, PipelineDesign } from './cost-model.ts';
-import { itemSizeBytes, orderCapacity, strongReadUnits, writeUnits, type ItemSizes, type WireAttributeValue } from './dynamodb-units.ts';
+import { itemSizeBytes, orderCapacity, projectionWritesEachEventAlone, strongReadUnits, writeUnits, type ItemSizes, type OrderCapacity, type WireAttributeValue } from './dynamodb-units.ts';
 import { measureLoopbackRoundTrips } from './loopback-baseline.ts';
 import { measureSdkCallCpuMs } from './sdk-call-floor.ts';
 import { measureHandlerLogicMs, type HandlerLogicFloor } from './handler-logic-floor.ts';
@@ -469,8 +469,11 @@ class PipelineRun {
     // are in the measured counts: they are priced at the read model's size.
     const extraGets = Math.max(0, (measuredRequests.GetItem ?? 0) - (modeledRequests.GetItem ?? 0));
     const extraPuts = Math.max(0, (measuredRequests.PutItem ?? 0) - (modeledRequests.PutItem ?? 0));
-    const readRequestUnits = modeled.reduce((sum, capacity) => sum + capacity.readRequestUnits, 0) + extraGets * strongReadUnits(sizes.orderViewBytes);
-    const writeRequestUnits = modeled.reduce((sum, capacity) => sum + capacity.writeRequestUnits, 0) + extraPuts * writeUnits(sizes.orderViewBytes);
+    const unitsOf = (capacities: readonly OrderCapacity[]) => ({
+      readRequestUnits: perOrder(capacities.reduce((sum, capacity) => sum + capacity.readRequestUnits, 0) + extraGets * strongReadUnits(sizes.orderViewBytes)),
+      writeRequestUnits: perOrder(capacities.reduce((sum, capacity) => sum + capacity.writeRequestUnits, 0) + extraPuts * writeUnits(sizes.orderViewBytes)),
+    });
+    const eachEventAlone = orders.map((order) => orderCapacity(PIPELINE_GRAPH, order.planned.path, order.planned.order.items.length, sizes, projectionWritesEachEventAlone(order.planned.path)));
 
     const functionUsage: FunctionUsage[] = [];
     const functionFigures: GroupFigures[] = [];
@@ -498,8 +501,8 @@ class PipelineRun {
       sqsDeletes: perOrder(tally.sqsDeletes),
       sqsParked: perOrder(tally.requestsOf('AmazonSQS').SendMessage ?? 0),
       httpRequests: perOrder(phase.orders.length),
-      readRequestUnits: perOrder(readRequestUnits),
-      writeRequestUnits: perOrder(writeRequestUnits),
+      ...unitsOf(modeled),
+      unitsProjectingEachEventAlone: unitsOf(eachEventAlone),
       functionLogBytes: perOrder(phase.logBytes),
     };
     return {

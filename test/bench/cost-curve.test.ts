@@ -34,6 +34,7 @@ function aUsage(): OrderUsage {
     httpRequests: 1,
     readRequestUnits: 7,
     writeRequestUnits: 12,
+    unitsProjectingEachEventAlone: { readRequestUnits: 9, writeRequestUnits: 16 },
     functionLogBytes: 900,
   };
 }

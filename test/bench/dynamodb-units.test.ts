@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SHOP_GRAPH } from '#test/support/shop-pipeline';
-import { itemSizeBytes, orderCapacity, strongReadUnits, writeUnits, type ItemSizes } from '../../bench/dynamodb-units.ts';
+import { itemSizeBytes, orderCapacity, projectionWritesEachEventAlone, strongReadUnits, writeUnits, type ItemSizes } from '../../bench/dynamodb-units.ts';
 
 /** Ledger items of 500 bytes, SKU items of 100, a settled read model of 1,500 (2 WRU, 1 RRU). */
 const SIZES: ItemSizes = {
@@ -52,6 +52,25 @@ describe('orderCapacity, derived from the declaration', () => {
     // delete 2.
     expect(capacity.readRequestUnits).toBe(13);
     expect(capacity.writeRequestUnits).toBe(35);
+  });
+});
+
+describe('projectionWritesEachEventAlone', () => {
+  it.each([
+    { name: 'fulfilled', path: FULFILLED, writes: 4 },
+    { name: 'out of stock', path: OUT_OF_STOCK, writes: 3 },
+    { name: 'declined', path: DECLINED, writes: 5 },
+  ])('writes the view once for each event of a $name order after the one that placed it: $writes', ({ path, writes }) => {
+    expect(projectionWritesEachEventAlone(path)).toBe(writes);
+  });
+
+  it('makes a declined order cost what projecting it one event at a time costs', () => {
+    // Act
+    const alone = orderCapacity(SHOP_GRAPH, DECLINED, 2, SIZES, projectionWritesEachEventAlone(DECLINED));
+
+    // Assess: the figures of the declined order projected one event at a time, above.
+    expect(alone).toEqual(orderCapacity(SHOP_GRAPH, DECLINED, 2, SIZES, 5));
+    expect(alone.writeRequestUnits).toBe(35);
   });
 });
 
