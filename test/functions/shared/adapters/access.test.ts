@@ -3,7 +3,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ADAPTER_ACCESS, PARKING_ACTIONS, PUBLISHING_ACTIONS, type TableAccess } from '#shared/adapters/access';
 import { DynamoDbCatalogue } from '#shared/adapters/dynamodb-catalogue';
 import { DynamoDbIdempotencyKeys } from '#shared/adapters/dynamodb-idempotency-keys';
@@ -54,8 +54,9 @@ function actionsSent(commands: readonly object[]): Record<string, string[]> {
 const sorted = (access: TableAccess) => Object.fromEntries(Object.entries(access).map(([table, actions]) => [table, [...actions].sort()]));
 
 describe('adapters: what each one sends is exactly the access listed for it (pure unit tests of the adapters)', () => {
-  const dynamodb = mockClient(DynamoDBDocumentClient);
+  // The client's own instance is mocked, not the class: no other DynamoDB client of the run is touched.
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+  const dynamodb = mockClient(client);
 
   const sent = () => dynamodb.calls().map((call) => call.args[0]);
 
@@ -63,7 +64,6 @@ describe('adapters: what each one sends is exactly the access listed for it (pur
     dynamodb.reset();
     dynamodb.onAnyCommand().resolves({});
   });
-  afterAll(() => dynamodb.restore());
 
   it('the catalogue reads stock with BatchGetItem only', async () => {
     // Prepare
@@ -180,24 +180,24 @@ describe('adapters: what each one sends is exactly the access listed for it (pur
 describe('adapters that send to SQS and EventBridge (pure unit tests)', () => {
   it('parking sends the record to the DLQ with SendMessage only', async () => {
     // Prepare
-    const sqs = mockClient(SQSClient);
+    const client = new SQSClient({ region: 'us-east-1' });
+    const sqs = mockClient(client);
     sqs.on(SendMessageCommand).resolves({ MessageId: 'm' });
     // Act
-    await new SqsDeadLetterParking({ client: new SQSClient({ region: 'us-east-1' }), deadLetterQueueUrl: 'https://sqs/dlq' }).park('{}', { step: 'cancel-order', errorName: 'E', errorMessage: 'm', sourceMessageId: 's', receiveCount: 1 });
+    await new SqsDeadLetterParking({ client, deadLetterQueueUrl: 'https://sqs/dlq' }).park('{}', { step: 'cancel-order', errorName: 'E', errorMessage: 'm', sourceMessageId: 's', receiveCount: 1 });
     // Assess
     expect(sqs.calls().map((call) => `sqs:${call.args[0].constructor.name.replace(/Command$/, '')}`)).toEqual([...PARKING_ACTIONS]);
-    sqs.restore();
   });
 
   it('the publisher puts events with PutEvents only, each with the source of its contract', async () => {
     // Prepare
-    const eventBridge = mockClient(EventBridgeClient);
+    const client = new EventBridgeClient({ region: 'us-east-1' });
+    const eventBridge = mockClient(client);
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e' }] });
     // Act
-    await new EventBridgePublisher({ client: new EventBridgeClient({ region: 'us-east-1' }), eventBusName: 'bus' }).publish([OUTCOME]);
+    await new EventBridgePublisher({ client, eventBusName: 'bus' }).publish([OUTCOME]);
     // Assess
     expect(eventBridge.calls().map((call) => `events:${call.args[0].constructor.name.replace(/Command$/, '')}`)).toEqual([...PUBLISHING_ACTIONS]);
     expect(eventBridge.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0]?.Source).toBe('shop.orders');
-    eventBridge.restore();
   });
 });

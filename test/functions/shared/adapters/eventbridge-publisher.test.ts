@@ -10,8 +10,10 @@ const placed = (index: number) =>
   domainEvent('OrderPlaced', { schemaVersion: 2, orderId: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`, order: aPlacedOrder(), placedAt: '2026-11-22T12:00:00.000Z' });
 
 describe('EventBridgePublisher (pure unit test of the adapter)', () => {
-  const eventBridge = mockClient(EventBridgeClient);
-  const publisher = new EventBridgePublisher({ client: new EventBridgeClient({ region: 'us-east-1' }), eventBusName: 'order-bus', retryBaseDelayMs: 1 });
+  // The client's own instance is mocked, not the class: no other EventBridge client of the run is touched.
+  const client = new EventBridgeClient({ region: 'us-east-1' });
+  const eventBridge = mockClient(client);
+  const publisher = new EventBridgePublisher({ client, eventBusName: 'order-bus', retryBaseDelayMs: 1 });
 
   beforeEach(() => eventBridge.reset());
 
