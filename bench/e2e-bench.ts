@@ -29,8 +29,8 @@ import { verdict, type BenchContext, type BenchmarkGroup, type GroupFigures } fr
 import type { FunctionUsage, OrderUsage, PipelineDesign } from './cost-model.ts';
 import { itemSizeBytes, orderCapacity, projectionWritesEachEventAlone, strongReadUnits, writeUnits, type ItemSizes, type OrderCapacity, type WireAttributeValue } from './dynamodb-units.ts';
 import { measureLoopbackRoundTrips } from './loopback-baseline.ts';
-import { measureSdkCallCpuMs } from './sdk-call-floor.ts';
-import { measureHandlerLogicMs, type HandlerLogicFloor } from './handler-logic-floor.ts';
+import type { HandlerLogicFloor } from './handler-logic-floor.ts';
+import { measureFloorTermsInOwnProcess } from './floor-process.ts';
 import { ORDER_KINDS, plannedOrder, type OrderKindName, type PlannedOrder } from '#local/order-mix';
 import { PIPELINE_GRAPH } from '#shared/pipeline-graph';
 import { highestSustained, judgeStep, nextRate, type RateTried, type StepObservation, type StepVerdict } from './rate-search.ts';
@@ -98,10 +98,8 @@ export const e2eBenchmark: BenchmarkGroup = {
   async run(context) {
     context.log('e2e: machine baseline (loopback HTTP round trips)');
     const baselineRoundTripsPerSecond = await measureLoopbackRoundTrips();
-    context.log('e2e: the floor of one SDK call (client and a no-op server)');
-    const sdkCallCpuMs = await measureSdkCallCpuMs();
-    context.log('e2e: the floor of the handlers\' own logic (the order mix through every handler, ports in memory)');
-    const handlerLogic = await measureHandlerLogicMs(ORDER_MIX_SEED);
+    context.log('e2e: the floor, in a process of its own: one SDK call (client and a no-op server), and the handlers\' own logic (the order mix through every handler, ports in memory)');
+    const { sdkCallCpuMs, handlerLogic } = await measureFloorTermsInOwnProcess(ORDER_MIX_SEED);
 
     context.log('e2e: synthesizing the stack');
     const stack = synthesizeOrderPipeline(path.join(context.workDirectory, 'cdk.out'));

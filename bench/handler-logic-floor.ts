@@ -13,7 +13,6 @@ import type { APIGatewayProxyEventV2, Context, SQSRecord } from 'aws-lambda';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { EventSourceOf, type DetailType, type DomainEvent } from '#shared/contracts';
 import { DEMO_CATALOGUE } from '#shared/demo-catalogue';
 import { ConcurrentUpdateError, InsufficientStockError } from '#shared/errors';
@@ -33,13 +32,12 @@ import { shipOrder } from '#shared/steps/ship-order';
 import { stepProcess, type StepLogic } from '#shared/steps/step';
 import { placeOrderHandler } from '../functions/place-order/place-order-handler.ts';
 import { plannedOrder } from '#local/order-mix';
+import { steadyCpuMsPerOperation, type SteadyCpuOptions } from './steady-cpu.ts';
 
-/** Orders before measuring, so V8 has optimized the handlers' code. */
-const WARMUP_ORDERS = 200;
-/** Orders measured. */
-const MEASURED_ORDERS = 1_000;
-/** The measurement stops here whatever it reached, so a starved machine cannot stall the bench. */
-const MAX_MEASURE_MS = 20_000;
+/** Orders a batch, batches before measuring and batches measured: V8 settles after a few hundred orders. */
+const BATCHING = { batchSize: 200, warmupBatches: 3, measuredBatches: 5 } as const;
+/** The measurement stops here with what it has, so a starved machine cannot stall the bench. */
+const MAX_MEASURE_MS = 30_000;
 
 /** Every SQS-fed step's logic, by name. */
 const STEP_LOGIC: { readonly [S in StepName]: StepLogic<S> } = {
@@ -58,19 +56,15 @@ export interface HandlerLogicFloor {
   readonly msPerOrder: number;
   /** Handler invocations per order (one record each). */
   readonly invocationsPerOrder: number;
+  /** Orders measured. */
   readonly orders: number;
 }
 
-/** How many orders {@link measureHandlerLogicMs} carries: first unmeasured, then measured (indices of the mix from 0). */
-export interface HandlerLogicOrders {
-  /** @default 200 */
-  readonly warmup?: number;
-  /** @default 1,000 */
-  readonly measured?: number;
-}
+/** How {@link measureHandlerLogicMs} batches the orders of the mix (indices from 0). */
+export type HandlerLogicBatching = Partial<Omit<SteadyCpuOptions, 'maxMs'>>;
 
 /** Measures the handlers' own logic per order of the mix for `seed`; see the module comment. */
-export async function measureHandlerLogicMs(seed: number, orders: HandlerLogicOrders = {}): Promise<HandlerLogicFloor> {
+export async function measureHandlerLogicMs(seed: number, batching: HandlerLogicBatching = {}): Promise<HandlerLogicFloor> {
   // The handlers' EMF metric lines are serialized as in Lambda, but not written to the bench's
   // terminal: Powertools writes them to stdout whatever logger it is given.
   const write = process.stdout.write;
@@ -79,26 +73,21 @@ export async function measureHandlerLogicMs(seed: number, orders: HandlerLogicOr
     return true;
   }) as typeof process.stdout.write;
   try {
-    return await measure(seed, orders.warmup ?? WARMUP_ORDERS, orders.measured ?? MEASURED_ORDERS);
+    return await measure(seed, { ...BATCHING, ...batching, maxMs: MAX_MEASURE_MS });
   } finally {
     process.stdout.write = write;
   }
 }
 
-async function measure(seed: number, warmup: number, measured: number): Promise<HandlerLogicFloor> {
+async function measure(seed: number, options: SteadyCpuOptions): Promise<HandlerLogicFloor> {
   const pipeline = new InMemoryPipeline();
-  let index = 0;
-  for (; index < warmup; index += 1) await pipeline.carry(index, seed);
-  const invocationsBefore = pipeline.invocations;
-  const deadline = performance.now() + MAX_MEASURE_MS;
-  const before = process.cpuUsage();
-  let orders = 0;
-  while (orders < measured && performance.now() < deadline) {
-    await pipeline.carry(index + orders, seed);
-    orders += 1;
-  }
-  const used = process.cpuUsage(before);
-  return { msPerOrder: (used.user + used.system) / 1000 / orders, invocationsPerOrder: (pipeline.invocations - invocationsBefore) / orders, orders };
+  let carried = 0;
+  const steady = await steadyCpuMsPerOperation(async (index) => {
+    await pipeline.carry(index, seed);
+    carried += 1;
+  }, options);
+  // The mix is the same for every run of the seed: invocations per order over every order carried.
+  return { msPerOrder: steady.msPerOperation, invocationsPerOrder: pipeline.invocations / carried, orders: steady.operations };
 }
 
 /** The handlers wired to in-memory ports, a bus that hands each event to its consumers' handlers. */

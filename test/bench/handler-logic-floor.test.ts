@@ -13,7 +13,7 @@ describe('measureHandlerLogicMs', () => {
     for (let index = 0; index < orders; index += 1) expectedInvocations += 1 + plannedOrder(index, seed).path.events.reduce((total, type) => total + consumers(type), 0);
 
     // Act
-    const floor = await measureHandlerLogicMs(seed, { warmup: 0, measured: orders });
+    const floor = await measureHandlerLogicMs(seed, { batchSize: orders, warmupBatches: 0, measuredBatches: 1 });
 
     // Assess
     expect(floor.orders).toBe(orders);
