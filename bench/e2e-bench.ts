@@ -25,12 +25,11 @@ import { currentOsThreadId, threadCpuMs } from '#cloud/lambda/thread-cpu';
 import type { InvocationResult } from '#cloud/lambda/invocation-result';
 import { synthesizeOrderPipeline } from '#local/synthesize';
 import { EnvName } from '#shared/config';
-import { verdict, type BenchContext, type BenchmarkGroup, type GroupFigures } from './benchmark.ts';
+import { verdict, type BenchContext, type BenchmarkGroup, type Figure, type GroupFigures } from './benchmark.ts';
 import type { FunctionUsage, OrderUsage, PipelineDesign } from './cost-model.ts';
 import { itemSizeBytes, orderCapacity, projectionWritesEachEventAlone, strongReadUnits, writeUnits, type ItemSizes, type OrderCapacity, type WireAttributeValue } from './dynamodb-units.ts';
 import { measureLoopbackRoundTrips } from './loopback-baseline.ts';
-import type { HandlerLogicFloor } from './handler-logic-floor.ts';
-import { measureFloorTermsInOwnProcess } from './floor-process.ts';
+import { floorFigures, measureFloorTermsInOwnProcess } from './floor-process.ts';
 import { ORDER_KINDS, plannedOrder, type OrderKindName, type PlannedOrder } from '#local/order-mix';
 import { PIPELINE_GRAPH } from '#shared/pipeline-graph';
 import { highestSustained, judgeStep, nextRate, type RateTried, type StepObservation, type StepVerdict } from './rate-search.ts';
@@ -48,6 +47,8 @@ const MIN_ORDERS_PER_SECOND = 100;
 const MAX_P99_MS = 2_000;
 const MAX_FLOOR_RATIO = 1.5;
 const MIN_OVERLOAD_THROUGHPUT_RATIO = 0.8;
+/** Above this ratio between the floor measured before and after the measurement, the run says its floorRatio is uncertain. */
+const MAX_FLOOR_SPREAD = 1.2;
 
 /** The overload phase: this multiple of the sustained rate, for this long (bounded, like every phase). */
 const OVERLOAD_FACTOR = 2;
@@ -99,7 +100,7 @@ export const e2eBenchmark: BenchmarkGroup = {
     context.log('e2e: machine baseline (loopback HTTP round trips)');
     const baselineRoundTripsPerSecond = await measureLoopbackRoundTrips();
     context.log('e2e: the floor, in a process of its own: one SDK call (client and a no-op server), and the handlers\' own logic (the order mix through every handler, ports in memory)');
-    const { sdkCallCpuMs, handlerLogic } = await measureFloorTermsInOwnProcess(ORDER_MIX_SEED);
+    const floorBefore = await measureFloorTermsInOwnProcess(ORDER_MIX_SEED);
 
     context.log('e2e: synthesizing the stack');
     const stack = synthesizeOrderPipeline(path.join(context.workDirectory, 'cdk.out'));
@@ -128,10 +129,15 @@ export const e2eBenchmark: BenchmarkGroup = {
       context.log(`e2e: measurement, ${measuredOrders} orders at ${measuredRate}/s`);
       const measurement = await run.phase(measuredRate, measuredOrders, { abandonWhenBacklogged: false, count: true });
       const usage = await run.usage(measurement, design);
-      const floor = floorFigures(usage, sdkCallCpuMs, handlerLogic);
+      context.log('e2e: the floor again, right after the measurement');
+      const floorAfter = await measureFloorTermsInOwnProcess(ORDER_MIX_SEED);
+      const floor = floorFigures(numberOrNull(usage.sdkCallsPerOrder), numberOrNull(usage.cpuMsPerOrder), [floorBefore, floorAfter]);
       context.note(
-        'e2e: floorMsPerOrder = the functions\' SDK calls per order x the CPU of one hot SDK call against a no-op server (client and server) + the handlers\' own logic per order (handlerLogicMsPerOrder: the order mix through place-order\'s and every step\'s handler, ports, bus and queues in memory, one thread, hot), all measured in the same run; floorRatio = cpuMsPerOrder / floorMsPerOrder',
+        'e2e: floorMsPerOrder = the functions\' SDK calls per order x the CPU of one hot SDK call against a no-op server (client and server) + the handlers\' own logic per order (handlerLogicMsPerOrder: the order mix through place-order\'s and every step\'s handler, ports, bus and queues in memory, one thread, hot), measured in the same run before and after the measurement, each term the mean of the two (floorMsPerOrderMeasured: the floor from each alone); floorRatio = cpuMsPerOrder / floorMsPerOrder',
       );
+      if (floor.floorSpread !== null && floor.floorSpread > MAX_FLOOR_SPREAD) {
+        context.note(`e2e: the floor measured ${floor.floorMsPerOrderMeasured.map((ms) => ms.toFixed(1)).join(' ms and ')} ms before and after the measurement: the machine's speed moved during the run, so floorRatio is uncertain by a factor of ${floor.floorSpread.toFixed(2)}`);
+      }
 
       const overload = await measureOverload(run, context, measuredRate, settledRate(measurement));
 
@@ -684,17 +690,8 @@ function cpuFigures(cpu: PhaseCpu, orders: number): GroupFigures {
  * The floor of an order (its SDK calls at the cost of each on a no-op server) and the measured
  * CPU per order against it; null where a figure is missing.
  */
-function floorFigures(usage: GroupFigures, sdkCallCpuMs: number, handlerLogic: HandlerLogicFloor): GroupFigures {
-  const calls = usage.sdkCallsPerOrder;
-  const cpu = usage.cpuMsPerOrder;
-  const floorMsPerOrder = typeof calls === 'number' ? calls * sdkCallCpuMs + handlerLogic.msPerOrder : null;
-  return {
-    sdkCallCpuMs,
-    handlerLogicMsPerOrder: handlerLogic.msPerOrder,
-    handlerLogicInvocationsPerOrder: handlerLogic.invocationsPerOrder,
-    floorMsPerOrder,
-    floorRatio: floorMsPerOrder !== null && typeof cpu === 'number' ? cpu / floorMsPerOrder : null,
-  };
+function numberOrNull(figure: Figure | undefined): number | null {
+  return typeof figure === 'number' ? figure : null;
 }
 
 function sum(values: Iterable<number>): number {

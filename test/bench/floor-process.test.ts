@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { measureFloorTermsInOwnProcess } from '../../bench/floor-process.ts';
+import { floorFigures, measureFloorTermsInOwnProcess, type FloorTerms } from '../../bench/floor-process.ts';
 import { measureHandlerLogicMs } from '../../bench/handler-logic-floor.ts';
 
 describe('measureFloorTermsInOwnProcess', () => {
@@ -16,5 +16,35 @@ describe('measureFloorTermsInOwnProcess', () => {
     expect(terms.handlerLogic.msPerOrder).toBeGreaterThan(0);
     expect(terms.handlerLogic.orders).toBeGreaterThan(0);
     expect(terms.handlerLogic.invocationsPerOrder).toBeCloseTo(here.invocationsPerOrder, 0);
+  });
+});
+
+describe('floorFigures', () => {
+  const terms = (sdkCallCpuMs: number, handlerLogicMsPerOrder: number): FloorTerms => ({
+    sdkCallCpuMs,
+    handlerLogic: { msPerOrder: handlerLogicMsPerOrder, invocationsPerOrder: 10, orders: 1000 },
+  });
+
+  it('takes each term as the mean of the measurements around the run, and says how far they moved', () => {
+    // Act: 20 calls an order; the machine was slower before the run than after it.
+    const figures = floorFigures(20, 36, [terms(0.9, 1), terms(0.6, 0.6)]);
+
+    // Assess
+    expect(figures.sdkCallCpuMs).toBeCloseTo(0.75, 9);
+    expect(figures.handlerLogicMsPerOrder).toBeCloseTo(0.8, 9);
+    expect(figures.floorMsPerOrder).toBeCloseTo(20 * 0.75 + 0.8, 9);
+    expect(figures.floorMsPerOrderMeasured).toEqual([expect.closeTo(19, 9), expect.closeTo(12.6, 9)]);
+    expect(figures.floorRatio).toBeCloseTo(36 / 15.8, 9);
+    expect(figures.floorSpread).toBeCloseTo(19 / 12.6, 9);
+    expect(figures.handlerLogicInvocationsPerOrder).toBe(10);
+  });
+
+  it('has no floor, ratio or spread without a count of SDK calls, and no ratio without the CPU', () => {
+    expect(floorFigures(null, 36, [terms(0.6, 0.5)])).toMatchObject({ floorMsPerOrder: null, floorMsPerOrderMeasured: [], floorRatio: null, floorSpread: null });
+    expect(floorFigures(20, null, [terms(0.6, 0.5)])).toMatchObject({ floorMsPerOrder: 12.5, floorRatio: null, floorSpread: 1 });
+  });
+
+  it('refuses to compute a floor from no measurement', () => {
+    expect(() => floorFigures(20, 36, [])).toThrow(RangeError);
   });
 });
