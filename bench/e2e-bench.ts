@@ -33,7 +33,7 @@ import { floorFigures, measureFloorTermsInOwnProcess } from './floor-process.ts'
 import { ORDER_KINDS, plannedOrder, type OrderKindName, type PlannedOrder } from '#local/order-mix';
 import { PIPELINE_GRAPH } from '#shared/pipeline-graph';
 import { highestSustained, judgeStep, nextRate, type RateTried, type StepObservation, type StepVerdict } from './rate-search.ts';
-import { percentile } from './statistics.ts';
+import { mean, percentile } from './statistics.ts';
 import { designFromTemplate } from './template-design.ts';
 import { UsageTally } from './usage-tally.ts';
 import { CustomerTokens } from '#infra/tools/token/customer-tokens';
@@ -644,7 +644,6 @@ class PipelineRun {
       const { Items = [] } = (await this.#cloud.services.dynamodb.client.call('Scan', { TableName: tableName, Limit: 1_000 })) as { Items?: Record<string, WireAttributeValue>[] };
       return Items;
     };
-    const mean = (values: readonly number[]) => (values.length === 0 ? 0 : values.reduce((sum, value) => sum + value, 0) / values.length);
     const ledgerByStep = new Map<string, number[]>();
     for (const item of await scan('LedgerTableName')) {
       const step = String((item.step as { S?: string } | undefined)?.S ?? '').split('#')[0] ?? '';
@@ -653,7 +652,7 @@ class PipelineRun {
     return {
       ledgerBytesByStep: Object.fromEntries([...ledgerByStep].map(([step, sizes]) => [step, Math.round(mean(sizes))])),
       inventoryBytes: Math.max(0, ...(await scan('InventoryTableName')).map(itemSizeBytes)),
-      orderViewBytes: Math.round(mean(views.map(itemSizeBytes))),
+      orderViewBytes: views.length === 0 ? 0 : Math.round(mean(views.map(itemSizeBytes))),
     };
   }
 }
@@ -686,10 +685,7 @@ function cpuFigures(cpu: PhaseCpu, orders: number): GroupFigures {
   };
 }
 
-/**
- * The floor of an order (its SDK calls at the cost of each on a no-op server) and the measured
- * CPU per order against it; null where a figure is missing.
- */
+/** A figure that is a number, else `null` (a count the run could not take). */
 function numberOrNull(figure: Figure | undefined): number | null {
   return typeof figure === 'number' ? figure : null;
 }

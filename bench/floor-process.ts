@@ -14,6 +14,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { measureHandlerLogicMs, type HandlerLogicFloor } from './handler-logic-floor.ts';
 import { measureSdkCallCpuMs } from './sdk-call-floor.ts';
+import { mean } from './statistics.ts';
 
 /** What the floor's process measures. */
 export interface FloorTerms {
@@ -57,7 +58,6 @@ export interface FloorFigures {
 export function floorFigures(sdkCallsPerOrder: number | null, cpuMsPerOrder: number | null, measured: readonly FloorTerms[]): FloorFigures {
   const [first] = measured;
   if (first === undefined) throw new RangeError('the floor needs at least one measurement of its terms');
-  const mean = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
   const sdkCallCpuMs = mean(measured.map((terms) => terms.sdkCallCpuMs));
   const handlerLogicMsPerOrder = mean(measured.map((terms) => terms.handlerLogic.msPerOrder));
   const floorOf = (callCpuMs: number, logicMs: number) => (sdkCallsPerOrder === null ? null : sdkCallsPerOrder * callCpuMs + logicMs);

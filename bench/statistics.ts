@@ -1,4 +1,4 @@
-/** Order statistics of samples: the bench reports medians of rounds and latency percentiles. */
+/** Statistics of samples: the bench reports medians of rounds, latency percentiles and means. */
 
 /**
  * The `p`-th percentile (0-100) of `samples`, interpolating linearly between the two closest
@@ -20,4 +20,13 @@ export function percentile(samples: readonly number[], p: number): number {
 /** The median of `samples`: robust to the odd round disturbed by another process on the machine. */
 export function median(samples: readonly number[]): number {
   return percentile(samples, 50);
+}
+
+/**
+ * The arithmetic mean of `samples`.
+ * @throws RangeError when there are no samples.
+ */
+export function mean(samples: readonly number[]): number {
+  if (samples.length === 0) throw new RangeError('mean of no samples');
+  return samples.reduce((sum, sample) => sum + sample, 0) / samples.length;
 }

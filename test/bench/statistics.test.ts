@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median, percentile } from '../../bench/statistics.ts';
+import { mean, median, percentile } from '../../bench/statistics.ts';
 
 describe('percentile', () => {
   it.each([
@@ -38,5 +38,16 @@ describe('percentile', () => {
 describe('median', () => {
   it('ignores one outlying round', () => {
     expect(median([1000, 1010, 990, 120, 1005])).toBe(1000);
+  });
+});
+
+describe('mean', () => {
+  it('is the sum of the samples over their count', () => {
+    expect(mean([1, 2, 6])).toBeCloseTo(3, 10);
+    expect(mean([0.9, 0.6])).toBeCloseTo(0.75, 10);
+  });
+
+  it('refuses no samples', () => {
+    expect(() => mean([])).toThrow(RangeError);
   });
 });
