@@ -266,6 +266,8 @@ interface PhaseCpu {
   readonly mainThreadMs: number | null;
   /** The functions' worker threads (their JavaScript; see `thread-cpu.ts`); null where threads' CPU is not shown. */
   readonly functionWorkersMs: number | null;
+  /** {@link functionWorkersMs} by function (its handler's name); null where threads' CPU is not shown. */
+  readonly functionWorkersMsByFunction: Readonly<Record<string, number>> | null;
   /** The local DynamoDB's own process. */
   readonly dynamodbMs: number;
   /** Share of the time the local cloud's thread was busy (event-loop utilisation). */
@@ -276,7 +278,8 @@ interface PhaseCpu {
 interface CpuCounters {
   readonly host: NodeJS.CpuUsage;
   readonly mainThreadMs: number | undefined;
-  readonly functionWorkersMs: number | undefined;
+  /** By function (its handler's name). */
+  readonly functionWorkersMs: Readonly<Record<string, number>> | undefined;
   readonly dynamodb: NodeJS.CpuUsage;
   readonly loop: ReturnType<typeof performance.eventLoopUtilization>;
 }
@@ -343,15 +346,11 @@ class PipelineRun {
   /** CPU counters now: the process, its main thread, the functions' workers, DynamoDB's process. */
   async #cpuCounters(): Promise<CpuCounters> {
     const mainThread = currentOsThreadId();
-    let functionWorkersMs: number | undefined = 0;
-    for (const fn of this.#cloud.functions.values()) {
-      const used = fn.workerCpuMs();
-      functionWorkersMs = used === undefined || functionWorkersMs === undefined ? undefined : functionWorkersMs + used;
-    }
+    const workers = [...this.#cloud.functions].map(([functionName, fn]) => [this.#handlerNames.get(functionName) ?? functionName, fn.workerCpuMs()] as const);
     return {
       host: process.cpuUsage(),
       mainThreadMs: mainThread === undefined ? undefined : threadCpuMs(mainThread),
-      functionWorkersMs,
+      functionWorkersMs: workers.some(([, used]) => used === undefined) ? undefined : (Object.fromEntries(workers) as Record<string, number>),
       dynamodb: await this.#cloud.services.dynamodb.cpuUsage(),
       loop: performance.eventLoopUtilization(),
     };
@@ -407,13 +406,16 @@ class PipelineRun {
     this.#tally = undefined;
     const cpuAfter = cpuBefore === undefined ? undefined : await this.#cpuCounters();
     const since = (before: number | undefined, after: number | undefined) => (before === undefined || after === undefined ? null : after - before);
+    const functionWorkersMsByFunction =
+      cpuBefore?.functionWorkersMs === undefined || cpuAfter?.functionWorkersMs === undefined ? null : countsSince(cpuBefore.functionWorkersMs, cpuAfter.functionWorkersMs);
     const cpu: PhaseCpu | undefined =
       cpuBefore === undefined || cpuAfter === undefined
         ? undefined
         : {
             hostMs: cpuMs(cpuAfter.host) - cpuMs(cpuBefore.host),
             mainThreadMs: since(cpuBefore.mainThreadMs, cpuAfter.mainThreadMs),
-            functionWorkersMs: since(cpuBefore.functionWorkersMs, cpuAfter.functionWorkersMs),
+            functionWorkersMs: functionWorkersMsByFunction === null ? null : sum(Object.values(functionWorkersMsByFunction)),
+            functionWorkersMsByFunction,
             dynamodbMs: cpuMs(cpuAfter.dynamodb) - cpuMs(cpuBefore.dynamodb),
             mainThreadUtilization: performance.eventLoopUtilization(cpuAfter.loop, cpuBefore.loop).utilization,
           };
@@ -677,6 +679,7 @@ function cpuFigures(cpu: PhaseCpu, orders: number): GroupFigures {
     // (garbage collection, optimizing compiles of every isolate) and libuv's helper threads.
     cloudThreadCpuMsPerOrder: perOrder(cpu.mainThreadMs),
     functionWorkersCpuMsPerOrder: perOrder(cpu.functionWorkersMs),
+    functionWorkersCpuMsPerOrderByFunction: cpu.functionWorkersMsByFunction === null ? null : Object.fromEntries(Object.entries(cpu.functionWorkersMsByFunction).map(([handler, ms]) => [handler, ms / orders])),
     helperThreadsCpuMsPerOrder: cpu.mainThreadMs === null || cpu.functionWorkersMs === null ? null : perOrder(cpu.hostMs - cpu.mainThreadMs - cpu.functionWorkersMs),
     dynamodbCpuMsPerOrder: cpu.dynamodbMs / orders,
     mainThreadUtilization: cpu.mainThreadUtilization,
