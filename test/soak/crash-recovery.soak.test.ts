@@ -15,7 +15,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { DEMO_CATALOGUE } from '#shared/demo-catalogue';
 import type { OrderView } from '#shared/order-view';
-import { isSettled } from '#shared/pipeline-graph';
+import { isSettled, TERMINAL_STATUSES } from '#shared/pipeline-graph';
 import { planOrders } from '#local/order-mix';
 import { mapConcurrently } from '#local/soak/concurrency';
 import { deadLetterRoutes } from '#local/soak/dead-letter-routes';
@@ -111,8 +111,10 @@ describe('crash recovery of the local cloud (--data)', () => {
     const orders: AcceptedOrder[] = outcomes.flatMap((outcome, index) => (outcome.accepted ? [{ orderId: outcome.orderId, items: planned[index]?.order.items ?? [], expected: planned[index]?.expected }] : []));
     const deadline = Date.now() + 90_000;
     let views = await readOrderViews(httpApiUrl, owned, 8);
-    // Settled means the customer was told: a cancelled order shows `cancelled` before that.
-    const settled = (view: OrderView | undefined) => view !== undefined && isSettled(view.timeline);
+    // Settled means the customer was told and the view shows the terminal status: a message the
+    // projection had received when the process was killed comes back only after its visibility
+    // timeout, so the view can show the notification before the cancellation it followed.
+    const settled = (view: OrderView | undefined) => view !== undefined && isSettled(view.timeline) && TERMINAL_STATUSES.includes(view.status);
     while ([...views.values()].some((view) => !settled(view)) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 500));
       views = await readOrderViews(httpApiUrl, owned, 8);
