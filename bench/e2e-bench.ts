@@ -90,6 +90,8 @@ const ABANDON_AFTER_UNSETTLED_MS = 2 * MAX_P99_MS;
 const DRAIN_TIMEOUT_MS = 60_000;
 /** The bench's orders: the order mix for this seed, placed without Idempotency-Keys (the cost model assumes none). */
 const ORDER_MIX_SEED = 1;
+/** How much of a refused POST's answer the figures keep: its error's type and message. */
+const MAX_REFUSAL_CHARACTERS = 200;
 /** POSTs in flight at most (sockets of the client's agent). */
 const MAX_SOCKETS = 256;
 
@@ -143,7 +145,10 @@ export const e2eBenchmark: BenchmarkGroup = {
 
       const latencies = measurement.observation.latenciesMs;
       const settled = latencies.length;
-      if (settled < measuredOrders) context.note(`e2e: ${measuredOrders - settled} of ${measuredOrders} orders did not settle within ${DRAIN_TIMEOUT_MS / 1000} s of the last POST`);
+      const refusals = refusalsOf(measurement.orders);
+      const refused = sum(Object.values(refusals));
+      if (refused > 0) context.note(`e2e: ${refused} of ${measuredOrders} orders were not accepted: ${Object.entries(refusals).map(([answer, count]) => `${count} x ${answer}`).join('; ')}`);
+      if (settled < measuredOrders - refused) context.note(`e2e: ${measuredOrders - refused - settled} of ${measuredOrders - refused} accepted orders did not settle within ${DRAIN_TIMEOUT_MS / 1000} s of the last POST`);
       context.note(`e2e: latency is from the 202 to the bus receiving ${PIPELINE_GRAPH.settlingEvents.join(' or ')}; the read model is projected a few ms later`);
       const ordersPerSecond = settledRate(measurement);
       return {
@@ -162,6 +167,7 @@ export const e2eBenchmark: BenchmarkGroup = {
         orders: measuredOrders,
         settled,
         outcomes: countKinds(measurement.orders),
+        refusals,
         warmupP50Ms: warmup.observation.latenciesMs.length > 0 ? percentile(warmup.observation.latenciesMs, 50) : null,
         rateSteps: steps.map((step) => ({ rate: step.rate, placed: step.placed, arrivalRate: step.arrivalRate, p99Ms: step.p99Ms, sustained: step.sustained, reason: step.reason })),
         throttledPosts: measurement.observation.throttled ?? 0,
@@ -212,6 +218,7 @@ async function measureOverload(run: PipelineRun, context: BenchContext, sustaine
       settled,
       lost: accepted - settled,
       refused: overload.observation.placed - accepted,
+      refusals: refusalsOf(overload.orders),
       throttledPosts: overload.observation.throttled ?? 0,
       p99Ms: overload.verdict.p99Ms,
       drainSeconds: (drainedAt - overload.lastSentAt) / 1000,
@@ -235,6 +242,8 @@ interface PlacedOrder {
   acceptedAt?: number;
   orderId?: string;
   status?: number;
+  /** The last answer's status and the start of its body, when the order was not accepted. */
+  refusal?: string;
   /** Answers 429 before the last try. */
   throttled: number;
 }
@@ -581,7 +590,10 @@ class PipelineRun {
         await sleep(Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1)));
         continue;
       }
-      if (answer.status !== 202) return;
+      if (answer.status !== 202) {
+        placed.refusal = `${answer.status} ${answer.text.slice(0, MAX_REFUSAL_CHARACTERS)}`;
+        return;
+      }
       placed.acceptedAt = performance.now();
       placed.orderId = (JSON.parse(answer.text) as { orderId: string }).orderId;
       return;
@@ -657,6 +669,13 @@ class PipelineRun {
       orderViewBytes: views.length === 0 ? 0 : Math.round(mean(views.map(itemSizeBytes))),
     };
   }
+}
+
+/** The answers of the orders that were not accepted, with how many got each. */
+function refusalsOf(orders: readonly PlacedOrder[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { refusal } of orders) if (refusal !== undefined) counts[refusal] = (counts[refusal] ?? 0) + 1;
+  return counts;
 }
 
 function countKinds(orders: readonly PlacedOrder[]): Record<OrderKindName, number> {
