@@ -146,7 +146,7 @@ export const e2eBenchmark: BenchmarkGroup = {
       const latencies = measurement.observation.latenciesMs;
       const settled = latencies.length;
       const refusals = refusalsOf(measurement.orders);
-      const refused = sum(Object.values(refusals));
+      const refused = measurement.observation.placed - measurement.observation.accepted;
       if (refused > 0) context.note(`e2e: ${refused} of ${measuredOrders} orders were not accepted: ${Object.entries(refusals).map(([answer, count]) => `${count} x ${answer}`).join('; ')}`);
       if (settled < measuredOrders - refused) context.note(`e2e: ${measuredOrders - refused - settled} of ${measuredOrders - refused} accepted orders did not settle within ${DRAIN_TIMEOUT_MS / 1000} s of the last POST`);
       context.note(`e2e: latency is from the 202 to the bus receiving ${PIPELINE_GRAPH.settlingEvents.join(' or ')}; the read model is projected a few ms later`);
@@ -416,7 +416,7 @@ class PipelineRun {
     const cpuAfter = cpuBefore === undefined ? undefined : await this.#cpuCounters();
     const since = (before: number | undefined, after: number | undefined) => (before === undefined || after === undefined ? null : after - before);
     const functionWorkersMsByFunction =
-      cpuBefore?.functionWorkersMs === undefined || cpuAfter?.functionWorkersMs === undefined ? null : countsSince(cpuBefore.functionWorkersMs, cpuAfter.functionWorkersMs);
+      cpuBefore?.functionWorkersMs === undefined || cpuAfter?.functionWorkersMs === undefined ? null : increasesSince(cpuBefore.functionWorkersMs, cpuAfter.functionWorkersMs);
     const cpu: PhaseCpu | undefined =
       cpuBefore === undefined || cpuAfter === undefined
         ? undefined
@@ -428,7 +428,7 @@ class PipelineRun {
             dynamodbMs: cpuMs(cpuAfter.dynamodb) - cpuMs(cpuBefore.dynamodb),
             mainThreadUtilization: performance.eventLoopUtilization(cpuAfter.loop, cpuBefore.loop).utilization,
           };
-    const dynamodbRequests = dynamodbRequestsBefore === undefined ? undefined : countsSince(dynamodbRequestsBefore, await this.#cloud.services.dynamodb.requestCounts());
+    const dynamodbRequests = dynamodbRequestsBefore === undefined ? undefined : increasesSince(dynamodbRequestsBefore, await this.#cloud.services.dynamodb.requestCounts());
 
     const latenciesMs: number[] = [];
     let settledInGrace = 0;
@@ -718,8 +718,8 @@ function sum(values: Iterable<number>): number {
   return total;
 }
 
-/** The counts `after` adds to `before`, by key. */
-function countsSince(before: Readonly<Record<string, number>>, after: Readonly<Record<string, number>>): Record<string, number> {
+/** What `after` adds to `before`, by key (request counts, CPU milliseconds); keys that did not grow are left out. */
+function increasesSince(before: Readonly<Record<string, number>>, after: Readonly<Record<string, number>>): Record<string, number> {
   return Object.fromEntries(Object.entries(after).flatMap(([key, count]) => (count > (before[key] ?? 0) ? [[key, count - (before[key] ?? 0)]] : [])));
 }
 
