@@ -16,22 +16,11 @@ import { FUNCTION_BUNDLING, PROJECT_ROOT } from '#infra/function-defaults';
 interface ClientConstruction {
   readonly imports: string;
   readonly construct: string;
-  /**
-   * Packages whose client this construction already builds. A document client wraps a DynamoDB
-   * client, and a handler that ships both packages builds that one client, not two.
-   * @default - none
-   */
-  readonly builds?: readonly string[];
 }
 
 /** How the baseline entry imports and constructs each SDK client package. */
 const CLIENT_CONSTRUCTION: Readonly<Record<string, ClientConstruction>> = {
   '@aws-sdk/client-dynamodb': { imports: "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';", construct: 'new DynamoDBClient({})' },
-  '@aws-sdk/lib-dynamodb': {
-    imports: "import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'; import { DynamoDBClient as DocumentsDynamoDBClient } from '@aws-sdk/client-dynamodb';",
-    construct: 'DynamoDBDocumentClient.from(new DocumentsDynamoDBClient({}))',
-    builds: ['@aws-sdk/client-dynamodb'],
-  },
   '@aws-sdk/client-eventbridge': { imports: "import { EventBridgeClient } from '@aws-sdk/client-eventbridge';", construct: 'new EventBridgeClient({})' },
   '@aws-sdk/client-sqs': { imports: "import { SQSClient } from '@aws-sdk/client-sqs';", construct: 'new SQSClient({})' },
 };
@@ -80,7 +69,7 @@ export async function bundleCompositions(entries: Readonly<Record<string, string
       bytesByPackage.set(packageName, (bytesByPackage.get(packageName) ?? 0) + bytesInOutput);
     }
     const packages = [...bytesByPackage].map(([packageName, bytes]) => ({ name: packageName, bytes })).sort((a, b) => b.bytes - a.bytes);
-    const sdkClients = packages.map((share) => share.name).filter((packageName) => /^@aws-sdk\/(client-[^/]+|lib-dynamodb)$/.test(packageName)).sort();
+    const sdkClients = packages.map((share) => share.name).filter((packageName) => /^@aws-sdk\/client-[^/]+$/.test(packageName)).sort();
     compositions.set(name, { sdkClients, packages });
   }
   return compositions;
@@ -93,9 +82,7 @@ export async function bundleCompositions(entries: Readonly<Record<string, string
 export async function buildBareClientsBundle(sdkClients: readonly string[], directory: string): Promise<string> {
   const unknown = sdkClients.filter((client) => CLIENT_CONSTRUCTION[client] === undefined);
   if (unknown.length > 0) throw new Error(`bare clients: no construction for ${unknown.join(', ')}; add it to CLIENT_CONSTRUCTION in bench/bare-clients.ts`);
-  // A client that another package's construction already builds is not built a second time.
-  const builtByOthers = new Set(sdkClients.flatMap((client) => CLIENT_CONSTRUCTION[client]?.builds ?? []));
-  const parts = sdkClients.filter((client) => !builtByOthers.has(client)).map((client) => CLIENT_CONSTRUCTION[client] as ClientConstruction);
+  const parts = sdkClients.map((client) => CLIENT_CONSTRUCTION[client] as ClientConstruction);
   // Exported, so minification cannot drop the clients as unused.
   const contents = `${parts.map((part) => part.imports).join('\n')}\nexport const clients = [${parts.map((part) => part.construct).join(', ')}];\n`;
   const outfile = path.join(directory, 'index.mjs');

@@ -1,9 +1,11 @@
 /**
  * The one SDK client configuration every load in the bench uses, whatever the server: the
  * local cloud and its no-op counterpart differ only in `endpoint`, so their rates are compared
- * under the same client.
+ * under the same client, and it has the handlers' own settings, so the floor's call costs what
+ * a handler's would.
  */
 import { Agent } from 'node:http';
+import { SDK_CLIENT_SETTINGS } from '#shared/runtime/sdk-client-settings';
 
 /** Bench credentials: the local cloud and the no-op servers check no signature. */
 const BENCH_CREDENTIALS = { accessKeyId: 'bench', secretAccessKey: 'bench' } as const;
@@ -15,6 +17,7 @@ export interface BenchClientConfig {
   readonly credentials: typeof BENCH_CREDENTIALS;
   readonly maxAttempts: number;
   readonly requestHandler: { readonly httpAgent: Agent };
+  readonly cacheMiddleware: boolean;
 }
 
 /**
@@ -29,5 +32,6 @@ export function benchClientConfig(endpoint: string, concurrency: number): BenchC
     credentials: BENCH_CREDENTIALS,
     maxAttempts: 1,
     requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: concurrency }) },
+    ...SDK_CLIENT_SETTINGS,
   };
 }

@@ -39,19 +39,6 @@ describe('buildBareClientsBundle', () => {
     expect(clients.map((client) => client.config.serviceId)).toEqual(['DynamoDB', 'SQS']);
   });
 
-  it('builds the DynamoDB client once when the document client wraps it, as the handlers do', async () => {
-    // Prepare
-    const directory = await mkdtemp(path.join(tmpdir(), 'bare-clients-'));
-    directories.push(directory);
-
-    // Act
-    const file = await buildBareClientsBundle(['@aws-sdk/client-dynamodb', '@aws-sdk/client-sqs', '@aws-sdk/lib-dynamodb'], directory);
-    const { clients } = (await import(pathToFileURL(file).href)) as { clients: { config: { serviceId: string } }[] };
-
-    // Assess: the document client's configuration is that of the DynamoDB client it wraps.
-    expect(clients.map((client) => client.config.serviceId)).toEqual(['SQS', 'DynamoDB']);
-  });
-
   it('names a client it does not know how to construct', async () => {
     await expect(buildBareClientsBundle(['@aws-sdk/client-s3'], tmpdir())).rejects.toThrow('no construction for @aws-sdk/client-s3');
   });

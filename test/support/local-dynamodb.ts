@@ -1,6 +1,7 @@
 /**
- * The local cloud's DynamoDB behind its own loopback port with the pipeline's tables, and a
- * document client for it: adapter and step tests run against real DynamoDB semantics.
+ * The local cloud's DynamoDB behind its own loopback port with the pipeline's tables, a client
+ * for the adapters built as the handlers build theirs, and a document client for the tests' own
+ * reads and writes: adapter and step tests run against real DynamoDB semantics.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalDynamoDb } from '#cloud/dynamodb/dynamodb-service';
+import { SDK_CLIENT_SETTINGS } from '#shared/runtime/sdk-client-settings';
 import { TABLE_KEYS, TABLE_NAMES, type SecondaryIndexKeys, type TableName } from '#shared/tables';
 import { DEMO_CATALOGUE, inventoryItemOf } from '#shared/demo-catalogue';
 
@@ -17,7 +19,13 @@ export type TestTables = Readonly<Record<TableName, string>>;
 /** A running local DynamoDB for tests. */
 export interface TestDynamoDb {
   readonly endpoint: string;
-  readonly client: DynamoDBDocumentClient;
+  /** For the adapters: the handlers' client settings. */
+  readonly client: DynamoDBClient;
+  /**
+   * For the tests' own reads and writes. It wraps a client of its own: a document client cannot
+   * wrap one built with the handlers' settings (see `SDK_CLIENT_SETTINGS`).
+   */
+  readonly documents: DynamoDBDocumentClient;
   /** Creates the pipeline's tables under fresh names and seeds the demo catalogue. */
   createTables(): Promise<TestTables>;
   close(): Promise<void>;
@@ -29,10 +37,9 @@ export async function startTestDynamoDb(): Promise<TestDynamoDb> {
   const server = createServer((request, response) => dynamoDb.handle(request, response));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const client = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
-    { marshallOptions: { removeUndefinedValues: true } },
-  );
+  const clientConfig = { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+  const client = new DynamoDBClient({ ...clientConfig, ...SDK_CLIENT_SETTINGS });
+  const documents = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig), { marshallOptions: { removeUndefinedValues: true } });
 
   const createTables = async (): Promise<TestTables> => {
     const suffix = randomUUID().slice(0, 8);
@@ -58,16 +65,18 @@ export async function startTestDynamoDb(): Promise<TestDynamoDb> {
             }),
       });
     }
-    for (const entry of DEMO_CATALOGUE) await client.send(new PutCommand({ TableName: names.inventory, Item: inventoryItemOf(entry) }));
+    for (const entry of DEMO_CATALOGUE) await documents.send(new PutCommand({ TableName: names.inventory, Item: inventoryItemOf(entry) }));
     return names;
   };
 
   return {
     endpoint,
     client,
+    documents,
     createTables,
     close: async () => {
       client.destroy();
+      documents.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await dynamoDb.close();

@@ -2,6 +2,7 @@
  * Runs one SQS-fed step's handler as Lambda would, against the local DynamoDB with real
  * adapters; only the bus and the DLQ are recorded in memory.
  */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { DynamoDbCatalogue } from '#shared/adapters/dynamodb-catalogue';
@@ -33,7 +34,10 @@ export interface StepHarness<S extends StepName = StepName> {
   readonly publisher: RecordingPublisher;
   readonly parking: RecordingParking;
   readonly tables: TestTables;
-  readonly client: DynamoDBDocumentClient;
+  /** The tables' document client, for the test's own reads and writes. */
+  readonly documents: DynamoDBDocumentClient;
+  /** The adapters' client, built as the handlers build theirs. */
+  readonly client: DynamoDBClient;
   /** The real adapters on the harness's tables, to set the scene through other steps. */
   readonly adapters: Adapters;
   /** Records `outcome` for the order in its producer's ledger item, as the pipeline's earlier step would have. */
@@ -61,7 +65,7 @@ export interface StepHarnessOptions {
 /** Builds the harness of `step` with `logic`, given the real adapters its declaration names. */
 export async function stepHarness<S extends StepName>(db: TestDynamoDb, step: S, logic: StepLogic<S>, options: StepHarnessOptions = {}): Promise<StepHarness<S>> {
   const tables = await db.createTables();
-  const { client } = db;
+  const { client, documents } = db;
   const adapters: Adapters = {
     catalogue: new DynamoDbCatalogue({ client, inventoryTableName: tables.inventory }),
     ledger: new DynamoDbStepLedger({ client, ledgerTableName: tables.ledger, inventoryTableName: tables.inventory }),
@@ -84,7 +88,7 @@ export async function stepHarness<S extends StepName>(db: TestDynamoDb, step: S,
   const given = async (orderId: string, outcome: DetailType) => {
     const producer = PIPELINE_GRAPH.producers.get(outcome);
     if (producer === undefined) throw new Error(`no function produces ${outcome}`);
-    await client.send(new PutCommand({ TableName: tables.ledger, Item: { orderId, step: producer, outcome: { detailType: outcome, detail: { schemaVersion: 2, orderId } } } }));
+    await documents.send(new PutCommand({ TableName: tables.ledger, Item: { orderId, step: producer, outcome: { detailType: outcome, detail: { schemaVersion: 2, orderId } } } }));
   };
   const onlyConsumed = (): ConsumedBy<S> => {
     const [consumed, ...others] = consumedBy(step);
@@ -96,17 +100,18 @@ export async function stepHarness<S extends StepName>(db: TestDynamoDb, step: S,
     parking,
     tables,
     client,
+    documents,
     adapters,
     given,
     givenPrerequisite: (orderId) => given(orderId, onlyConsumed()),
     consumed: (detail, envelope = {}) => anEnvelope(onlyConsumed(), detail, envelope),
     deliver: (...records) => handler(anSqsEvent(...records), aLambdaContext),
     stock: async (sku) => {
-      const { Item } = await client.send(new GetCommand({ TableName: tables.inventory, Key: { sku } }));
+      const { Item } = await documents.send(new GetCommand({ TableName: tables.inventory, Key: { sku } }));
       return { available: Number(Item?.available), reserved: Number(Item?.reserved), shipped: Number(Item?.shipped) };
     },
     ledgerItems: async (orderId) =>
-      (await client.send(new QueryCommand({ TableName: tables.ledger, KeyConditionExpression: 'orderId = :orderId', ExpressionAttributeValues: { ':orderId': orderId } }))).Items ?? [],
+      (await documents.send(new QueryCommand({ TableName: tables.ledger, KeyConditionExpression: 'orderId = :orderId', ExpressionAttributeValues: { ':orderId': orderId } }))).Items ?? [],
   };
 }
 

@@ -1,5 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { toAttributes } from '#shared/adapters/dynamodb-item';
 import type { IdempotencyClaim, IdempotencyKeys } from '#shared/ports';
 import { epochSecondOf, SECONDS_PER_DAY, TABLE_KEYS } from '#shared/tables';
 
@@ -15,12 +16,12 @@ const { partitionKey, timeToLiveAttribute } = TABLE_KEYS.idempotency;
 
 /** Idempotency-Keys on the DynamoDB idempotency table, one item per customer and key. */
 export class DynamoDbIdempotencyKeys implements IdempotencyKeys {
-  readonly #client: DynamoDBDocumentClient;
+  readonly #client: DynamoDBClient;
   readonly #tableName: string;
   readonly #now: () => Date;
 
   /** @param options.now - The clock. @default () => new Date() */
-  constructor(options: { readonly client: DynamoDBDocumentClient; readonly idempotencyTableName: string; readonly now?: () => Date }) {
+  constructor(options: { readonly client: DynamoDBClient; readonly idempotencyTableName: string; readonly now?: () => Date }) {
     this.#client = options.client;
     this.#tableName = options.idempotencyTableName;
     this.#now = options.now ?? (() => new Date());
@@ -32,19 +33,20 @@ export class DynamoDbIdempotencyKeys implements IdempotencyKeys {
     const nowSeconds = epochSecondOf(this.#now());
     try {
       await this.#client.send(
-        new PutCommand({
+        new PutItemCommand({
           TableName: this.#tableName,
-          Item: { [partitionKey]: customerKey, orderId: candidate.orderId, fingerprint: candidate.fingerprint, [timeToLiveAttribute]: nowSeconds + IDEMPOTENCY_KEY_TTL_SECONDS },
+          Item: toAttributes({ [partitionKey]: customerKey, orderId: candidate.orderId, fingerprint: candidate.fingerprint, [timeToLiveAttribute]: nowSeconds + IDEMPOTENCY_KEY_TTL_SECONDS }),
           ConditionExpression: 'attribute_not_exists(#key) OR #expiresAt <= :now',
           ExpressionAttributeNames: { '#key': partitionKey, '#expiresAt': timeToLiveAttribute },
-          ExpressionAttributeValues: { ':now': nowSeconds },
+          ExpressionAttributeValues: marshall({ ':now': nowSeconds }),
         }),
       );
       return { claimed: true };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
-    const { Item } = await this.#client.send(new GetCommand({ TableName: this.#tableName, Key: { [partitionKey]: customerKey }, ConsistentRead: true }));
-    return { claimed: false, orderId: String(Item?.orderId), fingerprint: String(Item?.fingerprint) };
+    const { Item } = await this.#client.send(new GetItemCommand({ TableName: this.#tableName, Key: marshall({ [partitionKey]: customerKey }), ConsistentRead: true }));
+    const claim = Item === undefined ? undefined : unmarshall(Item);
+    return { claimed: false, orderId: String(claim?.orderId), fingerprint: String(claim?.fingerprint) };
   }
 }

@@ -1,5 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { toAttributes } from '#shared/adapters/dynamodb-item';
 import { ConcurrentUpdateError } from '#shared/errors';
 import type { OrderView } from '#shared/order-view';
 import type { OrderLister, OrderPage, OrderPosition, OrderSummary, OrderViewStore } from '#shared/ports';
@@ -14,17 +15,17 @@ const { partitionKey: CUSTOMER_KEY, sortKey: PLACED_AT_KEY } = TABLE_KEYS.orders
  * orders through its `customerOrders` index (customer, then the time the order was placed).
  */
 export class DynamoDbOrderViews implements OrderViewStore, OrderLister {
-  readonly #client: DynamoDBDocumentClient;
+  readonly #client: DynamoDBClient;
   readonly #tableName: string;
 
-  constructor(options: { readonly client: DynamoDBDocumentClient; readonly ordersTableName: string }) {
+  constructor(options: { readonly client: DynamoDBClient; readonly ordersTableName: string }) {
     this.#client = options.client;
     this.#tableName = options.ordersTableName;
   }
 
   async get(orderId: string): Promise<OrderView | undefined> {
-    const { Item } = await this.#client.send(new GetCommand({ TableName: this.#tableName, Key: { orderId }, ConsistentRead: true }));
-    return Item as OrderView | undefined;
+    const { Item } = await this.#client.send(new GetItemCommand({ TableName: this.#tableName, Key: marshall({ orderId }), ConsistentRead: true }));
+    return Item === undefined ? undefined : (unmarshall(Item) as OrderView);
   }
 
   /**
@@ -40,27 +41,31 @@ export class DynamoDbOrderViews implements OrderViewStore, OrderLister {
         IndexName: CUSTOMER_ORDERS,
         KeyConditionExpression: '#customer = :customer',
         ExpressionAttributeNames: { '#customer': CUSTOMER_KEY },
-        ExpressionAttributeValues: { ':customer': customerId },
+        ExpressionAttributeValues: marshall({ ':customer': customerId }),
         ScanIndexForward: false,
         Limit: page.limit,
         // The customer comes from the caller, never from the position: a position cannot lead into another customer's orders.
-        ...(page.after === undefined ? {} : { ExclusiveStartKey: { [CUSTOMER_KEY]: customerId, [PLACED_AT_KEY]: page.after.placedAt, [ORDER_KEY]: page.after.orderId } }),
+        ...(page.after === undefined ? {} : { ExclusiveStartKey: marshall({ [CUSTOMER_KEY]: customerId, [PLACED_AT_KEY]: page.after.placedAt, [ORDER_KEY]: page.after.orderId }) }),
       }),
     );
-    const orders = Items.map(({ orderId, status, placedAt, updatedAt }) => ({ orderId, status, placedAt, updatedAt }) as OrderSummary);
-    const last = LastEvaluatedKey === undefined ? undefined : { placedAt: String(LastEvaluatedKey[PLACED_AT_KEY]), orderId: String(LastEvaluatedKey[ORDER_KEY]) };
+    const orders = Items.map((item) => {
+      const { orderId, status, placedAt, updatedAt } = unmarshall(item);
+      return { orderId, status, placedAt, updatedAt } as OrderSummary;
+    });
+    const lastKey = LastEvaluatedKey === undefined ? undefined : unmarshall(LastEvaluatedKey);
+    const last = lastKey === undefined ? undefined : { placedAt: String(lastKey[PLACED_AT_KEY]), orderId: String(lastKey[ORDER_KEY]) };
     return { orders, ...(last === undefined ? {} : { next: last }) };
   }
 
   async save(view: OrderView): Promise<void> {
     try {
       await this.#client.send(
-        new PutCommand({
+        new PutItemCommand({
           TableName: this.#tableName,
-          Item: view,
+          Item: toAttributes(view),
           ...(view.version === 1
             ? { ConditionExpression: 'attribute_not_exists(orderId)' }
-            : { ConditionExpression: 'version = :previous', ExpressionAttributeValues: { ':previous': view.version - 1 } }),
+            : { ConditionExpression: 'version = :previous', ExpressionAttributeValues: marshall({ ':previous': view.version - 1 }) }),
         }),
       );
     } catch (error) {

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteItemCommand, GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { toAttributes } from '#shared/adapters/dynamodb-item';
 import type { PaymentIntent, PaymentIntentDiscarder, PaymentIntentIssuer, PaymentIntentRedeemer } from '#shared/ports';
 import { epochSecondOf, hasExpired, SECONDS_PER_DAY, TABLE_KEYS } from '#shared/tables';
 
@@ -28,12 +30,12 @@ export function paymentIntentIdOf(orderId: string): string {
 
 /** Payment intents on the DynamoDB payment-intents table, one item per intent. */
 export class DynamoDbPaymentIntents implements PaymentIntentIssuer, PaymentIntentDiscarder, PaymentIntentRedeemer {
-  readonly #client: DynamoDBDocumentClient;
+  readonly #client: DynamoDBClient;
   readonly #tableName: string;
   readonly #now: () => Date;
 
   /** @param options.now - The clock. @default () => new Date() */
-  constructor(options: { readonly client: DynamoDBDocumentClient; readonly paymentIntentsTableName: string; readonly now?: () => Date }) {
+  constructor(options: { readonly client: DynamoDBClient; readonly paymentIntentsTableName: string; readonly now?: () => Date }) {
     this.#client = options.client;
     this.#tableName = options.paymentIntentsTableName;
     this.#now = options.now ?? (() => new Date());
@@ -42,22 +44,23 @@ export class DynamoDbPaymentIntents implements PaymentIntentIssuer, PaymentInten
   async issue(orderId: string, paymentToken: string): Promise<string> {
     const paymentIntentId = paymentIntentIdOf(orderId);
     await this.#client.send(
-      new PutCommand({
+      new PutItemCommand({
         TableName: this.#tableName,
-        Item: { [partitionKey]: paymentIntentId, orderId, paymentToken, [timeToLiveAttribute]: epochSecondOf(this.#now()) + PAYMENT_INTENT_TTL_SECONDS },
+        Item: toAttributes({ [partitionKey]: paymentIntentId, orderId, paymentToken, [timeToLiveAttribute]: epochSecondOf(this.#now()) + PAYMENT_INTENT_TTL_SECONDS }),
       }),
     );
     return paymentIntentId;
   }
 
   async find(paymentIntentId: string): Promise<PaymentIntent | undefined> {
-    const { Item } = await this.#client.send(new GetCommand({ TableName: this.#tableName, Key: { [partitionKey]: paymentIntentId }, ConsistentRead: true }));
-    if (Item === undefined || hasExpired(Item[timeToLiveAttribute], this.#now())) return undefined;
-    return { paymentIntentId, orderId: String(Item.orderId), paymentToken: String(Item.paymentToken) };
+    const { Item } = await this.#client.send(new GetItemCommand({ TableName: this.#tableName, Key: marshall({ [partitionKey]: paymentIntentId }), ConsistentRead: true }));
+    const item = Item === undefined ? undefined : unmarshall(Item);
+    if (item === undefined || hasExpired(item[timeToLiveAttribute], this.#now())) return undefined;
+    return { paymentIntentId, orderId: String(item.orderId), paymentToken: String(item.paymentToken) };
   }
 
   async discard(paymentIntentId: string): Promise<void> {
     // DeleteItem of a missing item succeeds: a redelivery's second delete is no error.
-    await this.#client.send(new DeleteCommand({ TableName: this.#tableName, Key: { [partitionKey]: paymentIntentId } }));
+    await this.#client.send(new DeleteItemCommand({ TableName: this.#tableName, Key: marshall({ [partitionKey]: paymentIntentId }) }));
   }
 }

@@ -1,5 +1,6 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { toAttributes } from '#shared/adapters/dynamodb-item';
 import type { DomainEvent } from '#shared/contracts';
 import { ConcurrentUpdateError, InsufficientStockError, TransientError } from '#shared/errors';
 import type { StepLedger, StockChange } from '#shared/ports';
@@ -9,7 +10,7 @@ const { timeToLiveAttribute } = TABLE_KEYS.ledger;
 
 /** Options of {@link DynamoDbStepLedger}. */
 export interface DynamoDbStepLedgerOptions {
-  readonly client: DynamoDBDocumentClient;
+  readonly client: DynamoDBClient;
   /** Table keyed by `orderId` (partition) and `step` (sort). */
   readonly ledgerTableName: string;
   /** Table keyed by `sku` with numeric `available`, `reserved` and `shipped`; needed only for stock changes. */
@@ -30,7 +31,7 @@ interface LedgerItem {
  * first outcome stands, in the same transaction as the stock counters it moves.
  */
 export class DynamoDbStepLedger implements StepLedger {
-  readonly #client: DynamoDBDocumentClient;
+  readonly #client: DynamoDBClient;
   readonly #ledgerTableName: string;
   readonly #inventoryTableName?: string;
 
@@ -42,9 +43,9 @@ export class DynamoDbStepLedger implements StepLedger {
 
   async find(orderId: string, step: string): Promise<DomainEvent | undefined> {
     const { Item } = await this.#client.send(
-      new GetCommand({ TableName: this.#ledgerTableName, Key: { orderId, step }, ConsistentRead: true }),
+      new GetItemCommand({ TableName: this.#ledgerTableName, Key: marshall({ orderId, step }), ConsistentRead: true }),
     );
-    return (Item as LedgerItem | undefined)?.outcome;
+    return Item === undefined ? undefined : (unmarshall(Item) as LedgerItem).outcome;
   }
 
   async record(orderId: string, step: string, outcome: DomainEvent, stockChanges: readonly StockChange[] = []): Promise<DomainEvent> {
@@ -52,16 +53,16 @@ export class DynamoDbStepLedger implements StepLedger {
     const item: LedgerItem = { orderId, step, outcome, recordedAt: now.toISOString(), [timeToLiveAttribute]: epochSecondOf(now) + LEDGER_RETENTION_DAYS * SECONDS_PER_DAY };
     const put = {
       TableName: this.#ledgerTableName,
-      Item: item,
+      Item: toAttributes(item),
       ConditionExpression: 'attribute_not_exists(orderId)',
     };
     try {
       if (stockChanges.length === 0) {
         // A single conditional put costs one write unit; a transaction costs two per item.
-        await this.#client.send(new PutCommand(put));
+        await this.#client.send(new PutItemCommand(put));
       } else {
         await this.#client.send(
-          new TransactWriteCommand({
+          new TransactWriteItemsCommand({
             TransactItems: [{ Put: put }, ...stockChanges.map((change) => ({ Update: this.#stockUpdate(change) }))],
           }),
         );
@@ -76,17 +77,17 @@ export class DynamoDbStepLedger implements StepLedger {
     if (this.#inventoryTableName === undefined) throw new Error('inventoryTableName is required for stock changes');
     return {
       TableName: this.#inventoryTableName,
-      Key: { sku: change.sku },
+      Key: marshall({ sku: change.sku }),
       UpdateExpression: 'ADD available :available, reserved :reserved, shipped :shipped',
       // Counters never go below zero: that is what makes reservations all-or-nothing.
       ConditionExpression: 'attribute_exists(sku) AND available >= :availableNeeded AND reserved >= :reservedNeeded',
-      ExpressionAttributeValues: {
+      ExpressionAttributeValues: marshall({
         ':available': change.availableDelta,
         ':reserved': change.reservedDelta,
         ':shipped': change.shippedDelta,
         ':availableNeeded': Math.max(0, -change.availableDelta),
         ':reservedNeeded': Math.max(0, -change.reservedDelta),
-      },
+      }),
     };
   }
 

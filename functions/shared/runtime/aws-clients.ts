@@ -8,7 +8,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbCatalogue } from '#shared/adapters/dynamodb-catalogue';
 import { DynamoDbIdempotencyKeys } from '#shared/adapters/dynamodb-idempotency-keys';
 import { DynamoDbOrderContacts } from '#shared/adapters/dynamodb-order-contacts';
@@ -20,21 +19,17 @@ import { SqsDeadLetterParking } from '#shared/adapters/sqs-dead-letter-parking';
 import { config } from '#shared/config';
 import { PIPELINE_GRAPH, type HttpFunctionName, type PortsOf, type ProducedBy, type StepName } from '#shared/pipeline-graph';
 import type { DeclaredPorts, EventPublisher } from '#shared/ports';
+import { SDK_CLIENT_SETTINGS } from '#shared/runtime/sdk-client-settings';
 import { sqsStepHandler } from '#shared/runtime/sqs-step-handler';
 import { stepProcess, type StepLogic } from '#shared/steps/step';
 
-/** A DynamoDB document client that drops undefined attributes (optional fields of the model). */
-function documentClient(): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
-}
-
 /** The publisher to the bus named by EVENT_BUS_NAME. */
 export function eventPublisher(): EventBridgePublisher {
-  return new EventBridgePublisher({ client: new EventBridgeClient({}), eventBusName: config.eventBusName() });
+  return new EventBridgePublisher({ client: new EventBridgeClient(SDK_CLIENT_SETTINGS), eventBusName: config.eventBusName() });
 }
 
 /** The adapter behind each port, on the tables the configuration names. */
-function portAdapters(client: () => DynamoDBDocumentClient): { readonly [P in keyof DeclaredPorts]: () => DeclaredPorts[P] } {
+function portAdapters(client: () => DynamoDBClient): { readonly [P in keyof DeclaredPorts]: () => DeclaredPorts[P] } {
   const orderViews = () => new DynamoDbOrderViews({ client: client(), ordersTableName: config.ordersTableName() });
   const paymentIntents = () => new DynamoDbPaymentIntents({ client: client(), paymentIntentsTableName: config.paymentIntentsTableName() });
   const orderContacts = () => new DynamoDbOrderContacts({ client: client(), orderContactsTableName: config.orderContactsTableName() });
@@ -52,10 +47,10 @@ function portAdapters(client: () => DynamoDBDocumentClient): { readonly [P in ke
   };
 }
 
-/** One document client per function, made on first use. */
-function sharedClient(): () => DynamoDBDocumentClient {
-  let client: DynamoDBDocumentClient | undefined;
-  return () => (client ??= documentClient());
+/** One DynamoDB client per function, made on first use. */
+function sharedClient(): () => DynamoDBClient {
+  let client: DynamoDBClient | undefined;
+  return () => (client ??= new DynamoDBClient(SDK_CLIENT_SETTINGS));
 }
 
 /**
@@ -77,7 +72,7 @@ export function stepHandler<S extends StepName>(step: S, logic: StepLogic<S>): R
     step,
     process,
     publisher: PIPELINE_GRAPH.records(step) ? eventPublisher() : undefined,
-    parking: new SqsDeadLetterParking({ client: new SQSClient({}), deadLetterQueueUrl: config.deadLetterQueueUrl() }),
+    parking: new SqsDeadLetterParking({ client: new SQSClient(SDK_CLIENT_SETTINGS), deadLetterQueueUrl: config.deadLetterQueueUrl() }),
     maxReceiveCount: config.maxReceiveCount(),
   });
 }

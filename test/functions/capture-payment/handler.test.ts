@@ -37,7 +37,7 @@ describe('capture-payment handler', () => {
 
   /** The stored payment intent, if it is still in the table. */
   const storedIntent = async (paymentIntentId: string) =>
-    (await step.client.send(new GetCommand({ TableName: step.tables.paymentIntents, Key: { paymentIntentId }, ConsistentRead: true }))).Item;
+    (await step.documents.send(new GetCommand({ TableName: step.tables.paymentIntents, Key: { paymentIntentId }, ConsistentRead: true }))).Item;
 
   it('captures the amount and publishes PaymentCaptured', async () => {
     // Act

@@ -59,7 +59,7 @@ describe('place-order handler (POST /orders)', () => {
     const response = await post(JSON.stringify(anOrder({ paymentToken })));
     // Assess
     const orderId = response.json.orderId as string;
-    const { Items: intents = [] } = await db.client.send(new ScanCommand({ TableName: tables.paymentIntents }));
+    const { Items: intents = [] } = await db.documents.send(new ScanCommand({ TableName: tables.paymentIntents }));
     const paymentIntentId = (publisher.events[0]?.detail as { order: { paymentIntentId: string } }).order.paymentIntentId;
     expect(intents).toEqual([{ paymentIntentId, orderId, paymentToken, expiresAt: expect.any(Number) }]);
     expect(intents[0]?.expiresAt).toBeGreaterThanOrEqual(before + PAYMENT_INTENT_TTL_SECONDS);
@@ -76,7 +76,7 @@ describe('place-order handler (POST /orders)', () => {
     const response = await post(JSON.stringify(order));
     // Assess
     const orderId = response.json.orderId as string;
-    const { Items: contacts = [] } = await db.client.send(new ScanCommand({ TableName: tables.orderContacts }));
+    const { Items: contacts = [] } = await db.documents.send(new ScanCommand({ TableName: tables.orderContacts }));
     expect(contacts).toEqual([{ orderId, ...aContactOf(order), expiresAt: expect.any(Number) }]);
     expect(contacts[0]?.expiresAt).toBeGreaterThanOrEqual(before + ORDER_CONTACT_RETENTION_DAYS * SECONDS_PER_DAY);
     expect(contacts[0]?.expiresAt).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + ORDER_CONTACT_RETENTION_DAYS * SECONDS_PER_DAY);

@@ -70,7 +70,7 @@ describe('reserve-inventory handler', () => {
 
   it('keeps the first outcome when a duplicate races a sell-out', async () => {
     // Prepare: reserve, then the SKU sells out, then the duplicate arrives.
-    await step.client.send(new PutCommand({ TableName: step.tables.inventory, Item: { sku: 'SKU-LIMITED', unitPriceCents: 100, available: 3, reserved: 0, shipped: 0 } }));
+    await step.documents.send(new PutCommand({ TableName: step.tables.inventory, Item: { sku: 'SKU-LIMITED', unitPriceCents: 100, available: 3, reserved: 0, shipped: 0 } }));
     const orderId = randomUUID();
     const order = aPlacedOrder({ items: [{ sku: 'SKU-LIMITED', quantity: 2 }] });
     await step.deliver(anSqsRecord(placed(order, orderId)));

@@ -11,7 +11,7 @@ describe('ship-order handler', () => {
   beforeEach(async () => {
     // The order's units are reserved, as reserve-inventory leaves them.
     for (const [sku, quantity] of [['SKU-KEYBOARD', 1], ['SKU-MOUSE', 2]] as const) {
-      await step.client.send(new UpdateCommand({ TableName: step.tables.inventory, Key: { sku }, UpdateExpression: 'ADD available :minus, reserved :plus', ExpressionAttributeValues: { ':minus': -quantity, ':plus': quantity } }));
+      await step.documents.send(new UpdateCommand({ TableName: step.tables.inventory, Key: { sku }, UpdateExpression: 'ADD available :minus, reserved :plus', ExpressionAttributeValues: { ':minus': -quantity, ':plus': quantity } }));
     }
   });
 

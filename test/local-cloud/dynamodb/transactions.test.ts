@@ -13,7 +13,7 @@ describe('local DynamoDB transactions (real SDK v3 client)', () => {
   });
   afterAll(() => db.close());
 
-  const stock = async (sku: string) => (await db.client.send(new GetCommand({ TableName: tables.inventory, Key: { sku } }))).Item;
+  const stock = async (sku: string) => (await db.documents.send(new GetCommand({ TableName: tables.inventory, Key: { sku } }))).Item;
   const take = (sku: string, quantity: number) => ({
     Update: {
       TableName: tables.inventory,
@@ -28,21 +28,21 @@ describe('local DynamoDB transactions (real SDK v3 client)', () => {
     // Prepare
     const orderId = 'order-all';
     // Act
-    await db.client.send(
+    await db.documents.send(
       new TransactWriteCommand({
         TransactItems: [{ Put: { TableName: tables.ledger, Item: { orderId, step: 'reserve' }, ConditionExpression: 'attribute_not_exists(orderId)' } }, take('SKU-MOUSE', 2)],
       }),
     );
     // Assess
     expect((await stock('SKU-MOUSE'))?.available).toBe(999_998);
-    expect((await db.client.send(new GetCommand({ TableName: tables.ledger, Key: { orderId, step: 'reserve' } }))).Item).toBeDefined();
+    expect((await db.documents.send(new GetCommand({ TableName: tables.ledger, Key: { orderId, step: 'reserve' } }))).Item).toBeDefined();
   });
 
   it('applies nothing and reports a reason per action when one condition fails', async () => {
     // Prepare
     const before = await stock('SKU-KEYBOARD');
     // Act
-    const failure = await db.client
+    const failure = await db.documents
       .send(
         new TransactWriteCommand({
           TransactItems: [
@@ -57,14 +57,14 @@ describe('local DynamoDB transactions (real SDK v3 client)', () => {
     expect(failure).toBeInstanceOf(TransactionCanceledException);
     expect((failure as TransactionCanceledException).CancellationReasons?.map((reason) => reason.Code)).toEqual(['None', 'None', 'ConditionalCheckFailed']);
     expect(await stock('SKU-KEYBOARD')).toEqual(before);
-    expect((await db.client.send(new GetCommand({ TableName: tables.ledger, Key: { orderId: 'order-none', step: 'reserve' } }))).Item).toBeUndefined();
+    expect((await db.documents.send(new GetCommand({ TableName: tables.ledger, Key: { orderId: 'order-none', step: 'reserve' } }))).Item).toBeUndefined();
   });
 
   it('returns the old item with the reason when asked to', async () => {
     // Prepare
-    await db.client.send(new PutCommand({ TableName: tables.ledger, Item: { orderId: 'order-old', step: 'pay', amount: 5 } }));
+    await db.documents.send(new PutCommand({ TableName: tables.ledger, Item: { orderId: 'order-old', step: 'pay', amount: 5 } }));
     // Act
-    const failure = (await db.client
+    const failure = (await db.documents
       .send(
         new TransactWriteCommand({
           TransactItems: [
@@ -86,7 +86,7 @@ describe('local DynamoDB transactions (real SDK v3 client)', () => {
 
   it('checks a condition without writing', async () => {
     // Act
-    await db.client.send(
+    await db.documents.send(
       new TransactWriteCommand({
         TransactItems: [
           { ConditionCheck: { TableName: tables.inventory, Key: { sku: 'SKU-CABLE' }, ConditionExpression: 'attribute_exists(sku)' } },
@@ -94,7 +94,7 @@ describe('local DynamoDB transactions (real SDK v3 client)', () => {
         ],
       }),
     );
-    const failure = await db.client
+    const failure = await db.documents
       .send(new TransactWriteCommand({ TransactItems: [{ ConditionCheck: { TableName: tables.inventory, Key: { sku: 'SKU-NONE' }, ConditionExpression: 'attribute_exists(sku)' } }] }))
       .catch((error: unknown) => error);
     // Assess
@@ -104,7 +104,7 @@ describe('local DynamoDB transactions (real SDK v3 client)', () => {
 
   it('rejects two actions on one item', async () => {
     // Act
-    const failure = await db.client
+    const failure = await db.documents
       .send(new TransactWriteCommand({ TransactItems: [take('SKU-CABLE', 1), take('SKU-CABLE', 1)] }))
       .catch((error: unknown) => error as Error);
     // Assess
@@ -113,9 +113,9 @@ describe('local DynamoDB transactions (real SDK v3 client)', () => {
 
   it('keeps concurrent transactions atomic: stock never goes below zero', async () => {
     // Prepare: 1,000 units; of 40 concurrent takes of 30, exactly 33 fit.
-    await db.client.send(new PutCommand({ TableName: tables.inventory, Item: { sku: 'SKU-RACE', available: 1_000, reserved: 0, shipped: 0 } }));
+    await db.documents.send(new PutCommand({ TableName: tables.inventory, Item: { sku: 'SKU-RACE', available: 1_000, reserved: 0, shipped: 0 } }));
     // Act
-    const results = await Promise.allSettled(Array.from({ length: 40 }, () => db.client.send(new TransactWriteCommand({ TransactItems: [take('SKU-RACE', 30)] }))));
+    const results = await Promise.allSettled(Array.from({ length: 40 }, () => db.documents.send(new TransactWriteCommand({ TransactItems: [take('SKU-RACE', 30)] }))));
     // Assess
     const succeeded = results.filter((result) => result.status === 'fulfilled').length;
     expect(succeeded).toBe(33);
@@ -124,7 +124,7 @@ describe('local DynamoDB transactions (real SDK v3 client)', () => {
 
   it('reads several items in one TransactGetItems', async () => {
     // Act
-    const { Responses } = await db.client.send(
+    const { Responses } = await db.documents.send(
       new TransactGetCommand({ TransactItems: [{ Get: { TableName: tables.inventory, Key: { sku: 'SKU-LAPTOP' } } }, { Get: { TableName: tables.inventory, Key: { sku: 'SKU-NONE' } } }] }),
     );
     // Assess

@@ -1,7 +1,7 @@
-import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ADAPTER_ACCESS, PARKING_ACTIONS, PUBLISHING_ACTIONS, type TableAccess } from '#shared/adapters/access';
@@ -14,6 +14,7 @@ import { DynamoDbStepLedger } from '#shared/adapters/dynamodb-step-ledger';
 import { EventBridgePublisher } from '#shared/adapters/eventbridge-publisher';
 import { SqsDeadLetterParking } from '#shared/adapters/sqs-dead-letter-parking';
 import { domainEvent } from '#shared/contracts';
+import { SDK_CLIENT_SETTINGS } from '#shared/runtime/sdk-client-settings';
 import { applyEvent } from '#shared/order-view';
 import type { TableName } from '#shared/tables';
 import { aContactOf, aPlacedOrder } from '#test/support/factories';
@@ -25,7 +26,7 @@ const ORDER_ID = '00000000-0000-4000-8000-000000000001';
 const OUTCOME = domainEvent('OrderCancelled', { schemaVersion: 2, orderId: ORDER_ID, reason: { code: 'OUT_OF_STOCK', message: 'out' } });
 
 /**
- * The IAM actions, by table, that the DynamoDB requests a document client sent need: each
+ * The IAM actions, by table, that the DynamoDB requests a client sent need: each
  * request's own action, and for a transaction each item's (IAM authorizes them one by one).
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html
  */
@@ -34,13 +35,13 @@ function actionsSent(commands: readonly object[]): Record<string, string[]> {
   const add = (table: string | undefined, action: string) => (actions[tableNamed(table ?? '?')] ??= new Set()).add(`dynamodb:${action}`);
   for (const command of commands as { input: unknown }[]) {
     const input = command.input as Record<string, any>;
-    if (command instanceof GetCommand) add(input.TableName, 'GetItem');
-    else if (command instanceof PutCommand) add(input.TableName, 'PutItem');
+    if (command instanceof GetItemCommand) add(input.TableName, 'GetItem');
+    else if (command instanceof PutItemCommand) add(input.TableName, 'PutItem');
     // A Query of an index is authorized on the index: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html#amazondynamodb-resources-for-iam-policies
     else if (command instanceof QueryCommand) add(input.IndexName === undefined ? input.TableName : `${tableNamed(input.TableName)}/index/${input.IndexName}`, 'Query');
-    else if (command instanceof DeleteCommand) add(input.TableName, 'DeleteItem');
-    else if (command instanceof BatchGetCommand) for (const table of Object.keys(input.RequestItems)) add(table, 'BatchGetItem');
-    else if (command instanceof TransactWriteCommand) {
+    else if (command instanceof DeleteItemCommand) add(input.TableName, 'DeleteItem');
+    else if (command instanceof BatchGetItemCommand) for (const table of Object.keys(input.RequestItems)) add(table, 'BatchGetItem');
+    else if (command instanceof TransactWriteItemsCommand) {
       for (const item of input.TransactItems as Record<string, { TableName: string }>[]) {
         const [kind, request] = Object.entries(item)[0] ?? [];
         add(request?.TableName, { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem' }[kind as string] ?? `unknown ${kind}`);
@@ -55,7 +56,7 @@ const sorted = (access: TableAccess) => Object.fromEntries(Object.entries(access
 
 describe('adapters: what each one sends is exactly the access listed for it (pure unit tests of the adapters)', () => {
   // The client's own instance is mocked, not the class: no other DynamoDB client of the run is touched.
-  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+  const client = new DynamoDBClient({ region: 'us-east-1', ...SDK_CLIENT_SETTINGS });
   const dynamodb = mockClient(client);
 
   const sent = () => dynamodb.calls().map((call) => call.args[0]);
@@ -67,7 +68,7 @@ describe('adapters: what each one sends is exactly the access listed for it (pur
 
   it('the catalogue reads stock with BatchGetItem only', async () => {
     // Prepare
-    dynamodb.on(BatchGetCommand).resolves({ Responses: { [TABLES.inventory]: [{ sku: 'SKU-MOUSE', available: 1, unitPriceCents: 100 }] } });
+    dynamodb.on(BatchGetItemCommand).resolves({ Responses: { [TABLES.inventory]: [marshall({ sku: 'SKU-MOUSE', available: 1, unitPriceCents: 100 })] } });
     // Act
     await new DynamoDbCatalogue({ client, inventoryTableName: TABLES.inventory }).stockLevels(['SKU-MOUSE']);
     // Assess
@@ -100,8 +101,8 @@ describe('adapters: what each one sends is exactly the access listed for it (pur
   it("idempotency keys are claimed with a conditional PutItem, and the claim that stands is read with GetItem when the condition fails", async () => {
     // Prepare
     const keys = new DynamoDbIdempotencyKeys({ client, idempotencyTableName: TABLES.idempotency });
-    dynamodb.on(PutCommand).rejectsOnce(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} })).resolves({});
-    dynamodb.on(GetCommand).resolves({ Item: { customerKey: 'customer-1#key', orderId: ORDER_ID, fingerprint: 'f' } });
+    dynamodb.on(PutItemCommand).rejectsOnce(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} })).resolves({});
+    dynamodb.on(GetItemCommand).resolves({ Item: marshall({ customerKey: 'customer-1#key', orderId: ORDER_ID, fingerprint: 'f' }) });
     // Act
     const claim = await keys.claim('customer-1', 'key', { orderId: '00000000-0000-4000-8000-000000000002', fingerprint: 'f' });
     // Assess
@@ -112,7 +113,7 @@ describe('adapters: what each one sends is exactly the access listed for it (pur
   it('payment intents are issued with PutItem only; capture-payment reads one with GetItem and deletes it with DeleteItem', async () => {
     // Prepare
     const intents = new DynamoDbPaymentIntents({ client, paymentIntentsTableName: TABLES.paymentIntents });
-    dynamodb.on(GetCommand).resolves({ Item: { paymentIntentId: 'pi_1', orderId: ORDER_ID, paymentToken: 'tok_visa', expiresAt: Number.MAX_SAFE_INTEGER } });
+    dynamodb.on(GetItemCommand).resolves({ Item: marshall({ paymentIntentId: 'pi_1', orderId: ORDER_ID, paymentToken: 'tok_visa', expiresAt: Number.MAX_SAFE_INTEGER }) });
     // Act
     const paymentIntentId = await intents.issue(ORDER_ID, 'tok_visa');
     const afterIssue = actionsSent(sent());
@@ -135,7 +136,7 @@ describe('adapters: what each one sends is exactly the access listed for it (pur
   it("order contacts are kept with PutItem only and read with GetItem only", async () => {
     // Prepare
     const contacts = new DynamoDbOrderContacts({ client, orderContactsTableName: TABLES.orderContacts });
-    dynamodb.on(GetCommand).resolves({ Item: { orderId: ORDER_ID, ...aContactOf(), expiresAt: Number.MAX_SAFE_INTEGER } });
+    dynamodb.on(GetItemCommand).resolves({ Item: marshall({ orderId: ORDER_ID, ...aContactOf(), expiresAt: Number.MAX_SAFE_INTEGER }, { removeUndefinedValues: true }) });
     // Act
     await contacts.keep(ORDER_ID, aContactOf());
     const afterKeep = actionsSent(sent());
@@ -157,8 +158,8 @@ describe('adapters: what each one sends is exactly the access listed for it (pur
   it('the ledger records with a conditional PutItem, and reads the record that stands when the condition fails', async () => {
     // Prepare
     const ledger = new DynamoDbStepLedger({ client, ledgerTableName: TABLES.ledger });
-    dynamodb.on(PutCommand).rejectsOnce(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} })).resolves({});
-    dynamodb.on(GetCommand).resolves({ Item: { orderId: ORDER_ID, step: 'cancel-order', outcome: OUTCOME } });
+    dynamodb.on(PutItemCommand).rejectsOnce(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} })).resolves({});
+    dynamodb.on(GetItemCommand).resolves({ Item: marshall({ orderId: ORDER_ID, step: 'cancel-order', outcome: OUTCOME }, { removeUndefinedValues: true }) });
     // Act
     await ledger.record(ORDER_ID, 'cancel-order', OUTCOME);
     // Assess
@@ -168,8 +169,8 @@ describe('adapters: what each one sends is exactly the access listed for it (pur
   it('the ledger moves stock in the transaction of its record: PutItem on the ledger, UpdateItem on inventory, and GetItem when the record exists', async () => {
     // Prepare
     const ledger = new DynamoDbStepLedger({ client, ledgerTableName: TABLES.ledger, inventoryTableName: TABLES.inventory });
-    dynamodb.on(TransactWriteCommand).rejects(new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }] }));
-    dynamodb.on(GetCommand).resolves({ Item: { orderId: ORDER_ID, step: 'ship-order', outcome: OUTCOME } });
+    dynamodb.on(TransactWriteItemsCommand).rejects(new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }] }));
+    dynamodb.on(GetItemCommand).resolves({ Item: marshall({ orderId: ORDER_ID, step: 'ship-order', outcome: OUTCOME }, { removeUndefinedValues: true }) });
     // Act
     await ledger.record(ORDER_ID, 'ship-order', OUTCOME, [{ sku: 'SKU-MOUSE', availableDelta: 0, reservedDelta: -1, shippedDelta: 1 }]);
     // Assess
@@ -180,7 +181,7 @@ describe('adapters: what each one sends is exactly the access listed for it (pur
 describe('adapters that send to SQS and EventBridge (pure unit tests)', () => {
   it('parking sends the record to the DLQ with SendMessage only', async () => {
     // Prepare
-    const client = new SQSClient({ region: 'us-east-1' });
+    const client = new SQSClient({ region: 'us-east-1', ...SDK_CLIENT_SETTINGS });
     const sqs = mockClient(client);
     sqs.on(SendMessageCommand).resolves({ MessageId: 'm' });
     // Act
@@ -191,7 +192,7 @@ describe('adapters that send to SQS and EventBridge (pure unit tests)', () => {
 
   it('the publisher puts events with PutEvents only, each with the source of its contract', async () => {
     // Prepare
-    const client = new EventBridgeClient({ region: 'us-east-1' });
+    const client = new EventBridgeClient({ region: 'us-east-1', ...SDK_CLIENT_SETTINGS });
     const eventBridge = mockClient(client);
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e' }] });
     // Act

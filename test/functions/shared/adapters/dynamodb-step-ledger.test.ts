@@ -26,7 +26,7 @@ describe('DynamoDbStepLedger', () => {
     await ledger.record('ord-retention', 'cancel-order', outcome);
     // Assess
     const after = Math.ceil(Date.now() / 1000);
-    const { Item } = await dynamoDb.client.send(new GetCommand({ TableName: tables.ledger, Key: { orderId: 'ord-retention', step: 'cancel-order' } }));
+    const { Item } = await dynamoDb.documents.send(new GetCommand({ TableName: tables.ledger, Key: { orderId: 'ord-retention', step: 'cancel-order' } }));
     const expiresAt = Number(Item?.[TABLE_KEYS.ledger.timeToLiveAttribute]);
     const retentionSeconds = LEDGER_RETENTION_DAYS * 24 * 60 * 60;
     expect(expiresAt).toBeGreaterThanOrEqual(before + retentionSeconds);
