@@ -137,6 +137,9 @@ export const e2eBenchmark: BenchmarkGroup = {
       context.note(
         'e2e: floorMsPerOrder = the functions\' SDK calls per order x the CPU of one hot SDK call against a no-op server (client and server) + the handlers\' own logic per order (handlerLogicMsPerOrder: the order mix through place-order\'s and every step\'s handler, ports, bus and queues in memory, one thread, hot), measured in the same run before and after the measurement, each term the mean of the two (floorMsPerOrderMeasured: the floor from each alone); floorRatio = cpuMsPerOrder / floorMsPerOrder',
       );
+      context.note(
+        'e2e: floorMsPerOrderAcrossProcesses prices each call with its no-op server in a process of its own (sdkCallCpuMsAcrossProcesses, both processes\' CPU), as every call of a function crosses to another thread or process; floorRatioAcrossProcesses = cpuMsPerOrder / floorMsPerOrderAcrossProcesses',
+      );
       if (floor.floorSpread !== null && floor.floorSpread > MAX_FLOOR_SPREAD) {
         context.note(`e2e: the floor measured ${floor.floorMsPerOrderMeasured.map((ms) => ms.toFixed(1)).join(' ms and ')} ms before and after the measurement: the machine's speed moved during the run, so floorRatio is uncertain by a factor of ${floor.floorSpread.toFixed(2)}`);
       }

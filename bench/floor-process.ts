@@ -18,8 +18,10 @@ import { mean } from './statistics.ts';
 
 /** What the floor's process measures. */
 export interface FloorTerms {
-  /** CPU milliseconds of one hot SDK call, client and no-op server together. */
+  /** CPU milliseconds of one hot SDK call, client and no-op server together, in one process. */
   readonly sdkCallCpuMs: number;
+  /** The same with the no-op server in a process of its own, both processes' CPU summed. */
+  readonly sdkCallCpuMsAcrossProcesses: number;
   readonly handlerLogic: HandlerLogicFloor;
 }
 
@@ -49,6 +51,12 @@ export interface FloorFigures {
   readonly floorRatio: number | null;
   /** The largest measurement of the floor over the smallest: how far the machine's speed moved during the run. */
   readonly floorSpread: number | null;
+  /** CPU of one hot SDK call with the server in another process, the mean of the measurements. */
+  readonly sdkCallCpuMsAcrossProcesses: number;
+  /** The floor with {@link sdkCallCpuMsAcrossProcesses} for each call; `null` without a count of calls. */
+  readonly floorMsPerOrderAcrossProcesses: number | null;
+  /** CPU per order over {@link floorMsPerOrderAcrossProcesses}; `null` without either. */
+  readonly floorRatioAcrossProcesses: number | null;
 }
 
 /**
@@ -59,23 +67,33 @@ export function floorFigures(sdkCallsPerOrder: number | null, cpuMsPerOrder: num
   const [first] = measured;
   if (first === undefined) throw new RangeError('the floor needs at least one measurement of its terms');
   const sdkCallCpuMs = mean(measured.map((terms) => terms.sdkCallCpuMs));
+  const sdkCallCpuMsAcrossProcesses = mean(measured.map((terms) => terms.sdkCallCpuMsAcrossProcesses));
   const handlerLogicMsPerOrder = mean(measured.map((terms) => terms.handlerLogic.msPerOrder));
   const floorOf = (callCpuMs: number, logicMs: number) => (sdkCallsPerOrder === null ? null : sdkCallsPerOrder * callCpuMs + logicMs);
   const floorMsPerOrder = floorOf(sdkCallCpuMs, handlerLogicMsPerOrder);
   const floorMsPerOrderMeasured = measured.flatMap((terms) => floorOf(terms.sdkCallCpuMs, terms.handlerLogic.msPerOrder) ?? []);
+  const floorMsPerOrderAcrossProcesses = floorOf(sdkCallCpuMsAcrossProcesses, handlerLogicMsPerOrder);
+  const ratioTo = (floor: number | null) => (floor !== null && cpuMsPerOrder !== null ? cpuMsPerOrder / floor : null);
   return {
     sdkCallCpuMs,
     handlerLogicMsPerOrder,
     handlerLogicInvocationsPerOrder: first.handlerLogic.invocationsPerOrder,
     floorMsPerOrder,
     floorMsPerOrderMeasured,
-    floorRatio: floorMsPerOrder !== null && cpuMsPerOrder !== null ? cpuMsPerOrder / floorMsPerOrder : null,
+    floorRatio: ratioTo(floorMsPerOrder),
     floorSpread: floorMsPerOrderMeasured.length > 0 ? Math.max(...floorMsPerOrderMeasured) / Math.min(...floorMsPerOrderMeasured) : null,
+    sdkCallCpuMsAcrossProcesses,
+    floorMsPerOrderAcrossProcesses,
+    floorRatioAcrossProcesses: ratioTo(floorMsPerOrderAcrossProcesses),
   };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url) && process.send !== undefined) {
   const seed = Number(process.argv[2]);
-  const terms: FloorTerms = { sdkCallCpuMs: await measureSdkCallCpuMs(), handlerLogic: await measureHandlerLogicMs(seed) };
+  const terms: FloorTerms = {
+    sdkCallCpuMs: await measureSdkCallCpuMs('same-process'),
+    sdkCallCpuMsAcrossProcesses: await measureSdkCallCpuMs('own-process'),
+    handlerLogic: await measureHandlerLogicMs(seed),
+  };
   process.send(terms, () => process.exit(0));
 }

@@ -19,11 +19,16 @@ export interface SteadyCpuOptions {
   readonly measuredBatches: number;
   /** The measurement ends here with the batches it has, so a starved machine cannot stall the bench. */
   readonly maxMs: number;
+  /**
+   * The CPU milliseconds used so far by everything the operation runs on, read around each
+   * measured batch. @default this process's CPU, every thread (`process.cpuUsage()`)
+   */
+  readonly cpuMs?: () => number | Promise<number>;
 }
 
 /** The result of {@link steadyCpuMsPerOperation}. */
 export interface SteadyCpu {
-  /** The median of the measured batches' CPU milliseconds per operation (process CPU, every thread). */
+  /** The median of the measured batches' CPU milliseconds per operation (`cpuMs`: by default the process's CPU, every thread). */
   readonly msPerOperation: number;
   /** Operations in the measured batches. */
   readonly operations: number;
@@ -35,6 +40,7 @@ export interface SteadyCpu {
  * at least one batch is measured, however long it takes.
  */
 export async function steadyCpuMsPerOperation(operation: (index: number) => Promise<void>, options: SteadyCpuOptions): Promise<SteadyCpu> {
+  const cpuMs = options.cpuMs ?? processCpuMs;
   const start = performance.now();
   let index = 0;
   const runBatch = async () => {
@@ -43,10 +49,15 @@ export async function steadyCpuMsPerOperation(operation: (index: number) => Prom
   for (let batch = 0; batch < options.warmupBatches && performance.now() - start < options.maxMs / 2; batch += 1) await runBatch();
   const perOperation: number[] = [];
   while (perOperation.length < options.measuredBatches && (perOperation.length === 0 || performance.now() - start < options.maxMs)) {
-    const before = process.cpuUsage();
+    const before = await cpuMs();
     await runBatch();
-    const used = process.cpuUsage(before);
-    perOperation.push((used.user + used.system) / 1000 / options.batchSize);
+    perOperation.push(((await cpuMs()) - before) / options.batchSize);
   }
   return { msPerOperation: median(perOperation), operations: perOperation.length * options.batchSize };
+}
+
+/** This process's CPU milliseconds so far, every thread. */
+export function processCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }

@@ -13,6 +13,7 @@ describe('measureFloorTermsInOwnProcess', () => {
 
     // Assess
     expect(terms.sdkCallCpuMs).toBeGreaterThan(0);
+    expect(terms.sdkCallCpuMsAcrossProcesses).toBeGreaterThan(0);
     expect(terms.handlerLogic.msPerOrder).toBeGreaterThan(0);
     expect(terms.handlerLogic.orders).toBeGreaterThan(0);
     expect(terms.handlerLogic.invocationsPerOrder).toBeCloseTo(here.invocationsPerOrder, 0);
@@ -20,8 +21,9 @@ describe('measureFloorTermsInOwnProcess', () => {
 });
 
 describe('floorFigures', () => {
-  const terms = (sdkCallCpuMs: number, handlerLogicMsPerOrder: number): FloorTerms => ({
+  const terms = (sdkCallCpuMs: number, handlerLogicMsPerOrder: number, sdkCallCpuMsAcrossProcesses = sdkCallCpuMs * 1.5): FloorTerms => ({
     sdkCallCpuMs,
+    sdkCallCpuMsAcrossProcesses,
     handlerLogic: { msPerOrder: handlerLogicMsPerOrder, invocationsPerOrder: 10, orders: 1000 },
   });
 
@@ -39,9 +41,20 @@ describe('floorFigures', () => {
     expect(figures.handlerLogicInvocationsPerOrder).toBe(10);
   });
 
+  it('also prices each call with its server in another process, from the same measurements', () => {
+    // Act
+    const figures = floorFigures(20, 36, [terms(0.4, 1, 0.5), terms(0.4, 0.6, 0.7)]);
+
+    // Assess
+    expect(figures.sdkCallCpuMsAcrossProcesses).toBeCloseTo(0.6, 9);
+    expect(figures.floorMsPerOrderAcrossProcesses).toBeCloseTo(20 * 0.6 + 0.8, 9);
+    expect(figures.floorRatioAcrossProcesses).toBeCloseTo(36 / 12.8, 9);
+    expect(figures.floorRatio).toBeCloseTo(36 / 8.8, 9);
+  });
+
   it('has no floor, ratio or spread without a count of SDK calls, and no ratio without the CPU', () => {
-    expect(floorFigures(null, 36, [terms(0.6, 0.5)])).toMatchObject({ floorMsPerOrder: null, floorMsPerOrderMeasured: [], floorRatio: null, floorSpread: null });
-    expect(floorFigures(20, null, [terms(0.6, 0.5)])).toMatchObject({ floorMsPerOrder: 12.5, floorRatio: null, floorSpread: 1 });
+    expect(floorFigures(null, 36, [terms(0.6, 0.5)])).toMatchObject({ floorMsPerOrder: null, floorMsPerOrderMeasured: [], floorRatio: null, floorSpread: null, floorMsPerOrderAcrossProcesses: null, floorRatioAcrossProcesses: null });
+    expect(floorFigures(20, null, [terms(0.6, 0.5)])).toMatchObject({ floorMsPerOrder: 12.5, floorRatio: null, floorSpread: 1, floorRatioAcrossProcesses: null });
   });
 
   it('refuses to compute a floor from no measurement', () => {

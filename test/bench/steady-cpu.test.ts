@@ -44,4 +44,15 @@ describe('steadyCpuMsPerOperation', () => {
     // the median is one of the idle batches, a small fraction of a millisecond.
     expect(steady.msPerOperation).toBeLessThan(4);
   });
+
+  it("reads the CPU it is given, such as another process's added to this one", async () => {
+    // Prepare: a counter standing for the CPU of everything the operation runs on; each operation uses 3 ms of it.
+    let cpuMs = 0;
+
+    // Act
+    const steady = await steadyCpuMsPerOperation(async () => void (cpuMs += 3), { batchSize: 10, warmupBatches: 1, measuredBatches: 3, maxMs: 60_000, cpuMs: async () => cpuMs });
+
+    // Assess
+    expect(steady.msPerOperation).toBe(3);
+  });
 });
