@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { buildPayloadV2Event } from '#cloud/http-api/payload-v2-event';
 import { startLocalCloud, type LocalCloud } from '#cloud/local-cloud';
 import type { InvocationResult } from '#cloud/lambda/invocation-result';
 import { plannedOrder } from '#local/order-mix';
@@ -94,31 +95,19 @@ function handlerNames(cloud: LocalCloud): Map<string, string> {
   }));
 }
 
-/** An HTTP API payload 2.0 event, as the HTTP API hands a request to a function. */
+/** The verified claims of the bench's customer, as the API's JWT authorizer hands an ID token's to a function. */
+const BENCH_CUSTOMER_CLAIMS = { sub: 'bench-customer', email: 'bench@example.com' } as const;
+
+/**
+ * The payload 2.0 event the HTTP API builds for a request of the bench's customer, past the
+ * route's JWT authorizer: the handlers answer 401 to a request without its claims.
+ */
 function httpEvent(method: string, path: string, options: { body?: string; pathParameters?: Record<string, string> }): unknown {
   const routeKey = options.pathParameters ? `${method} /orders/{id}` : `${method} ${path}`;
-  return {
-    version: '2.0',
-    routeKey,
-    rawPath: path,
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json' },
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'bench',
-      domainName: '127.0.0.1',
-      domainPrefix: '127',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
-      requestId: randomUUID(),
-      routeKey,
-      stage: '$default',
-      time: new Date().toUTCString(),
-      timeEpoch: Date.now(),
-    },
-    isBase64Encoded: false,
-    ...(options.body === undefined ? {} : { body: options.body }),
-    ...(options.pathParameters === undefined ? {} : { pathParameters: options.pathParameters }),
-  };
+  return buildPayloadV2Event(
+    { method, rawPath: path, rawQueryString: '', rawHeaders: ['content-type', 'application/json', 'user-agent', 'bench'], body: Buffer.from(options.body ?? ''), sourceIp: '127.0.0.1', port: 0, protocol: 'HTTP/1.1' },
+    { routeKey, pathParameters: options.pathParameters ?? {}, requestId: randomUUID(), accountId: '000000000000', apiId: 'bench', time: new Date(), authorizer: { jwt: { claims: BENCH_CUSTOMER_CLAIMS, scopes: null } } },
+  );
 }
 
 /** Waits until every queue is empty with nothing in flight (the projection's last batches). */
