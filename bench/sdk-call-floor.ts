@@ -40,10 +40,19 @@ type ServerProcessMessage = { readonly endpoint: string } | { readonly cpuMs: nu
 /** The floor's server in a child process, and a way to read that process's CPU. */
 async function startFloorServerProcess(): Promise<{ readonly endpoint: string; readonly cpuMs: () => Promise<number>; readonly close: () => void }> {
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  // Each wait takes its listeners off again: the measurement asks for the server's CPU around every batch.
   const next = () =>
     new Promise<ServerProcessMessage>((resolve, reject) => {
-      child.once('message', (message) => resolve(message as ServerProcessMessage));
-      child.once('exit', (code) => reject(new Error(`the floor's server process exited with ${String(code)}`)));
+      const onMessage = (message: unknown) => {
+        child.off('exit', onExit);
+        resolve(message as ServerProcessMessage);
+      };
+      const onExit = (code: number | null) => {
+        child.off('message', onMessage);
+        reject(new Error(`the floor's server process exited with ${String(code)}`));
+      };
+      child.once('message', onMessage);
+      child.once('exit', onExit);
     });
   const first = await next();
   if (!('endpoint' in first)) throw new Error("the floor's server process did not say its endpoint");
