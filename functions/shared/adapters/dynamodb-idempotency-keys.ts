@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { toAttributes } from '#shared/adapters/dynamodb-item';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { fromAttributes, toAttributes } from '#shared/adapters/dynamodb-item';
 import type { IdempotencyClaim, IdempotencyKeys } from '#shared/ports';
 import { epochSecondOf, SECONDS_PER_DAY, TABLE_KEYS } from '#shared/tables';
 
@@ -46,7 +46,7 @@ export class DynamoDbIdempotencyKeys implements IdempotencyKeys {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
     const { Item } = await this.#client.send(new GetItemCommand({ TableName: this.#tableName, Key: marshall({ [partitionKey]: customerKey }), ConsistentRead: true }));
-    const claim = Item === undefined ? undefined : unmarshall(Item);
+    const claim = fromAttributes(Item);
     return { claimed: false, orderId: String(claim?.orderId), fingerprint: String(claim?.fingerprint) };
   }
 }

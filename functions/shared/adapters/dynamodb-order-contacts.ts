@@ -1,6 +1,6 @@
 import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { toAttributes } from '#shared/adapters/dynamodb-item';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { fromAttributes, toAttributes } from '#shared/adapters/dynamodb-item';
 import type { OrderContact, OrderContactKeeper, OrderContactReader } from '#shared/ports';
 import { epochSecondOf, hasExpired, ORDER_CONTACT_RETENTION_DAYS, SECONDS_PER_DAY, TABLE_KEYS } from '#shared/tables';
 
@@ -28,7 +28,7 @@ export class DynamoDbOrderContacts implements OrderContactKeeper, OrderContactRe
   async find(orderId: string): Promise<OrderContact | undefined> {
     // Consistent: place-order writes the contact just before it publishes the order's first event.
     const { Item } = await this.#client.send(new GetItemCommand({ TableName: this.#tableName, Key: marshall({ [partitionKey]: orderId }), ConsistentRead: true }));
-    const item = Item === undefined ? undefined : unmarshall(Item);
+    const item = fromAttributes(Item);
     if (item === undefined || hasExpired(item[timeToLiveAttribute], this.#now())) return undefined;
     return { name: String(item.name), email: String(item.email), shippingAddress: item.shippingAddress as OrderContact['shippingAddress'] };
   }

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { toAttributes } from '#shared/adapters/dynamodb-item';
+import { fromAttributes, toAttributes } from '#shared/adapters/dynamodb-item';
 import { ConcurrentUpdateError } from '#shared/errors';
 import type { OrderView } from '#shared/order-view';
 import type { OrderLister, OrderPage, OrderPosition, OrderSummary, OrderViewStore } from '#shared/ports';
@@ -25,7 +25,7 @@ export class DynamoDbOrderViews implements OrderViewStore, OrderLister {
 
   async get(orderId: string): Promise<OrderView | undefined> {
     const { Item } = await this.#client.send(new GetItemCommand({ TableName: this.#tableName, Key: marshall({ orderId }), ConsistentRead: true }));
-    return Item === undefined ? undefined : (unmarshall(Item) as OrderView);
+    return fromAttributes(Item) as OrderView | undefined;
   }
 
   /**
@@ -52,7 +52,7 @@ export class DynamoDbOrderViews implements OrderViewStore, OrderLister {
       const { orderId, status, placedAt, updatedAt } = unmarshall(item);
       return { orderId, status, placedAt, updatedAt } as OrderSummary;
     });
-    const lastKey = LastEvaluatedKey === undefined ? undefined : unmarshall(LastEvaluatedKey);
+    const lastKey = fromAttributes(LastEvaluatedKey);
     const last = lastKey === undefined ? undefined : { placedAt: String(lastKey[PLACED_AT_KEY]), orderId: String(lastKey[ORDER_KEY]) };
     return { orders, ...(last === undefined ? {} : { next: last }) };
   }

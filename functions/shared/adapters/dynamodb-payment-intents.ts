@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DeleteItemCommand, GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { toAttributes } from '#shared/adapters/dynamodb-item';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { fromAttributes, toAttributes } from '#shared/adapters/dynamodb-item';
 import type { PaymentIntent, PaymentIntentDiscarder, PaymentIntentIssuer, PaymentIntentRedeemer } from '#shared/ports';
 import { epochSecondOf, hasExpired, SECONDS_PER_DAY, TABLE_KEYS } from '#shared/tables';
 
@@ -54,7 +54,7 @@ export class DynamoDbPaymentIntents implements PaymentIntentIssuer, PaymentInten
 
   async find(paymentIntentId: string): Promise<PaymentIntent | undefined> {
     const { Item } = await this.#client.send(new GetItemCommand({ TableName: this.#tableName, Key: marshall({ [partitionKey]: paymentIntentId }), ConsistentRead: true }));
-    const item = Item === undefined ? undefined : unmarshall(Item);
+    const item = fromAttributes(Item);
     if (item === undefined || hasExpired(item[timeToLiveAttribute], this.#now())) return undefined;
     return { paymentIntentId, orderId: String(item.orderId), paymentToken: String(item.paymentToken) };
   }

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { toAttributes } from '#shared/adapters/dynamodb-item';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { fromAttributes, toAttributes } from '#shared/adapters/dynamodb-item';
 import type { DomainEvent } from '#shared/contracts';
 import { ConcurrentUpdateError, InsufficientStockError, TransientError } from '#shared/errors';
 import type { StepLedger, StockChange } from '#shared/ports';
@@ -45,7 +45,7 @@ export class DynamoDbStepLedger implements StepLedger {
     const { Item } = await this.#client.send(
       new GetItemCommand({ TableName: this.#ledgerTableName, Key: marshall({ orderId, step }), ConsistentRead: true }),
     );
-    return Item === undefined ? undefined : (unmarshall(Item) as LedgerItem).outcome;
+    return (fromAttributes(Item) as LedgerItem | undefined)?.outcome;
   }
 
   async record(orderId: string, step: string, outcome: DomainEvent, stockChanges: readonly StockChange[] = []): Promise<DomainEvent> {
