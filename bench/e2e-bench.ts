@@ -33,7 +33,8 @@ import { floorFigures, measureFloorTermsInOwnProcess } from './floor-process.ts'
 import { ORDER_KINDS, plannedOrder, type OrderKindName, type PlannedOrder } from '#local/order-mix';
 import { PIPELINE_GRAPH } from '#shared/pipeline-graph';
 import { highestSustained, judgeStep, nextRate, type RateTried, type StepObservation, type StepVerdict } from './rate-search.ts';
-import { mean, percentile } from './statistics.ts';
+import { mean, percentile, percentileOrNull } from './statistics.ts';
+import { cpuMs } from './steady-cpu.ts';
 import { designFromTemplate } from './template-design.ts';
 import { UsageTally } from './usage-tally.ts';
 import { CustomerTokens } from '#infra/tools/token/customer-tokens';
@@ -683,16 +684,12 @@ class PipelineRun {
   }
 }
 
-/** The answers of the orders that were not accepted, with how many got each. */
 /** Milliseconds from sending each accepted order's POST to its 202: the wait at the front door. */
 function acceptWaitsMs(orders: readonly PlacedOrder[]): number[] {
   return orders.flatMap((order) => (order.acceptedAt === undefined ? [] : [order.acceptedAt - order.sentAt]));
 }
 
-function percentileOrNull(values: readonly number[], p: number): number | null {
-  return values.length > 0 ? percentile(values, p) : null;
-}
-
+/** The answers of the orders that were not accepted, with how many got each. */
 function refusalsOf(orders: readonly PlacedOrder[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const { refusal } of orders) if (refusal !== undefined) counts[refusal] = (counts[refusal] ?? 0) + 1;
@@ -742,11 +739,6 @@ function sum(values: Iterable<number>): number {
 /** What `after` adds to `before`, by key (request counts, CPU milliseconds); keys that did not grow are left out. */
 function increasesSince(before: Readonly<Record<string, number>>, after: Readonly<Record<string, number>>): Record<string, number> {
   return Object.fromEntries(Object.entries(after).flatMap(([key, count]) => (count > (before[key] ?? 0) ? [[key, count - (before[key] ?? 0)]] : [])));
-}
-
-/** User plus system CPU time, in milliseconds. */
-function cpuMs(usage: NodeJS.CpuUsage): number {
-  return (usage.user + usage.system) / 1000;
 }
 
 async function fileSize(file: string): Promise<number> {

@@ -3,7 +3,7 @@
  * until a rate is not sustained, then bisects between the last rate that was and the first that
  * was not. Pure, so the search and the verdict on each step are tested without a clock.
  */
-import { percentile } from './statistics.ts';
+import { percentileOrNull } from './statistics.ts';
 
 /** What one step of the search observed. */
 export interface StepObservation {
@@ -57,7 +57,7 @@ export function judgeStep(step: StepObservation, criteria: SustainCriteria = {})
   const maxP99Ms = criteria.maxP99Ms ?? 2000;
   const minArrivalShare = criteria.minArrivalShare ?? 0.9;
   const arrivalRate = step.arrivalSeconds > 0 ? (step.placed - 1) / step.arrivalSeconds : step.placed;
-  const p99Ms = step.latenciesMs.length > 0 ? percentile(step.latenciesMs, 99) : null;
+  const p99Ms = percentileOrNull(step.latenciesMs, 99);
   const verdict = (sustained: boolean, reason: string): StepVerdict => ({ sustained, reason, arrivalRate, p99Ms });
   if (step.abandonedBecause !== undefined) return verdict(false, step.abandonedBecause);
   if (step.accepted < step.placed) return verdict(false, `${step.placed - step.accepted} of ${step.placed} orders not accepted`);

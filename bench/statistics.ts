@@ -17,6 +17,11 @@ export function percentile(samples: readonly number[], p: number): number {
   return low + (high - low) * (rank - below);
 }
 
+/** The `p`-th percentile of `samples` ({@link percentile}), or null when there are none. */
+export function percentileOrNull(samples: readonly number[], p: number): number | null {
+  return samples.length > 0 ? percentile(samples, p) : null;
+}
+
 /** The median of `samples`: robust to the odd round disturbed by another process on the machine. */
 export function median(samples: readonly number[]): number {
   return percentile(samples, 50);

@@ -56,8 +56,12 @@ export async function steadyCpuMsPerOperation(operation: (index: number) => Prom
   return { msPerOperation: median(perOperation), operations: perOperation.length * options.batchSize };
 }
 
+/** User plus system CPU time, in milliseconds. */
+export function cpuMs(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
+}
+
 /** This process's CPU milliseconds so far, every thread. */
 export function processCpuMs(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
+  return cpuMs(process.cpuUsage());
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mean, median, percentile } from '../../bench/statistics.ts';
+import { mean, median, percentile, percentileOrNull } from '../../bench/statistics.ts';
 
 describe('percentile', () => {
   it.each([
@@ -32,6 +32,13 @@ describe('percentile', () => {
     { samples: [1], p: Number.NaN },
   ])('rejects p$p of $samples.length samples', ({ samples, p }) => {
     expect(() => percentile(samples, p)).toThrow(RangeError);
+  });
+});
+
+describe('percentileOrNull', () => {
+  it('is the percentile of samples, and null of none', () => {
+    expect(percentileOrNull([1, 2, 3, 4], 50)).toBe(2.5);
+    expect(percentileOrNull([], 99)).toBeNull();
   });
 });
 
