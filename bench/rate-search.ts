@@ -17,7 +17,7 @@ export interface StepObservation {
   readonly arrivalSeconds: number;
   /** Accepted orders settled by the time the last POST was sent plus the grace time. */
   readonly settledInGrace: number;
-  /** Latency of each settled order, acceptance to settlement, in ms. */
+  /** Latency of each settled order, from sending its POST to its settlement, in ms. */
   readonly latenciesMs: readonly number[];
   /** Why the step stopped placing orders before its count, if it did (a growing backlog). */
   readonly abandonedBecause?: string;
